@@ -1,0 +1,459 @@
+/*
+ * baogao - search an index of government work reports from the terminal.
+ *
+ *   baogao [--index DIR] [--json] search QUERY [--limit N] [--offset N]
+ *          [--all] [--sort relevance|year|-year]
+ *   baogao [--index DIR] [--json] reports
+ *   baogao [--index DIR] [--json] stats
+ *
+ * Exit status: 0 success (also with no hits), 1 error of use (bad option,
+ * malformed query), 2 the index cannot be opened.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "json.h"
+#include "search.h"
+#include "units.h"
+
+#define EXIT_USE 1
+#define EXIT_INDEX 2
+#define WINDOW_CPS 160 /* long paragraphs show a window this wide */
+
+static const char usage_main[] =
+    "usage: baogao [--index DIR] [--json] [--color WHEN] COMMAND [ARGS]\n"
+    "\n"
+    "Exact phrase search over government work reports (政府工作报告).\n"
+    "\n"
+    "commands:\n"
+    "  search QUERY   matching paragraphs (baogao search --help for more)\n"
+    "  reports        the indexed reports with their metadata\n"
+    "  stats          index statistics\n"
+    "\n"
+    "options:\n"
+    "  --index DIR    index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
+    "  --json         print one JSON object instead of text\n"
+    "  --color WHEN   highlight matches: auto (default; on a terminal unless\n"
+    "                 NO_COLOR is set), always, never\n"
+    "  -h, --help     show help\n"
+    "  --version      show the version\n"
+    "\n"
+    "Exit status: 0 success (also with no hits); 1 error of use;\n"
+    "2 the index cannot be opened.\n";
+
+static const char usage_search[] =
+    "usage: baogao search QUERY [--limit N] [--offset N] [--all]\n"
+    "                     [--sort relevance|year|-year]\n"
+    "\n"
+    "Every paragraph where the query matches, unit for unit (see the README's\n"
+    "matching contract), best first, with the exact total.\n"
+    "\n"
+    "  高质量发展 招商引资       both phrases in one paragraph\n"
+    "  稳中求进 OR 稳中有进      either\n"
+    "  发展 -经济  发展 NOT 经济  paragraphs with 发展 and without 经济\n"
+    "  (A OR B) C                grouping\n"
+    "  \"made in china\"           one phrase across spaces\n"
+    "  year:2023 year:2018..2023 year:..1990 region:广东省\n"
+    "  report:2023_济南市钢城区  filters; a query of filters alone lists\n"
+    "                            every paragraph they allow\n"
+    "\n"
+    "Several QUERY arguments are joined with spaces.  A term starting with '-'\n"
+    "and an ASCII letter looks like an option: put -- before the query.\n"
+    "\n"
+    "  --limit N      hits to show (default 10)\n"
+    "  --offset N     hits to skip (default 0)\n"
+    "  --all          show every hit\n"
+    "  --sort KEY     relevance (default), year (oldest first), -year\n";
+
+static const char usage_reports[] =
+    "usage: baogao reports\n\nLists the indexed reports: year, region, id,\n"
+    "paragraphs, date, speaker, encoding and source file.\n";
+
+static const char usage_stats[] =
+    "usage: baogao stats\n\nIndex statistics: reports, paragraphs, units,\n"
+    "terms, years, size on disk.\n";
+
+typedef struct cli {
+  const char *index;
+  int json;
+  int color;
+} cli;
+
+static void die_use(const char *fmt, const char *arg) {
+  fprintf(stderr, "baogao: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(baogao --help for usage)\n");
+  exit(EXIT_USE);
+}
+
+static int parse_size(const char *s, size_t *out) {
+  if (!s || !*s) return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end || errno || s[0] == '-' || v > 100000000ULL) return -1;
+  *out = (size_t)v;
+  return 0;
+}
+
+static void print_json(json_t *v) {
+  char *s = bg_json_dump(v);
+  if (s) fputs(s, stdout);
+  free(s);
+}
+
+/* ---- human output ---- */
+
+static const char *hl_on = "\033[1;31m", *hl_off = "\033[0m";
+static const char *dim_on = "\033[2m", *bold_on = "\033[1m";
+
+/* Prints text[from, to) (code points) with the matches highlighted. */
+static void print_window(const cli *c, const bg_hit *h, size_t from,
+                         size_t to) {
+  size_t i = 0, cp = 0;
+  size_t m = 0;
+  int inside = 0;
+  while (i < h->text_len && cp < to) {
+    size_t start = i;
+    bg_utf8_next(h->text, h->text_len, &i);
+    if (cp >= from && c->color) {
+      /* Close or open highlights at this code point. */
+      while (m < h->nmatches && h->matches[2 * m + 1] <= cp) m++;
+      int in = 0;
+      for (size_t k = m; k < h->nmatches && h->matches[2 * k] <= cp; k++)
+        if (cp < h->matches[2 * k + 1]) in = 1;
+      if (in != inside) {
+        fputs(in ? hl_on : hl_off, stdout);
+        inside = in;
+      }
+    }
+    if (cp >= from) fwrite(h->text + start, 1, i - start, stdout);
+    cp++;
+  }
+  if (inside) fputs(hl_off, stdout);
+}
+
+static void print_hit(const cli *c, const bg_hit *h) {
+  if (c->color) fputs(bold_on, stdout);
+  if (h->year > 0)
+    printf("%d ", h->year);
+  printf("%s", h->region[0] ? h->region : h->report);
+  if (c->color) fputs(hl_off, stdout);
+  if (c->color) fputs(dim_on, stdout);
+  printf("  %s ¶%u", h->report, h->para);
+  for (size_t i = 0; i < h->nsection; i++)
+    printf("%s%s", i ? " › " : "  ", h->section[i]);
+  if (c->color) fputs(hl_off, stdout);
+  putchar('\n');
+  size_t ncp = bg_utf8_cps(h->text, h->text_len);
+  size_t from = 0, to = ncp;
+  if (ncp > WINDOW_CPS) {
+    size_t first = h->nmatches ? h->matches[0] : 0;
+    from = first > WINDOW_CPS / 4 ? first - WINDOW_CPS / 4 : 0;
+    to = from + WINDOW_CPS;
+    if (to > ncp) {
+      to = ncp;
+      from = ncp - WINDOW_CPS;
+    }
+  }
+  fputs("  ", stdout);
+  if (from > 0) fputs("…", stdout);
+  print_window(c, h, from, to);
+  if (to < ncp) fputs("…", stdout);
+  size_t outside = 0;
+  for (size_t k = 0; k < h->nmatches; k++)
+    if (h->matches[2 * k] < from || h->matches[2 * k + 1] > to) outside++;
+  if (outside) printf("  (+%zu more in the paragraph)", outside);
+  fputs("\n\n", stdout);
+}
+
+static void print_results(const cli *c, const bg_results *res) {
+  for (size_t i = 0; i < res->nhits; i++) print_hit(c, &res->hits[i]);
+  if (c->color) fputs(dim_on, stdout);
+  printf("%llu paragraph%s in %llu report%s, %llu occurrence%s",
+         (unsigned long long)res->total, res->total == 1 ? "" : "s",
+         (unsigned long long)res->reports, res->reports == 1 ? "" : "s",
+         (unsigned long long)res->occurrences,
+         res->occurrences == 1 ? "" : "s");
+  if (res->nhits)
+    printf("; showing %zu–%zu", res->offset + 1, res->offset + res->nhits);
+  printf("; %.1f ms", res->took_ms);
+  if (res->offset + res->nhits < res->total)
+    printf("; more with --offset %zu or --all", res->offset + res->nhits);
+  if (c->color) fputs(hl_off, stdout);
+  putchar('\n');
+}
+
+static void pad(const char *s, size_t width) {
+  fputs(s, stdout);
+  size_t w = bg_utf8_width(s, strlen(s));
+  for (; w < width; w++) putchar(' ');
+}
+
+static const char *jstr(json_t *o, const char *k) {
+  const char *s = json_string_value(json_object_get(o, k));
+  return s ? s : "";
+}
+
+static void print_reports(json_t *arr) {
+  size_t i, wid = 2, wreg = 6;
+  json_t *m;
+  json_array_foreach(arr, i, m) {
+    size_t w = bg_utf8_width(jstr(m, "id"), strlen(jstr(m, "id")));
+    if (w > wid) wid = w;
+    w = bg_utf8_width(jstr(m, "region"), strlen(jstr(m, "region")));
+    if (w > wreg) wreg = w;
+  }
+  pad("year", 6);
+  pad("region", wreg + 2);
+  pad("id", wid + 2);
+  printf("%10s  ", "paragraphs");
+  pad("date", 12);
+  pad("speaker", 10);
+  printf("encoding  source\n");
+  json_array_foreach(arr, i, m) {
+    json_int_t y = json_integer_value(json_object_get(m, "year"));
+    char ys[16];
+    snprintf(ys, sizeof ys, "%lld", (long long)y);
+    pad(y > 0 ? ys : "-", 6);
+    pad(jstr(m, "region")[0] ? jstr(m, "region") : "-", wreg + 2);
+    pad(jstr(m, "id"), wid + 2);
+    printf("%10lld  ",
+           (long long)json_integer_value(json_object_get(m, "paragraphs")));
+    pad(jstr(m, "date")[0] ? jstr(m, "date") : "-", 12);
+    pad(jstr(m, "speaker")[0] ? jstr(m, "speaker") : "-", 10);
+    pad(jstr(m, "encoding"), 10);
+    printf("%s\n", jstr(m, "source"));
+  }
+  printf("%zu report%s\n", json_array_size(arr),
+         json_array_size(arr) == 1 ? "" : "s");
+}
+
+static void print_stats(json_t *o) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(o, key, v) {
+    printf("%-12s ", key);
+    if (json_is_string(v))
+      printf("%s\n", json_string_value(v));
+    else
+      printf("%lld\n", (long long)json_integer_value(v));
+  }
+}
+
+/* ---- commands ---- */
+
+static bg_reader *open_index(const cli *c) {
+  bg_err err = {0};
+  bg_reader *r = NULL;
+  if (bg_reader_open(&r, c->index, &err) != BG_OK) {
+    fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
+    exit(EXIT_INDEX);
+  }
+  return r;
+}
+
+static int cmd_search(const cli *c, int argc, char **argv) {
+  bg_search_opts o = {10, 0, 0, BG_SORT_RELEVANCE};
+  size_t qcap = 1, qlen = 0;
+  for (int i = 0; i < argc; i++) qcap += strlen(argv[i]) + 1;
+  char *q = calloc(qcap, 1);
+  if (!q) return EXIT_USE;
+  int opts_done = 0, nq = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = NULL;
+    if (!opts_done && !strcmp(a, "--")) {
+      opts_done = 1;
+      continue;
+    }
+    int is_opt = !opts_done && a[0] == '-' && a[1] &&
+                 ((a[1] >= 'a' && a[1] <= 'z') ||
+                  (a[1] >= 'A' && a[1] <= 'Z') || a[1] == '-');
+    if (!is_opt) {
+      if (nq++) q[qlen++] = ' ';
+      memcpy(q + qlen, a, strlen(a));
+      qlen += strlen(a);
+      continue;
+    }
+    const char *eq = strchr(a, '=');
+    size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+    int needs = (nl == 7 && !strncmp(a, "--limit", nl)) ||
+                (nl == 8 && !strncmp(a, "--offset", nl)) ||
+                (nl == 6 && !strncmp(a, "--sort", nl));
+    if (needs) {
+      if (eq)
+        val = eq + 1;
+      else if (i + 1 < argc)
+        val = argv[++i];
+      else
+        die_use("%s needs a value", a);
+    }
+    if (!strncmp(a, "--limit", 7) && nl == 7) {
+      if (parse_size(val, &o.limit) != 0)
+        die_use("--limit takes a whole number from 0 to 100000000, not '%s'",
+                val);
+    } else if (!strncmp(a, "--offset", 8) && nl == 8) {
+      if (parse_size(val, &o.offset) != 0)
+        die_use("--offset takes a whole number from 0 to 100000000, not '%s'",
+                val);
+    } else if (!strncmp(a, "--sort", 6) && nl == 6) {
+      if (!strcmp(val, "relevance"))
+        o.sort = BG_SORT_RELEVANCE;
+      else if (!strcmp(val, "year"))
+        o.sort = BG_SORT_YEAR;
+      else if (!strcmp(val, "-year"))
+        o.sort = BG_SORT_YEAR_DESC;
+      else
+        die_use("--sort takes relevance, year or -year, not '%s'", val);
+    } else if (!strcmp(a, "--all")) {
+      o.all = 1;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_search, stdout);
+      free(q);
+      return 0;
+    } else {
+      die_use("unknown option '%s' (to search for a term starting with '-', "
+              "put -- before the query)",
+              a);
+    }
+  }
+  if (nq == 0) {
+    free(q);
+    die_use("search needs a query%s", "");
+  }
+  bg_reader *r = open_index(c);
+  bg_err err = {0};
+  bg_results *res = NULL;
+  int rc = bg_search(r, q, qlen, &o, &res, &err);
+  free(q);
+  if (rc != BG_OK) {
+    bg_reader_close(r);
+    if (c->json) {
+      json_t *e = bg_json_error(rc == BG_EQUERY ? "bad_query" : "index_error",
+                                bg_err_msg(&err));
+      print_json(e);
+      json_decref(e);
+    }
+    fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
+    return rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX;
+  }
+  if (c->json) {
+    json_t *j = bg_json_results(res);
+    if (j) print_json(j);
+    json_decref(j);
+  } else {
+    print_results(c, res);
+  }
+  bg_results_free(res);
+  bg_reader_close(r);
+  return 0;
+}
+
+static int cmd_list(const cli *c, int argc, char **argv, int stats) {
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(stats ? usage_stats : usage_reports, stdout);
+      return 0;
+    }
+    die_use("unexpected argument '%s'", argv[i]);
+  }
+  bg_reader *r = open_index(c);
+  bg_err err = {0};
+  json_t *v = NULL;
+  int rc = stats ? bg_reader_stats(r, &v, &err) : bg_reader_reports(r, &v, &err);
+  bg_reader_close(r);
+  if (rc != BG_OK) {
+    fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
+    return EXIT_INDEX;
+  }
+  if (c->json) {
+    if (stats) {
+      print_json(v);
+    } else {
+      json_t *o = json_pack("{s:O}", "reports", v);
+      print_json(o);
+      json_decref(o);
+    }
+  } else if (stats) {
+    print_stats(v);
+  } else {
+    print_reports(v);
+  }
+  json_decref(v);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  cli c = {getenv("BAOGAO_INDEX"), 0, -1};
+  const char *command = NULL;
+  char **rest = calloc((size_t)argc + 1, sizeof *rest);
+  int nrest = 0;
+  if (!rest) return EXIT_USE;
+  /* Global options may stand before or after the command. */
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) {
+      for (; i < argc; i++) rest[nrest++] = argv[i];
+      break;
+    }
+    if (!strcmp(a, "--index") || !strcmp(a, "--color")) {
+      if (i + 1 >= argc) die_use("%s needs a value", a);
+      if (!strcmp(a, "--index"))
+        c.index = argv[++i];
+      else
+        a = argv[++i], c.color = !strcmp(a, "always") ? 1
+                                 : !strcmp(a, "never") ? 0
+                                 : !strcmp(a, "auto")  ? -1
+                                                       : -2;
+      if (c.color == -2) die_use("--color takes auto, always or never%s", "");
+    } else if (!strncmp(a, "--index=", 8)) {
+      c.index = a + 8;
+    } else if (!strcmp(a, "--json")) {
+      c.json = 1;
+    } else if (!strcmp(a, "--version")) {
+      printf("baogao %s\n", BAOGAO_VERSION);
+      return 0;
+    } else if (!command && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+      fputs(usage_main, stdout);
+      return 0;
+    } else if (!command && a[0] != '-') {
+      command = a;
+    } else if (!command) {
+      die_use("unknown option '%s'", a);
+    } else {
+      rest[nrest++] = argv[i];
+    }
+  }
+  if (!c.index || !c.index[0]) c.index = "data/index";
+  if (c.color == -1) {
+    const char *nc = getenv("NO_COLOR");
+    c.color = isatty(STDOUT_FILENO) && !(nc && nc[0]);
+  }
+  int rc;
+  if (!command) {
+    fputs(usage_main, stderr);
+    rc = EXIT_USE;
+  } else if (!strcmp(command, "search")) {
+    rc = cmd_search(&c, nrest, rest);
+  } else if (!strcmp(command, "reports")) {
+    rc = cmd_list(&c, nrest, rest, 0);
+  } else if (!strcmp(command, "stats")) {
+    rc = cmd_list(&c, nrest, rest, 1);
+  } else if (!strcmp(command, "help")) {
+    fputs(usage_main, stdout);
+    rc = 0;
+  } else {
+    free(rest);
+    die_use("unknown command '%s' (commands: search, reports, stats)",
+            command);
+    return EXIT_USE;
+  }
+  free(rest);
+  return rc;
+}

@@ -1,0 +1,732 @@
+/*
+ * index.c - writing reports into the index, and reading their stored form.
+ *
+ * See index.h for the folder layout and terms.h for the schema.
+ */
+#include "index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "terms.h"
+#include "units.h"
+
+#define BLOCK_BYTES 16384
+#define STUB "XAPIANDB"
+#define MAGIC "BGD1"
+
+struct bg_index {
+  char *dir;
+  int lockfd;
+  unsigned gen; /* N of the live db-N */
+  bg_xdb *db;
+  bg_units units;
+};
+
+/* ---- a growable byte buffer with varints ---- */
+
+typedef struct buf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} buf;
+
+static void buf_put(buf *b, const void *s, size_t n) {
+  if (b->oom) return;
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+      b->oom = 1;
+      return;
+    }
+    b->p = np, b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void buf_varint(buf *b, uint64_t v) {
+  unsigned char t[10];
+  size_t n = 0;
+  do {
+    t[n++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+    v >>= 7;
+  } while (v);
+  buf_put(b, t, n);
+}
+
+static void buf_u32le(buf *b, uint32_t v) {
+  unsigned char t[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+                        (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+  buf_put(b, t, 4);
+}
+
+/* Reads a varint at s[*i] (len bytes); returns 0 on truncated input. */
+static int get_varint(const char *s, size_t len, size_t *i, uint64_t *v) {
+  uint64_t r = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    if (*i >= len) return 0;
+    unsigned char c = (unsigned char)s[(*i)++];
+    r |= (uint64_t)(c & 0x7F) << shift;
+    if (!(c & 0x80)) {
+      *v = r;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* ---- folder, lock and stub ---- */
+
+static char *path_join(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s", a, b);
+  return p;
+}
+
+static int mkdirs(const char *dir, bg_err *err) {
+  char *p = strdup(dir);
+  if (!p) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      int e = errno;
+      free(p);
+      return bg_err_set(err, BG_EIO, "cannot create %s: %s", dir,
+                        strerror(e));
+    }
+    *s = '/';
+  }
+  int rc = BG_OK;
+  if (mkdir(p, 0777) != 0 && errno != EEXIST)
+    rc = bg_err_set(err, BG_EIO, "cannot create %s: %s", dir,
+                    strerror(errno));
+  free(p);
+  return rc;
+}
+
+/* Reads the generation N from DIR/XAPIANDB ("auto db-N"); 0 when absent. */
+static int read_stub(const char *dir, unsigned *gen, bg_err *err) {
+  *gen = 0;
+  char *path = path_join(dir, STUB);
+  if (!path) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  FILE *f = fopen(path, "r");
+  int rc = BG_OK;
+  if (!f) {
+    if (errno != ENOENT)
+      rc = bg_err_set(err, BG_ENOINDEX, "%s: %s", path, strerror(errno));
+    free(path);
+    return rc;
+  }
+  char line[128];
+  unsigned n = 0;
+  if (!fgets(line, sizeof line, f) || sscanf(line, "auto db-%u", &n) != 1 ||
+      n == 0)
+    rc = bg_err_set(err, BG_ECORRUPT, "%s: not a baogao index stub", path);
+  else
+    *gen = n;
+  fclose(f);
+  free(path);
+  return rc;
+}
+
+/* Points DIR/XAPIANDB at db-gen, atomically. */
+static int write_stub(const char *dir, unsigned gen, bg_err *err) {
+  char *path = path_join(dir, STUB);
+  char *tmp = path_join(dir, STUB ".tmp");
+  int rc = BG_OK;
+  if (!path || !tmp) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  if (fd < 0) {
+    rc = bg_err_set(err, BG_EIO, "%s: %s", tmp, strerror(errno));
+    goto cleanup;
+  }
+  char line[64];
+  int n = snprintf(line, sizeof line, "auto db-%u\n", gen);
+  if (write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+    rc = bg_err_set(err, BG_EIO, "%s: %s", tmp, strerror(errno));
+    close(fd);
+    goto cleanup;
+  }
+  close(fd);
+  if (rename(tmp, path) != 0) {
+    rc = bg_err_set(err, BG_EIO, "%s: %s", path, strerror(errno));
+    goto cleanup;
+  }
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+cleanup:
+  free(path);
+  free(tmp);
+  return rc;
+}
+
+static void remove_tree(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) {
+    unlink(path);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *p = path_join(path, e->d_name);
+    if (!p) break;
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+      remove_tree(p);
+    else
+      unlink(p);
+    free(p);
+  }
+  closedir(d);
+  rmdir(path);
+}
+
+/* Removes db-* folders other than the live one: leftovers of a compaction
+ * that was interrupted, or of the one before the last. */
+static void remove_stale(const char *dir, unsigned live) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    unsigned n;
+    char extra;
+    if (sscanf(e->d_name, "db-%u%c", &n, &extra) != 1 || n == live) continue;
+    char *p = path_join(dir, e->d_name);
+    if (p) remove_tree(p);
+    free(p);
+  }
+  closedir(d);
+}
+
+static int open_gen(bg_index *ix, bg_err *err) {
+  char name[32];
+  snprintf(name, sizeof name, "db-%u", ix->gen);
+  char *p = path_join(ix->dir, name);
+  if (!p) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  int rc = bg_xdb_open_writable(&ix->db, p, err);
+  if (rc != BG_OK) bg_err_prefix(err, "%s", ix->dir);
+  free(p);
+  return rc;
+}
+
+int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
+  *out = NULL;
+  bg_index *ix = calloc(1, sizeof *ix);
+  if (!ix) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  ix->lockfd = -1;
+  bg_units_init(&ix->units);
+  int rc = BG_OK;
+  ix->dir = strdup(dir);
+  if (!ix->dir) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto fail;
+  }
+  if ((rc = mkdirs(dir, err)) != BG_OK) goto fail;
+  char *lock = path_join(dir, "lock");
+  if (!lock) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto fail;
+  }
+  ix->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (ix->lockfd < 0) {
+    rc = bg_err_set(err, errno == EACCES || errno == EROFS ? BG_ENOINDEX
+                                                            : BG_EIO,
+                    "%s: %s", lock, strerror(errno));
+    free(lock);
+    goto fail;
+  }
+  free(lock);
+  if (flock(ix->lockfd, LOCK_EX | LOCK_NB) != 0) {
+    rc = bg_err_set(err, errno == EWOULDBLOCK ? BG_ELOCKED : BG_EIO,
+                    "index %s is locked: another baogao-index is writing it",
+                    dir);
+    goto fail;
+  }
+  if ((rc = read_stub(dir, &ix->gen, err)) != BG_OK) goto fail;
+  if (ix->gen == 0) {
+    ix->gen = 1;
+    if ((rc = open_gen(ix, err)) != BG_OK) goto fail;
+    if ((rc = bg_xdb_commit(ix->db, err)) != BG_OK) goto fail;
+    if ((rc = write_stub(dir, ix->gen, err)) != BG_OK) goto fail;
+  } else if ((rc = open_gen(ix, err)) != BG_OK) {
+    goto fail;
+  }
+  remove_stale(dir, ix->gen);
+  *out = ix;
+  return BG_OK;
+fail:
+  bg_index_close(ix, NULL);
+  return rc;
+}
+
+int bg_index_close(bg_index *ix, bg_err *err) {
+  if (!ix) return BG_OK;
+  int rc = BG_OK;
+  if (ix->db) rc = bg_xdb_commit(ix->db, err);
+  bg_xdb_free(ix->db);
+  if (ix->lockfd >= 0) close(ix->lockfd);
+  bg_units_reset(&ix->units);
+  free(ix->dir);
+  free(ix);
+  return rc;
+}
+
+uint32_t bg_index_doccount(bg_index *ix) { return bg_xdb_doccount(ix->db); }
+
+int bg_index_commit(bg_index *ix, bg_err *err) {
+  return bg_xdb_commit(ix->db, err);
+}
+
+int bg_index_compact(bg_index *ix, bg_err *err) {
+  int rc = bg_xdb_commit(ix->db, err);
+  if (rc != BG_OK) return rc;
+  char src_name[32], dst_name[32];
+  snprintf(src_name, sizeof src_name, "db-%u", ix->gen);
+  snprintf(dst_name, sizeof dst_name, "db-%u", ix->gen + 1);
+  char *src = path_join(ix->dir, src_name);
+  char *dst = path_join(ix->dir, dst_name);
+  if (!src || !dst) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  remove_tree(dst);
+  if ((rc = bg_xdb_compact(src, dst, err)) != BG_OK) {
+    bg_err_prefix(err, "compacting %s", ix->dir);
+    remove_tree(dst);
+    goto cleanup;
+  }
+  /* Close the old writer only once the copy is complete; until the stub
+   * moves, db-N stays the index. */
+  bg_xdb_free(ix->db);
+  ix->db = NULL;
+  if ((rc = write_stub(ix->dir, ix->gen + 1, err)) != BG_OK) {
+    remove_tree(dst);
+    open_gen(ix, NULL);
+    goto cleanup;
+  }
+  ix->gen++;
+  remove_tree(src);
+  rc = open_gen(ix, err);
+cleanup:
+  free(src);
+  free(dst);
+  return rc;
+}
+
+/* ---- lookups ---- */
+
+static size_t id_term(const char *id, char *buf) {
+  return bg_term_prefixed(BG_PREFIX_ID, id, strlen(id), buf, BG_TERM_MAX);
+}
+
+int bg_index_lookup(bg_index *ix, const char *id, int *found, uint64_t *hash,
+                    char **source, bg_err *err) {
+  *found = 0;
+  *hash = 0;
+  *source = NULL;
+  char t[BG_TERM_MAX];
+  size_t tl = id_term(id, t);
+  if (!tl) return bg_err_set(err, BG_EINVAL, "report id too long: %s", id);
+  uint32_t did;
+  int rc = bg_xdb_find(ix->db, t, tl, &did, err);
+  if (rc != BG_OK || did == 0) return rc;
+  char *v;
+  size_t vl;
+  if ((rc = bg_xdb_value(ix->db, did, BG_SLOT_HASH, &v, &vl, err)) != BG_OK)
+    return rc;
+  *hash = strtoull(v, NULL, 16);
+  free(v);
+  if ((rc = bg_xdb_value(ix->db, did, BG_SLOT_SOURCE, source, &vl, err)) !=
+      BG_OK)
+    return rc;
+  *found = 1;
+  return BG_OK;
+}
+
+int bg_index_each(bg_index *ix,
+                  int (*fn)(void *ctx, const char *id, const char *source),
+                  void *ctx, bg_err *err) {
+  uint32_t *ids;
+  size_t n;
+  int rc = bg_xdb_all_docs(ix->db, &ids, &n, err);
+  if (rc != BG_OK) return rc;
+  for (size_t i = 0; i < n && rc == BG_OK; i++) {
+    char *id = NULL, *src = NULL;
+    size_t l;
+    rc = bg_xdb_value(ix->db, ids[i], BG_SLOT_ID, &id, &l, err);
+    if (rc == BG_OK)
+      rc = bg_xdb_value(ix->db, ids[i], BG_SLOT_SOURCE, &src, &l, err);
+    if (rc == BG_OK) rc = fn(ctx, id, src);
+    free(id);
+    free(src);
+  }
+  free(ids);
+  return rc;
+}
+
+int bg_index_remove(bg_index *ix, const char *id, bg_err *err) {
+  char t[BG_TERM_MAX];
+  size_t tl = id_term(id, t);
+  if (!tl) return bg_err_set(err, BG_EINVAL, "report id too long: %s", id);
+  return bg_xdb_delete(ix->db, t, tl, err);
+}
+
+uint64_t bg_index_hash(const char *text, size_t len,
+                       const char *encoding_opt) {
+  char head[64];
+  int n = snprintf(head, sizeof head, "baogao-%d|%s|", BG_INDEX_FORMAT,
+                   encoding_opt ? encoding_opt : "");
+  uint64_t h = bg_fnv1a(BG_FNV_INIT, head, (size_t)n);
+  return bg_fnv1a(h, text, len);
+}
+
+/* ---- writing a report ---- */
+
+/* Adds the unit and pair terms of every paragraph with their positions and
+ * fills the paragraph table. */
+static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
+                    buf *paras, uint64_t *total_units) {
+  uint32_t base = 1;
+  char t[BG_TERM_MAX];
+  *total_units = 0;
+  for (size_t p = 0; p < r->npara; p++) {
+    const bg_para *pa = &r->para[p];
+    if (bg_units_tokenize(&ix->units, r->text + pa->off, pa->len) != BG_OK)
+      return BG_ENOMEM;
+    const bg_units *u = &ix->units;
+    for (size_t i = 0; i < u->n; i++) {
+      size_t tl = bg_term_unit(u, i, t);
+      if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK)
+        return BG_ENOMEM;
+      if (i + 1 < u->n) {
+        tl = bg_term_pair(u, i, t);
+        if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK)
+          return BG_ENOMEM;
+      }
+    }
+    buf_u32le(paras, base);
+    buf_u32le(paras, (uint32_t)u->n);
+    *total_units += u->n;
+    /* A gap of one position keeps phrases from spanning paragraphs. */
+    base += (uint32_t)u->n + 1;
+  }
+  return paras->oom ? BG_ENOMEM : BG_OK;
+}
+
+/* Compresses one block of text onto out. */
+static int put_block(buf *blocks, buf *table, const char *s, size_t len,
+                     size_t first_para) {
+  uLongf clen = compressBound((uLong)len);
+  char *c = malloc(clen ? clen : 1);
+  if (!c) return BG_ENOMEM;
+  if (compress2((Bytef *)c, &clen, (const Bytef *)s, (uLong)len, 6) != Z_OK) {
+    free(c);
+    return BG_ENOMEM;
+  }
+  buf_varint(table, first_para);
+  buf_varint(table, len);
+  buf_varint(table, clen);
+  buf_put(blocks, c, clen);
+  free(c);
+  return blocks->oom || table->oom ? BG_ENOMEM : BG_OK;
+}
+
+static char *meta_json(const bg_report *r, const bg_docmeta *m,
+                       uint64_t units) {
+  char hash[17];
+  snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
+  json_t *o = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:I, "
+      "s:I, s:I, s:s}",
+      "id", r->id, "title", r->title, "region", r->region, "date", r->date,
+      "speaker", r->speaker, "year", r->year, "year_from", r->year_from,
+      "region_from", r->region_from, "source", m->source ? m->source : "",
+      "encoding", m->encoding ? m->encoding : "", "format",
+      m->format ? m->format : "", "gzip", m->gzip, "paragraphs",
+      (json_int_t)r->npara, "units", (json_int_t)units, "bytes",
+      (json_int_t)r->text_len, "hash", hash);
+  if (!o) return NULL;
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  return s;
+}
+
+/* Builds the document data: magic, metadata, paragraph table, blocks. */
+static int build_data(const bg_report *r, const char *meta, buf *out) {
+  buf table = {0}, blocks = {0};
+  int rc = BG_OK;
+  buf_put(out, MAGIC, 4);
+  size_t ml = strlen(meta);
+  buf_varint(out, ml);
+  buf_put(out, meta, ml);
+  buf_varint(out, r->npara);
+  for (size_t i = 0; i < r->npara; i++) {
+    buf_varint(out, r->para[i].len);
+    buf_put(out, &r->para[i].level, 1);
+    buf_varint(out, r->para[i].level ? r->para[i].title_len : 0);
+  }
+  size_t first = 0, nblocks = 0;
+  while (first < r->npara && rc == BG_OK) {
+    size_t last = first;
+    size_t start = r->para[first].off;
+    while (last + 1 < r->npara &&
+           r->para[last + 1].off + r->para[last + 1].len + 1 - start <=
+               BLOCK_BYTES)
+      last++;
+    size_t end = r->para[last].off + r->para[last].len + 1;
+    rc = put_block(&blocks, &table, r->text + start, end - start, first);
+    nblocks++;
+    first = last + 1;
+  }
+  buf_varint(out, nblocks);
+  buf_put(out, table.p, table.len);
+  buf_put(out, blocks.p, blocks.len);
+  if (out->oom) rc = BG_ENOMEM;
+  free(table.p);
+  free(blocks.p);
+  return rc;
+}
+
+int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
+                 bg_err *err) {
+  char t[BG_TERM_MAX];
+  size_t idl = id_term(r->id, t);
+  if (!idl) return bg_err_set(err, BG_EINVAL, "report id too long: %s", r->id);
+  bg_xdoc *doc = bg_xdoc_new();
+  buf paras = {0}, data = {0};
+  char *meta = NULL;
+  uint64_t units = 0;
+  int rc = BG_OK;
+  if (!doc || (rc = add_text(ix, r, doc, &paras, &units)) != BG_OK) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
+  if (r->year > 0) {
+    char y[16];
+    int yl = snprintf(y, sizeof y, "%s%d", BG_PREFIX_YEAR, r->year);
+    char s[16];
+    size_t sl = bg_xap_sortable(r->year, s);
+    if (bg_xdoc_add_boolean(doc, y, (size_t)yl) != BG_OK ||
+        bg_xdoc_set_value(doc, BG_SLOT_YEAR, s, sl) != BG_OK)
+      goto oom;
+  }
+  if (r->region[0]) {
+    char reg[BG_TERM_MAX];
+    size_t rl = bg_term_region(r->region, strlen(r->region), reg, 200);
+    char rt[BG_TERM_MAX];
+    size_t rtl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, rt,
+                                       sizeof rt)
+                    : 0;
+    if (rtl && bg_xdoc_add_boolean(doc, rt, rtl) != BG_OK) goto oom;
+  }
+  if (r->npara &&
+      bg_xdoc_add_term(doc, BG_TERM_PARAS, strlen(BG_TERM_PARAS),
+                       (uint32_t)r->npara) != BG_OK)
+    goto oom;
+  if (units &&
+      bg_xdoc_add_term(doc, BG_TERM_UNITS, strlen(BG_TERM_UNITS),
+                       (uint32_t)units) != BG_OK)
+    goto oom;
+  char hash[17];
+  snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
+  const char *src = m->source ? m->source : "";
+  if (bg_xdoc_set_value(doc, BG_SLOT_PARAS, paras.p, paras.len) != BG_OK ||
+      bg_xdoc_set_value(doc, BG_SLOT_HASH, hash, 16) != BG_OK ||
+      bg_xdoc_set_value(doc, BG_SLOT_ID, r->id, strlen(r->id)) != BG_OK ||
+      bg_xdoc_set_value(doc, BG_SLOT_SOURCE, src, strlen(src)) != BG_OK)
+    goto oom;
+  if (!(meta = meta_json(r, m, units))) goto oom;
+  if (build_data(r, meta, &data) != BG_OK) goto oom;
+  if (bg_xdoc_set_data(doc, data.p, data.len) != BG_OK) goto oom;
+  rc = bg_xdb_replace(ix->db, t, idl, doc, err);
+  goto cleanup;
+oom:
+  rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+cleanup:
+  bg_xdoc_free(doc);
+  free(paras.p);
+  free(data.p);
+  free(meta);
+  return rc;
+}
+
+/* ---- the stored form, read back ---- */
+
+typedef struct block {
+  size_t first_para, raw_len, comp_off, comp_len;
+} block;
+
+struct bg_docdata {
+  char *data;
+  size_t len;
+  json_t *meta;
+  size_t npara;
+  uint32_t *plen, *tlen;
+  uint8_t *level;
+  size_t *poff; /* offset of each paragraph inside its block */
+  size_t *pblock;
+  block *blocks;
+  size_t nblocks;
+  size_t cached; /* block held in text, or SIZE_MAX */
+  char *text;
+};
+
+void bg_docdata_free(bg_docdata *d) {
+  if (!d) return;
+  free(d->data);
+  json_decref(d->meta);
+  free(d->plen);
+  free(d->tlen);
+  free(d->level);
+  free(d->poff);
+  free(d->pblock);
+  free(d->blocks);
+  free(d->text);
+  free(d);
+}
+
+int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
+                     bg_err *err) {
+  *out = NULL;
+  bg_docdata *d = calloc(1, sizeof *d);
+  if (!d) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  d->cached = SIZE_MAX;
+  size_t i = 4;
+  uint64_t v, ml;
+  if (len < 4 || memcmp(data, MAGIC, 4) != 0) goto corrupt;
+  d->data = malloc(len);
+  if (!d->data) goto oom;
+  memcpy(d->data, data, len);
+  d->len = len;
+  if (!get_varint(data, len, &i, &ml) || ml > len - i) goto corrupt;
+  d->meta = json_loadb(data + i, ml, 0, NULL);
+  if (!d->meta) goto corrupt;
+  i += ml;
+  if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
+  d->npara = v;
+  d->plen = calloc(v + 1, sizeof *d->plen);
+  d->tlen = calloc(v + 1, sizeof *d->tlen);
+  d->level = calloc(v + 1, 1);
+  d->poff = calloc(v + 1, sizeof *d->poff);
+  d->pblock = calloc(v + 1, sizeof *d->pblock);
+  if (!d->plen || !d->tlen || !d->level || !d->poff || !d->pblock) goto oom;
+  for (size_t p = 0; p < d->npara; p++) {
+    uint64_t pl, tl;
+    if (!get_varint(data, len, &i, &pl) || i >= len) goto corrupt;
+    d->level[p] = (uint8_t)data[i++];
+    if (!get_varint(data, len, &i, &tl) || tl > pl) goto corrupt;
+    d->plen[p] = (uint32_t)pl;
+    d->tlen[p] = (uint32_t)tl;
+  }
+  if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
+  d->nblocks = v;
+  d->blocks = calloc(v + 1, sizeof *d->blocks);
+  if (!d->blocks) goto oom;
+  for (size_t b = 0; b < d->nblocks; b++) {
+    uint64_t fp, rl, cl;
+    if (!get_varint(data, len, &i, &fp) || !get_varint(data, len, &i, &rl) ||
+        !get_varint(data, len, &i, &cl))
+      goto corrupt;
+    d->blocks[b].first_para = fp;
+    d->blocks[b].raw_len = rl;
+    d->blocks[b].comp_len = cl;
+  }
+  for (size_t b = 0; b < d->nblocks; b++) {
+    d->blocks[b].comp_off = i;
+    if (d->blocks[b].comp_len > len - i) goto corrupt;
+    i += d->blocks[b].comp_len;
+  }
+  /* Place each paragraph in its block. */
+  for (size_t b = 0; b < d->nblocks; b++) {
+    size_t first = d->blocks[b].first_para;
+    size_t end = b + 1 < d->nblocks ? d->blocks[b + 1].first_para : d->npara;
+    if (first > end || end > d->npara) goto corrupt;
+    size_t off = 0;
+    for (size_t p = first; p < end; p++) {
+      d->pblock[p] = b;
+      d->poff[p] = off;
+      off += d->plen[p] + 1;
+    }
+    if (off != d->blocks[b].raw_len) goto corrupt;
+  }
+  *out = d;
+  return BG_OK;
+corrupt:
+  bg_docdata_free(d);
+  return bg_err_set(err, BG_ECORRUPT, "stored report data is corrupt");
+oom:
+  bg_docdata_free(d);
+  return bg_err_set(err, BG_ENOMEM, "out of memory");
+}
+
+json_t *bg_docdata_meta(const bg_docdata *d) { return d->meta; }
+
+size_t bg_docdata_npara(const bg_docdata *d) { return d->npara; }
+
+int bg_docdata_level(const bg_docdata *d, size_t i) {
+  return i < d->npara ? d->level[i] : 0;
+}
+
+int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
+                    size_t *title_len, bg_err *err) {
+  if (i >= d->npara)
+    return bg_err_set(err, BG_ENOTFOUND, "no paragraph %zu", i + 1);
+  size_t b = d->pblock[i];
+  if (d->cached != b) {
+    const block *bl = &d->blocks[b];
+    char *t = realloc(d->text, bl->raw_len + 1);
+    if (!t) return bg_err_set(err, BG_ENOMEM, "out of memory");
+    d->text = t;
+    uLongf rl = bl->raw_len;
+    if (uncompress((Bytef *)t, &rl, (const Bytef *)d->data + bl->comp_off,
+                   bl->comp_len) != Z_OK ||
+        rl != bl->raw_len) {
+      d->cached = SIZE_MAX;
+      return bg_err_set(err, BG_ECORRUPT, "stored report text is corrupt");
+    }
+    d->cached = b;
+  }
+  *text = d->text + d->poff[i];
+  *len = d->plen[i];
+  if (title_len) *title_len = d->tlen[i];
+  return BG_OK;
+}
+
+int bg_paras_decode(const char *v, size_t len, uint32_t **pairs, size_t *cap,
+                    size_t *n) {
+  size_t k = len / 8;
+  if (len % 8) return BG_ECORRUPT;
+  if (k * 2 > *cap) {
+    size_t nc = k * 2 + 16;
+    uint32_t *np = realloc(*pairs, nc * sizeof *np);
+    if (!np) return BG_ENOMEM;
+    *pairs = np, *cap = nc;
+  }
+  const unsigned char *s = (const unsigned char *)v;
+  for (size_t i = 0; i < k * 2; i++, s += 4)
+    (*pairs)[i] = (uint32_t)s[0] | (uint32_t)s[1] << 8 |
+                  (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+  *n = k;
+  return BG_OK;
+}

@@ -1,0 +1,110 @@
+/*
+ * index.h - the index on disk: writing reports into it, and the stored
+ * form of a report that searches read back.
+ *
+ * An index is a folder:
+ *   DIR/XAPIANDB   a Xapian stub naming the live database ("auto db-N")
+ *   DIR/db-N/      the Xapian (glass) database
+ *   DIR/lock       held (flock) by the one indexer allowed at a time
+ * Readers open DIR itself; Xapian follows the stub.  Compaction writes
+ * db-(N+1) and switches the stub with an atomic rename, so a reader or a
+ * killed indexer always finds a complete database.
+ *
+ * One Xapian document per report (schema in terms.h).  Its data holds the
+ * metadata (JSON), the paragraph table (length, heading level and title
+ * length of each paragraph) and the text, zlib-compressed in blocks of
+ * about 16 KB cut at paragraph ends.
+ */
+#ifndef BG_INDEX_H
+#define BG_INDEX_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "report.h"
+#include "xap.h"
+
+/* Bumped when the stored form changes; part of every content hash, so an
+ * indexer of a newer format re-indexes everything. */
+#define BG_INDEX_FORMAT 1
+
+typedef struct bg_index bg_index;
+
+/* What the indexer knows of a report beyond its text. */
+typedef struct bg_docmeta {
+  const char *source;   /* absolute path of the file */
+  const char *encoding; /* charset read */
+  const char *format;   /* "txt", "md" */
+  int gzip;
+  uint64_t hash;        /* content hash (see bg_index_hash) */
+} bg_docmeta;
+
+/* Opens the index folder dir for writing, creating it when absent.  Only
+ * one writer at a time: a second gets BG_ELOCKED ("index is locked").  On
+ * success *out is owned by the caller (bg_index_close()). */
+int bg_index_open(bg_index **out, const char *dir, bg_err *err);
+
+/* Commits and closes; NULL is fine. */
+int bg_index_close(bg_index *ix, bg_err *err);
+
+/* The content hash of a decoded report text under the given options. */
+uint64_t bg_index_hash(const char *text, size_t len, const char *encoding_opt);
+
+/* Looks up report id: *found 0 when absent, else its stored hash and
+ * source path (*source malloc'd, caller frees). */
+int bg_index_lookup(bg_index *ix, const char *id, int *found, uint64_t *hash,
+                    char **source, bg_err *err);
+
+/* Adds report r, replacing a report of the same id. */
+int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
+                 bg_err *err);
+
+/* Removes report id (nothing happens when absent). */
+int bg_index_remove(bg_index *ix, const char *id, bg_err *err);
+
+/* Calls fn for every report with its id and source path; fn returning
+ * non-zero stops the walk with that status. */
+int bg_index_each(bg_index *ix,
+                  int (*fn)(void *ctx, const char *id, const char *source),
+                  void *ctx, bg_err *err);
+
+/* Makes every change so far durable. */
+int bg_index_commit(bg_index *ix, bg_err *err);
+
+/* Commits, then rewrites the database compacted and switches to it. */
+int bg_index_compact(bg_index *ix, bg_err *err);
+
+/* Reports in the index. */
+uint32_t bg_index_doccount(bg_index *ix);
+
+/* ---- the stored form, read back ---- */
+
+typedef struct bg_docdata bg_docdata;
+
+/* Parses document data (copied; data may be freed after the call). */
+int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
+                     bg_err *err);
+void bg_docdata_free(bg_docdata *d);
+
+/* The metadata object (borrowed; valid while d lives). */
+json_t *bg_docdata_meta(const bg_docdata *d);
+size_t bg_docdata_npara(const bg_docdata *d);
+/* Heading level of paragraph index i (0-based); 0 for body text. */
+int bg_docdata_level(const bg_docdata *d, size_t i);
+
+/* The text of paragraph index i (0-based), borrowed from d and valid until
+ * the next call for a paragraph of another block; *title_len is the length
+ * of a heading's short title (0 for body text; may be NULL). */
+int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
+                    size_t *title_len, bg_err *err);
+
+/* Decodes the paragraph table of value slot BG_SLOT_PARAS into *pairs
+ * (grown with realloc; *cap its capacity in pairs): pairs[2i] is the base
+ * position and pairs[2i+1] the unit count of paragraph index i; *n is the
+ * number of paragraphs. */
+int bg_paras_decode(const char *v, size_t len, uint32_t **pairs, size_t *cap,
+                    size_t *n);
+
+#endif

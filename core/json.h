@@ -1,0 +1,26 @@
+/*
+ * json.h - the one place results become JSON.  `baogao --json` and the
+ * HTTP daemon print what these functions build, so both give the same
+ * bytes for the same answer.
+ */
+#ifndef BG_JSON_H
+#define BG_JSON_H
+
+#include <jansson.h>
+
+#include "search.h"
+
+/* The search answer:
+ * {"query", "total", "offset", "limit", "took_ms", "hits": [{"report",
+ *  "year", "region", "para", "section", "text", "matches", "score"}]}
+ * Caller owns the reference; NULL when out of memory. */
+json_t *bg_json_results(const bg_results *res);
+
+/* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
+ * newline; caller frees.  NULL when out of memory. */
+char *bg_json_dump(const json_t *v);
+
+/* {"error": {"code": code, "message": message}} */
+json_t *bg_json_error(const char *code, const char *message);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * report.h - a report: metadata, paragraphs and section headings.
+ *
+ * A paragraph is a non-blank line ('\n', "\r\n" or a lone '\r' end a
+ * line), with whitespace stripped at both ends exactly as Python's
+ * str.strip() does (so U+3000 ideographic spaces used as indents go).
+ * Paragraphs are numbered from 1 in file order.  Headings ("一、…",
+ * "（一）…", "第一部分…", "1．…", "（1）…", Markdown "#") give each paragraph
+ * its section path.
+ */
+#ifndef BG_REPORT_H
+#define BG_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "source.h"
+
+typedef struct bg_para {
+  uint32_t off, len;   /* bytes of the paragraph in bg_report.text */
+  uint8_t level;       /* 0: body text; 1..8: heading level (1 outermost) */
+  uint32_t title_len;  /* headings: bytes of the short title, a prefix of
+                          the paragraph (the part before the first 。；：
+                          of a long numbered paragraph); 0 otherwise */
+} bg_para;
+
+typedef struct bg_report {
+  char *id;          /* report id (file name without extensions) */
+  char *title;       /* e.g. "政府工作报告" (spaces removed); "" if none */
+  char *region;      /* e.g. "济南市钢城区"; "" if unknown */
+  char *date;        /* "2023-01-05"; "" if unknown */
+  char *speaker;     /* "程学锋"; "" if unknown */
+  int year;          /* 0 if unknown */
+  const char *year_from;   /* "name", "text" or "" (static strings) */
+  const char *region_from; /* "name", "text" or "" */
+  char *text;        /* all paragraphs, each followed by '\n' */
+  size_t text_len;
+  bg_para *para;     /* npara paragraphs; para[i] is paragraph i+1 */
+  size_t npara;
+} bg_report;
+
+/* Parses the UTF-8 text utf8[0, len) of the report id (as given by
+ * bg_source_id()) in the given format.  Year and region come from an id of
+ * the form YEAR_REGION[.anything] when it has that form, else from the
+ * opening lines.  On success *out is owned by the caller
+ * (bg_report_free()).  Returns BG_OK, BG_ENOMEM, or BG_EFORMAT when the
+ * text has no paragraph at all. */
+int bg_report_parse(const char *id, const char *utf8, size_t len,
+                    bg_format format, bg_report **out, bg_err *err);
+
+/* Frees r and everything it owns; NULL is fine. */
+void bg_report_free(bg_report *r);
+
+#endif

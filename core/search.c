@@ -1,0 +1,1174 @@
+/*
+ * search.c - exact search over the index (see search.h).
+ *
+ * Evaluation of one query:
+ *   1. parse it (query.c) and compile every phrase into its units, the
+ *      pair terms that select candidate reports, and the position terms
+ *      whose lists prove an occurrence: for n units, the pairs at offsets
+ *      0, 2, 4, ... and n-2 cover every unit, and because pairs exist only
+ *      inside a paragraph and paragraphs are a position apart, a phrase
+ *      found this way lies inside one paragraph;
+ *   2. ask Xapian for the reports that can match (AND of a phrase's pairs,
+ *      filter terms and value ranges, OR; NOT only where it excludes whole
+ *      reports, i.e. over filters);
+ *   3. in each candidate report, intersect the position lists of every
+ *      phrase, map occurrences to paragraphs through the paragraph table
+ *      of value slot BG_SLOT_PARAS, and evaluate AND / OR / NOT over sets
+ *      of paragraphs;
+ *   4. score the matching paragraphs with BM25, sort, and load the text of
+ *      the page of hits asked for, with every occurrence highlighted.
+ */
+#include "search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "index.h"
+#include "query.h"
+#include "terms.h"
+#include "units.h"
+#include "xap.h"
+
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+struct bg_reader {
+  char *dir;
+  bg_xdb *db;
+};
+
+/* ---- paragraph sets: sorted arrays of paragraph indices ---- */
+
+typedef struct pset {
+  uint32_t *v;
+  size_t n;
+} pset;
+
+static int pset_range(pset *s, size_t n) {
+  s->v = malloc((n + 1) * sizeof *s->v);
+  if (!s->v) return BG_ENOMEM;
+  for (size_t i = 0; i < n; i++) s->v[i] = (uint32_t)i;
+  s->n = n;
+  return BG_OK;
+}
+
+/* op: '&' intersection, '|' union, '-' difference; frees a and b. */
+static int pset_op(pset *out, pset *a, pset *b, char op) {
+  size_t cap = op == '|' ? a->n + b->n : a->n;
+  uint32_t *v = malloc((cap + 1) * sizeof *v);
+  if (!v) {
+    free(a->v);
+    free(b->v);
+    return BG_ENOMEM;
+  }
+  size_t i = 0, j = 0, k = 0;
+  while (i < a->n || j < b->n) {
+    if (j == b->n || (i < a->n && a->v[i] < b->v[j])) {
+      if (op != '&') v[k++] = a->v[i];
+      i++;
+    } else if (i == a->n || b->v[j] < a->v[i]) {
+      if (op == '|') v[k++] = b->v[j];
+      j++;
+    } else {
+      if (op != '-') v[k++] = a->v[i];
+      i++, j++;
+    }
+  }
+  free(a->v);
+  free(b->v);
+  out->v = v;
+  out->n = k;
+  return BG_OK;
+}
+
+/* ---- the compiled query ---- */
+
+typedef struct term {
+  char *s;
+  size_t len;
+} term;
+
+typedef struct enode {
+  bg_qkind kind;
+  int positive;       /* not under an odd number of NOTs */
+  int guaranteed;     /* a filter every candidate passes */
+  /* phrases */
+  size_t nunits;
+  term *units;        /* unit terms, in order */
+  term *pairs;        /* nunits-1 pair terms, in order */
+  term *pos_terms;    /* terms whose positions prove an occurrence */
+  uint32_t *pos_offs; /* their offsets in the phrase */
+  size_t npos;
+  size_t phrase_id;   /* index among positive phrases, or SIZE_MAX */
+  /* filters */
+  int year_lo, year_hi;
+  term filter;
+  /* per document: occurrence start positions */
+  uint32_t *occ;
+  size_t nocc, occ_cap;
+  struct enode **kids;
+  size_t nkids;
+} enode;
+
+static void enode_free(enode *e) {
+  if (!e) return;
+  for (size_t i = 0; i < e->nunits; i++) free(e->units[i].s);
+  for (size_t i = 0; i + 1 < e->nunits; i++) free(e->pairs[i].s);
+  free(e->units);
+  free(e->pairs);
+  free(e->pos_terms);
+  free(e->pos_offs);
+  free(e->filter.s);
+  free(e->occ);
+  for (size_t i = 0; i < e->nkids; i++) enode_free(e->kids[i]);
+  free(e->kids);
+  free(e);
+}
+
+static int term_dup(term *t, const char *s, size_t len) {
+  t->s = malloc(len + 1);
+  if (!t->s) return BG_ENOMEM;
+  memcpy(t->s, s, len);
+  t->s[len] = '\0';
+  t->len = len;
+  return BG_OK;
+}
+
+typedef struct compiler {
+  bg_units units;
+  enode **phrases; /* positive phrases, in query order */
+  size_t nphrases, cap;
+  enode **all_phrases; /* every phrase node */
+  size_t nall, allcap;
+} compiler;
+
+static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 8;
+    enode **na = realloc(*arr, nc * sizeof *na);
+    if (!na) return BG_ENOMEM;
+    *arr = na, *cap = nc;
+  }
+  (*arr)[(*n)++] = e;
+  return BG_OK;
+}
+
+static int compile_phrase(compiler *c, const bg_qnode *q, enode *e) {
+  bg_units *u = &c->units;
+  if (bg_units_tokenize(u, q->text, q->len) != BG_OK) return BG_ENOMEM;
+  if (u->n == 0) return BG_EQUERY;
+  char t[BG_TERM_MAX];
+  e->nunits = u->n;
+  e->units = calloc(u->n, sizeof *e->units);
+  e->pairs = calloc(u->n, sizeof *e->pairs);
+  e->pos_terms = calloc(u->n, sizeof *e->pos_terms);
+  e->pos_offs = calloc(u->n, sizeof *e->pos_offs);
+  if (!e->units || !e->pairs || !e->pos_terms || !e->pos_offs) {
+    e->nunits = 0;
+    return BG_ENOMEM;
+  }
+  for (size_t i = 0; i < u->n; i++) {
+    size_t tl = bg_term_unit(u, i, t);
+    if (term_dup(&e->units[i], t, tl) != BG_OK) return BG_ENOMEM;
+  }
+  for (size_t i = 0; i + 1 < u->n; i++) {
+    size_t tl = bg_term_pair(u, i, t);
+    if (term_dup(&e->pairs[i], t, tl) != BG_OK) return BG_ENOMEM;
+  }
+  if (u->n == 1) {
+    e->pos_terms[0] = e->units[0];
+    e->pos_offs[0] = 0;
+    e->npos = 1;
+  } else {
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < u->n; i += 2) {
+      e->pos_terms[k] = e->pairs[i];
+      e->pos_offs[k++] = (uint32_t)i;
+    }
+    if ((u->n - 2) % 2 != 0) {
+      e->pos_terms[k] = e->pairs[u->n - 2];
+      e->pos_offs[k++] = (uint32_t)(u->n - 2);
+    }
+    e->npos = k;
+  }
+  return BG_OK;
+}
+
+static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
+                   bg_err *err) {
+  *out = NULL;
+  enode *e = calloc(1, sizeof *e);
+  if (!e) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  e->kind = q->kind;
+  e->positive = positive;
+  e->phrase_id = SIZE_MAX;
+  int rc = BG_OK;
+  char t[BG_TERM_MAX];
+  switch (q->kind) {
+  case BG_Q_PHRASE:
+    rc = compile_phrase(c, q, e);
+    if (rc == BG_EQUERY) {
+      bg_err_set(err, BG_EQUERY, "nothing searchable in '%s' at character %zu",
+                 q->text, q->pos);
+      goto fail;
+    }
+    if (rc != BG_OK) goto oom;
+    if (push(&c->all_phrases, &c->nall, &c->allcap, e) != BG_OK) goto oom;
+    if (positive) {
+      e->phrase_id = c->nphrases;
+      if (push(&c->phrases, &c->nphrases, &c->cap, e) != BG_OK) goto oom;
+    }
+    break;
+  case BG_Q_YEAR:
+    e->year_lo = q->year_lo;
+    e->year_hi = q->year_hi;
+    break;
+  case BG_Q_REGION: {
+    char reg[BG_TERM_MAX];
+    size_t rl = bg_term_region(q->text, q->len, reg, 200);
+    size_t tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t)
+                   : 0;
+    if (!tl) {
+      rc = bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
+                      q->text, q->pos);
+      goto fail;
+    }
+    if (term_dup(&e->filter, t, tl) != BG_OK) goto oom;
+    break;
+  }
+  case BG_Q_REPORT: {
+    size_t tl = bg_term_prefixed(BG_PREFIX_ID, q->text, q->len, t, sizeof t);
+    if (!tl) {
+      rc = bg_err_set(err, BG_EQUERY, "report id too long at character %zu",
+                      q->pos);
+      goto fail;
+    }
+    if (term_dup(&e->filter, t, tl) != BG_OK) goto oom;
+    break;
+  }
+  default:
+    break;
+  }
+  if (q->nkids) {
+    e->kids = calloc(q->nkids, sizeof *e->kids);
+    if (!e->kids) goto oom;
+    for (size_t i = 0; i < q->nkids; i++) {
+      int kpos = q->kind == BG_Q_NOT ? !positive : positive;
+      rc = compile(c, q->kids[i], kpos, &e->kids[e->nkids], err);
+      if (rc != BG_OK) goto fail;
+      e->nkids++;
+    }
+  }
+  *out = e;
+  return BG_OK;
+oom:
+  rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+fail:
+  enode_free(e);
+  return rc;
+}
+
+static int is_filter(const enode *e) {
+  return e->kind == BG_Q_YEAR || e->kind == BG_Q_REGION ||
+         e->kind == BG_Q_REPORT;
+}
+
+/* Whether a subtree is made only of filters (so it selects whole reports
+ * and its NOT can exclude reports in Xapian). */
+static int only_filters(const enode *e) {
+  if (is_filter(e)) return 1;
+  if (e->kind == BG_Q_PHRASE) return 0;
+  for (size_t i = 0; i < e->nkids; i++)
+    if (!only_filters(e->kids[i])) return 0;
+  return 1;
+}
+
+/* Marks filters that Xapian applies to every candidate: the root, and the
+ * positive children of a root AND. */
+static void mark_guaranteed(enode *root) {
+  if (is_filter(root)) {
+    root->guaranteed = 1;
+    return;
+  }
+  if (root->kind != BG_Q_AND) return;
+  for (size_t i = 0; i < root->nkids; i++)
+    if (is_filter(root->kids[i])) root->kids[i]->guaranteed = 1;
+}
+
+/* The Xapian query for the reports that can match e. */
+static bg_xq *candidates(const enode *e) {
+  switch (e->kind) {
+  case BG_Q_PHRASE: {
+    if (e->nunits == 1) return bg_xq_term(e->units[0].s, e->units[0].len);
+    bg_xq *q = bg_xq_term(e->pairs[0].s, e->pairs[0].len);
+    for (size_t i = 1; i + 1 < e->nunits && q; i++)
+      q = bg_xq_and(q, bg_xq_term(e->pairs[i].s, e->pairs[i].len));
+    return q;
+  }
+  case BG_Q_YEAR:
+    return bg_xq_range(BG_SLOT_YEAR, e->year_lo, e->year_hi);
+  case BG_Q_REGION:
+  case BG_Q_REPORT:
+    return bg_xq_term(e->filter.s, e->filter.len);
+  case BG_Q_NOT:
+    if (only_filters(e->kids[0]))
+      return bg_xq_and_not(bg_xq_all(), candidates(e->kids[0]));
+    return bg_xq_all();
+  case BG_Q_AND: {
+    bg_xq *q = NULL;
+    for (size_t i = 0; i < e->nkids; i++) {
+      const enode *k = e->kids[i];
+      if (k->kind == BG_Q_NOT) continue;
+      bg_xq *kq = candidates(k);
+      if (!kq) {
+        bg_xq_free(q);
+        return NULL;
+      }
+      q = q ? bg_xq_and(q, kq) : kq;
+      if (!q) return NULL;
+    }
+    if (!q) q = bg_xq_all();
+    for (size_t i = 0; i < e->nkids && q; i++) {
+      const enode *k = e->kids[i];
+      if (k->kind == BG_Q_NOT && only_filters(k->kids[0]))
+        q = bg_xq_and_not(q, candidates(k->kids[0]));
+    }
+    return q;
+  }
+  case BG_Q_OR: {
+    bg_xq *q = candidates(e->kids[0]);
+    for (size_t i = 1; i < e->nkids && q; i++)
+      q = bg_xq_or(q, candidates(e->kids[i]));
+    return q;
+  }
+  }
+  return NULL;
+}
+
+/* ---- per document evaluation ---- */
+
+typedef struct doc {
+  uint32_t did;
+  int year;
+  char *id;
+} doc;
+
+typedef struct cand {
+  uint32_t doc;   /* index into docs */
+  uint32_t para;  /* 0-based */
+  uint32_t tf_at; /* index of this paragraph's tf vector in the tf pool */
+  uint32_t dl;    /* units in the paragraph */
+  double score;
+} cand;
+
+typedef struct run {
+  bg_reader *r;
+  compiler c;
+  enode *root;
+  /* scratch */
+  uint32_t *paras; /* pairs: base, count */
+  size_t paras_cap, npara;
+  uint32_t *lists[64];
+  size_t list_n[64], list_cap[64];
+  /* results */
+  doc *docs;
+  size_t ndocs, docs_cap;
+  cand *cands;
+  size_t ncands, cands_cap;
+  uint32_t *tf; /* nphrases per candidate */
+  size_t ntf, tf_cap;
+  uint64_t *df; /* per positive phrase */
+  bg_err *err;
+} run;
+
+/* Positions of term in did into list slot k. */
+static int load_list(run *R, uint32_t did, size_t k, const term *t) {
+  return bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
+                          &R->list_n[k], &R->list_cap[k], R->err);
+}
+
+/* Finds every occurrence of phrase e in document did: start positions,
+ * ascending, in e->occ. */
+static int find_occurrences(run *R, uint32_t did, enode *e) {
+  e->nocc = 0;
+  size_t npos = e->npos;
+  size_t chunk = sizeof R->lists / sizeof *R->lists;
+  int rc;
+  /* Very long phrases: verify in batches of position lists. */
+  uint32_t *cur = NULL;
+  size_t ncur = 0;
+  for (size_t base = 0; base < npos; base += chunk) {
+    size_t m = npos - base < chunk ? npos - base : chunk;
+    size_t shortest = 0;
+    for (size_t k = 0; k < m; k++) {
+      if ((rc = load_list(R, did, k, &e->pos_terms[base + k])) != BG_OK)
+        goto done;
+      if (R->list_n[k] == 0) {
+        ncur = 0;
+        rc = BG_OK;
+        goto done;
+      }
+      if (R->list_n[k] < R->list_n[shortest]) shortest = k;
+    }
+    /* Candidate starts: from the previous batch, or the shortest list. */
+    uint32_t *cand_v;
+    size_t cand_n;
+    uint32_t *tmp = NULL;
+    if (base == 0) {
+      cand_n = R->list_n[shortest];
+      tmp = malloc((cand_n + 1) * sizeof *tmp);
+      if (!tmp) {
+        rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+        goto done;
+      }
+      uint32_t off = e->pos_offs[base + shortest];
+      size_t w = 0;
+      for (size_t i = 0; i < cand_n; i++)
+        if (R->lists[shortest][i] >= off)
+          tmp[w++] = R->lists[shortest][i] - off;
+      cand_n = w;
+      cand_v = tmp;
+    } else {
+      cand_v = cur;
+      cand_n = ncur;
+      cur = NULL;
+    }
+    /* Keep the starts p where every list k holds p + off_k. */
+    size_t idx[64] = {0};
+    size_t w = 0;
+    for (size_t i = 0; i < cand_n; i++) {
+      uint32_t p = cand_v[i];
+      int ok = 1;
+      for (size_t k = 0; k < m && ok; k++) {
+        uint64_t want = (uint64_t)p + e->pos_offs[base + k];
+        const uint32_t *l = R->lists[k];
+        size_t n = R->list_n[k];
+        while (idx[k] < n && l[idx[k]] < want) idx[k]++;
+        ok = idx[k] < n && l[idx[k]] == want;
+      }
+      if (ok) cand_v[w++] = p;
+    }
+    cur = cand_v;
+    ncur = w;
+    if (ncur == 0) break;
+  }
+  rc = BG_OK;
+done:
+  if (rc == BG_OK && ncur > 0) {
+    if (ncur > e->occ_cap) {
+      uint32_t *no = realloc(e->occ, ncur * sizeof *no);
+      if (!no) {
+        free(cur);
+        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      }
+      e->occ = no;
+      e->occ_cap = ncur;
+    }
+    memcpy(e->occ, cur, ncur * sizeof *cur);
+    e->nocc = ncur;
+  }
+  free(cur);
+  return rc;
+}
+
+/* Paragraph index holding position p (paragraph table in R->paras). */
+static size_t para_of(const run *R, uint32_t p) {
+  size_t lo = 0, hi = R->npara;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (R->paras[2 * mid] <= p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static int occ_paras(const run *R, const enode *e, pset *out) {
+  out->v = malloc((e->nocc + 1) * sizeof *out->v);
+  if (!out->v) return BG_ENOMEM;
+  out->n = 0;
+  for (size_t i = 0; i < e->nocc; i++) {
+    uint32_t p = (uint32_t)para_of(R, e->occ[i]);
+    if (out->n == 0 || out->v[out->n - 1] != p) out->v[out->n++] = p;
+  }
+  return BG_OK;
+}
+
+static int filter_passes(run *R, const enode *e, uint32_t did, int year,
+                         int *pass) {
+  if (e->guaranteed) {
+    *pass = 1;
+    return BG_OK;
+  }
+  if (e->kind == BG_Q_YEAR) {
+    *pass = year > 0 && year >= e->year_lo && year <= e->year_hi;
+    return BG_OK;
+  }
+  return bg_xdb_has_term(R->r->db, did, e->filter.s, e->filter.len, pass,
+                          R->err);
+}
+
+/* The set of paragraphs of the current document that satisfy e. */
+static int eval(run *R, enode *e, uint32_t did, int year, pset *out) {
+  out->v = NULL;
+  out->n = 0;
+  int rc = BG_OK;
+  switch (e->kind) {
+  case BG_Q_PHRASE:
+    return occ_paras(R, e, out) == BG_OK
+               ? BG_OK
+               : bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  case BG_Q_YEAR:
+  case BG_Q_REGION:
+  case BG_Q_REPORT: {
+    int pass = 0;
+    if ((rc = filter_passes(R, e, did, year, &pass)) != BG_OK) return rc;
+    if (pass && pset_range(out, R->npara) != BG_OK)
+      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+    return BG_OK;
+  }
+  case BG_Q_NOT: {
+    pset all, k;
+    if (pset_range(&all, R->npara) != BG_OK)
+      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+    if ((rc = eval(R, e->kids[0], did, year, &k)) != BG_OK) {
+      free(all.v);
+      return rc;
+    }
+    if (pset_op(out, &all, &k, '-') != BG_OK)
+      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+    return BG_OK;
+  }
+  case BG_Q_AND: {
+    /* Positive children first, then subtract the exclusions. */
+    int have = 0;
+    pset acc = {0};
+    for (size_t i = 0; i < e->nkids; i++) {
+      enode *k = e->kids[i];
+      if (k->kind == BG_Q_NOT) continue;
+      pset s;
+      if ((rc = eval(R, k, did, year, &s)) != BG_OK) goto and_fail;
+      if (!have) {
+        acc = s;
+        have = 1;
+      } else if (pset_op(&acc, &acc, &s, '&') != BG_OK) {
+        goto and_oom;
+      }
+      if (acc.n == 0) break;
+    }
+    if (!have && pset_range(&acc, R->npara) != BG_OK) goto and_oom;
+    for (size_t i = 0; i < e->nkids && acc.n > 0; i++) {
+      enode *k = e->kids[i];
+      if (k->kind != BG_Q_NOT) continue;
+      pset s;
+      if ((rc = eval(R, k->kids[0], did, year, &s)) != BG_OK) goto and_fail;
+      if (pset_op(&acc, &acc, &s, '-') != BG_OK) goto and_oom;
+    }
+    *out = acc;
+    return BG_OK;
+  and_oom:
+    rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  and_fail:
+    free(acc.v);
+    return rc;
+  }
+  case BG_Q_OR: {
+    pset acc = {0};
+    for (size_t i = 0; i < e->nkids; i++) {
+      pset s;
+      if ((rc = eval(R, e->kids[i], did, year, &s)) != BG_OK) {
+        free(acc.v);
+        return rc;
+      }
+      if (i == 0)
+        acc = s;
+      else if (pset_op(&acc, &acc, &s, '|') != BG_OK)
+        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+    }
+    *out = acc;
+    return BG_OK;
+  }
+  }
+  return BG_OK;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return BG_OK;
+  size_t nc = *cap ? *cap : 64;
+  while (nc < need) nc *= 2;
+  void *np = realloc(*p, nc * size);
+  if (!np) return BG_ENOMEM;
+  *p = np;
+  *cap = nc;
+  return BG_OK;
+}
+
+/* Evaluates the query in one candidate report and appends its matching
+ * paragraphs to the candidates, with the tf of each positive phrase. */
+static int eval_doc(run *R, uint32_t did) {
+  bg_xdb *db = R->r->db;
+  char *v = NULL;
+  size_t vl = 0;
+  int rc = bg_xdb_value(db, did, BG_SLOT_PARAS, &v, &vl, R->err);
+  if (rc != BG_OK) return rc;
+  rc = bg_paras_decode(v, vl, &R->paras, &R->paras_cap, &R->npara);
+  free(v);
+  if (rc != BG_OK)
+    return bg_err_set(R->err, rc, "report %u: bad paragraph table", did);
+  if (R->npara == 0) return BG_OK;
+  int year = 0;
+  if ((rc = bg_xdb_value(db, did, BG_SLOT_YEAR, &v, &vl, R->err)) != BG_OK)
+    return rc;
+  if (vl) year = (int)bg_xap_unsortable(v, vl);
+  free(v);
+  for (size_t i = 0; i < R->c.nall; i++)
+    if ((rc = find_occurrences(R, did, R->c.all_phrases[i])) != BG_OK)
+      return rc;
+  pset res;
+  if ((rc = eval(R, R->root, did, year, &res)) != BG_OK) return rc;
+  if (res.n == 0) {
+    free(res.v);
+    return BG_OK;
+  }
+  /* Remember the report. */
+  if (grow((void **)&R->docs, &R->docs_cap, R->ndocs + 1, sizeof *R->docs))
+    goto oom;
+  doc *d = &R->docs[R->ndocs];
+  d->did = did;
+  d->year = year;
+  d->id = NULL;
+  if ((rc = bg_xdb_value(db, did, BG_SLOT_ID, &d->id, &vl, R->err)) != BG_OK) {
+    free(res.v);
+    return rc;
+  }
+  R->ndocs++;
+  /* Candidates with their tf vectors. */
+  size_t np = R->c.nphrases;
+  if (grow((void **)&R->cands, &R->cands_cap, R->ncands + res.n,
+           sizeof *R->cands) ||
+      grow((void **)&R->tf, &R->tf_cap, R->ntf + res.n * np + 1,
+           sizeof *R->tf))
+    goto oom;
+  for (size_t i = 0; i < res.n; i++) {
+    cand *c = &R->cands[R->ncands + i];
+    c->doc = (uint32_t)(R->ndocs - 1);
+    c->para = res.v[i];
+    c->dl = R->paras[2 * res.v[i] + 1];
+    c->tf_at = (uint32_t)(R->ntf + i * np);
+    c->score = 0;
+  }
+  memset(R->tf + R->ntf, 0, res.n * np * sizeof *R->tf);
+  for (size_t ph = 0; ph < np; ph++) {
+    const enode *e = R->c.phrases[ph];
+    size_t j = 0; /* walks res */
+    size_t last_para = SIZE_MAX;
+    for (size_t o = 0; o < e->nocc; o++) {
+      uint32_t p = (uint32_t)para_of(R, e->occ[o]);
+      if (p != last_para) {
+        last_para = p;
+        /* df: paragraphs holding the phrase, in any candidate report. */
+        R->df[ph]++;
+      }
+      while (j < res.n && res.v[j] < p) j++;
+      if (j < res.n && res.v[j] == p) R->tf[R->ntf + j * np + ph]++;
+    }
+  }
+  R->ncands += res.n;
+  R->ntf += res.n * np;
+  free(res.v);
+  return BG_OK;
+oom:
+  free(res.v);
+  return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+}
+
+/* ---- ranking ---- */
+
+static const run *sort_run; /* qsort has no context argument in C11 */
+static bg_sort sort_key;
+
+static int cmp_ties(const cand *a, const cand *b) {
+  const doc *da = &sort_run->docs[a->doc], *db = &sort_run->docs[b->doc];
+  if (da->year != db->year) return da->year < db->year ? -1 : 1;
+  int c = strcmp(da->id, db->id);
+  if (c) return c;
+  return a->para < b->para ? -1 : a->para > b->para;
+}
+
+static int cmp_cand(const void *pa, const void *pb) {
+  const cand *a = pa, *b = pb;
+  const doc *da = &sort_run->docs[a->doc], *db = &sort_run->docs[b->doc];
+  switch (sort_key) {
+  case BG_SORT_RELEVANCE:
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    break;
+  case BG_SORT_YEAR:
+    break;
+  case BG_SORT_YEAR_DESC:
+    if (da->year != db->year) return da->year > db->year ? -1 : 1;
+    break;
+  }
+  return cmp_ties(a, b);
+}
+
+static void score_all(run *R, double nparas, double avgdl) {
+  size_t np = R->c.nphrases;
+  double *idf = calloc(np + 1, sizeof *idf);
+  if (!idf) return; /* scores stay 0: ties order the hits */
+  for (size_t ph = 0; ph < np; ph++) {
+    double df = (double)R->df[ph];
+    double n = nparas > df ? nparas : df;
+    idf[ph] = log(1.0 + (n - df + 0.5) / (df + 0.5));
+  }
+  for (size_t i = 0; i < R->ncands; i++) {
+    cand *c = &R->cands[i];
+    double s = 0;
+    double norm = BM25_K1 * (1 - BM25_B + BM25_B * c->dl / avgdl);
+    for (size_t ph = 0; ph < np; ph++) {
+      double tf = R->tf[c->tf_at + ph];
+      if (tf > 0) s += idf[ph] * tf * (BM25_K1 + 1) / (tf + norm);
+    }
+    /* Round so that scores compare equal across machines and builds. */
+    c->score = round(s * 1e6) / 1e6;
+  }
+  free(idf);
+}
+
+/* ---- hits ---- */
+
+static int add_match(bg_hit *h, size_t *cap, uint32_t s, uint32_t e) {
+  if (h->nmatches * 2 + 2 > *cap) {
+    size_t nc = *cap ? *cap * 2 : 16;
+    uint32_t *nm = realloc(h->matches, nc * sizeof *nm);
+    if (!nm) return BG_ENOMEM;
+    h->matches = nm;
+    *cap = nc;
+  }
+  h->matches[2 * h->nmatches] = s;
+  h->matches[2 * h->nmatches + 1] = e;
+  h->nmatches++;
+  return BG_OK;
+}
+
+static int cmp_match(const void *a, const void *b) {
+  const uint32_t *x = a, *y = b;
+  if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+  return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Every occurrence of every positive phrase in the hit's text, as source
+ * code-point ranges: the paragraph is tokenized again with the same
+ * tokenizer the index used, so unit i here is unit i there. */
+static int highlight(run *R, bg_hit *h) {
+  bg_units *u = &R->c.units;
+  if (bg_units_tokenize(u, h->text, h->text_len) != BG_OK) return BG_ENOMEM;
+  char t[BG_TERM_MAX];
+  size_t n = u->n;
+  term *pt = calloc(n + 1, sizeof *pt);
+  if (!pt) return BG_ENOMEM;
+  int rc = BG_OK;
+  for (size_t i = 0; i < n && rc == BG_OK; i++) {
+    size_t tl = bg_term_unit(u, i, t);
+    rc = term_dup(&pt[i], t, tl);
+  }
+  size_t cap = 0;
+  for (size_t ph = 0; ph < R->c.nphrases && rc == BG_OK; ph++) {
+    const enode *e = R->c.phrases[ph];
+    for (size_t i = 0; i + e->nunits <= n && rc == BG_OK; i++) {
+      size_t k = 0;
+      while (k < e->nunits && pt[i + k].len == e->units[k].len &&
+             !memcmp(pt[i + k].s, e->units[k].s, e->units[k].len))
+        k++;
+      if (k == e->nunits)
+        rc = add_match(h, &cap, u->u[i].src_start,
+                       u->u[i + e->nunits - 1].src_end);
+    }
+  }
+  for (size_t i = 0; i < n; i++) free(pt[i].s);
+  free(pt);
+  if (rc == BG_OK && h->nmatches > 1)
+    qsort(h->matches, h->nmatches, 2 * sizeof *h->matches, cmp_match);
+  /* Duplicates arise when a phrase appears twice in the query. */
+  if (rc == BG_OK && h->nmatches > 1) {
+    size_t w = 1;
+    for (size_t i = 1; i < h->nmatches; i++) {
+      if (h->matches[2 * i] == h->matches[2 * (w - 1)] &&
+          h->matches[2 * i + 1] == h->matches[2 * (w - 1) + 1])
+        continue;
+      h->matches[2 * w] = h->matches[2 * i];
+      h->matches[2 * w + 1] = h->matches[2 * i + 1];
+      w++;
+    }
+    h->nmatches = w;
+  }
+  return rc;
+}
+
+static char *dupn(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+/* The section path of paragraph index p: the nearest heading above it of
+ * each shallower level. */
+static int section_path(bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
+  int limit = bg_docdata_level(d, p);
+  if (limit == 0) limit = 256;
+  size_t idx[16];
+  size_t n = 0;
+  for (size_t i = p; i-- > 0 && n < 16;) {
+    int lv = bg_docdata_level(d, i);
+    if (lv > 0 && lv < limit) {
+      idx[n++] = i;
+      limit = lv;
+      if (lv == 1) break;
+    }
+  }
+  h->section = calloc(n + 1, sizeof *h->section);
+  if (!h->section) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  for (size_t k = 0; k < n; k++) {
+    const char *t;
+    size_t len, tl;
+    int rc = bg_docdata_para(d, idx[n - 1 - k], &t, &len, &tl, err);
+    if (rc != BG_OK) return rc;
+    h->section[k] = dupn(t, tl ? tl : len);
+    if (!h->section[k]) return bg_err_set(err, BG_ENOMEM, "out of memory");
+    h->nsection++;
+  }
+  return BG_OK;
+}
+
+static const run *order_run;
+static const size_t *order_pick;
+
+static int cmp_by_doc(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  const cand *ca = &order_run->cands[order_pick[x]];
+  const cand *cb = &order_run->cands[order_pick[y]];
+  if (ca->doc != cb->doc) return ca->doc < cb->doc ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+/* Fills hits[0, n) from candidates R->cands[pick[i]], loading each report's
+ * stored data once. */
+static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
+  size_t *ord = malloc((n + 1) * sizeof *ord);
+  if (!ord) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) ord[i] = i;
+  order_run = R;
+  order_pick = pick;
+  qsort(ord, n, sizeof *ord, cmp_by_doc);
+  bg_docdata *d = NULL;
+  uint32_t loaded = UINT32_MAX;
+  int rc = BG_OK;
+  for (size_t k = 0; k < n && rc == BG_OK; k++) {
+    size_t i = ord[k];
+    const cand *c = &R->cands[pick[i]];
+    const doc *dc = &R->docs[c->doc];
+    bg_hit *h = &hits[i];
+    if (c->doc != loaded) {
+      bg_docdata_free(d);
+      d = NULL;
+      char *data;
+      size_t len;
+      if ((rc = bg_xdb_data(R->r->db, dc->did, &data, &len, R->err)) != BG_OK)
+        break;
+      rc = bg_docdata_parse(data, len, &d, R->err);
+      free(data);
+      if (rc != BG_OK) break;
+      loaded = c->doc;
+    }
+    const char *t;
+    size_t tl;
+    if ((rc = bg_docdata_para(d, c->para, &t, &tl, NULL, R->err)) != BG_OK)
+      break;
+    h->text = dupn(t, tl);
+    h->text_len = tl;
+    h->report = strdup(dc->id);
+    json_t *reg = json_object_get(bg_docdata_meta(d), "region");
+    h->region = strdup(json_is_string(reg) ? json_string_value(reg) : "");
+    if (!h->text || !h->report || !h->region) {
+      rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      break;
+    }
+    h->year = dc->year;
+    h->para = c->para + 1;
+    h->score = c->score;
+    if ((rc = section_path(d, c->para, h, R->err)) != BG_OK) break;
+    if (highlight(R, h) != BG_OK)
+      rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  }
+  bg_docdata_free(d);
+  free(ord);
+  return rc;
+}
+
+void bg_results_free(bg_results *res) {
+  if (!res) return;
+  for (size_t i = 0; i < res->nhits; i++) {
+    bg_hit *h = &res->hits[i];
+    free(h->report);
+    free(h->region);
+    for (size_t k = 0; k < h->nsection; k++) free(h->section[k]);
+    free(h->section);
+    free(h->text);
+    free(h->matches);
+  }
+  free(res->hits);
+  free(res->query);
+  free(res);
+}
+
+static void run_free(run *R) {
+  enode_free(R->root);
+  bg_units_reset(&R->c.units);
+  free(R->c.phrases);
+  free(R->c.all_phrases);
+  free(R->paras);
+  for (size_t k = 0; k < sizeof R->lists / sizeof *R->lists; k++)
+    free(R->lists[k]);
+  for (size_t i = 0; i < R->ndocs; i++) free(R->docs[i].id);
+  free(R->docs);
+  free(R->cands);
+  free(R->tf);
+  free(R->df);
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int search_once(bg_reader *r, const bg_qnode *q,
+                       const bg_search_opts *opts, bg_results *res,
+                       bg_err *err) {
+  run R;
+  memset(&R, 0, sizeof R);
+  R.r = r;
+  R.err = err;
+  bg_units_init(&R.c.units);
+  uint32_t *ids = NULL;
+  size_t nids = 0, *pick = NULL;
+  bg_xq *xq = NULL;
+  int rc = compile(&R.c, q, 1, &R.root, err);
+  if (rc != BG_OK) goto done;
+  mark_guaranteed(R.root);
+  R.df = calloc(R.c.nphrases + 1, sizeof *R.df);
+  if (!R.df || !(xq = candidates(R.root))) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
+  for (size_t i = 0; i < nids; i++)
+    if ((rc = eval_doc(&R, ids[i])) != BG_OK) goto done;
+  /* Rank. */
+  double nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
+                                          strlen(BG_TERM_PARAS));
+  double nunits = (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
+                                          strlen(BG_TERM_UNITS));
+  double avgdl = nparas > 0 && nunits > 0 ? nunits / nparas : 1;
+  if (R.c.nphrases) score_all(&R, nparas, avgdl);
+  sort_run = &R;
+  sort_key = opts->sort;
+  if (R.ncands > 1) qsort(R.cands, R.ncands, sizeof *R.cands, cmp_cand);
+  res->total = R.ncands;
+  res->reports = R.ndocs;
+  res->occurrences = 0;
+  for (size_t i = 0; i < R.ntf; i++) res->occurrences += R.tf[i];
+  /* The page. */
+  size_t from = opts->offset < R.ncands ? opts->offset : R.ncands;
+  size_t n = R.ncands - from;
+  if (!opts->all && n > opts->limit) n = opts->limit;
+  res->hits = calloc(n + 1, sizeof *res->hits);
+  pick = malloc((n + 1) * sizeof *pick);
+  if (!res->hits || !pick) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  res->nhits = n;
+  for (size_t i = 0; i < n; i++) pick[i] = from + i;
+  rc = fill_hits(&R, pick, n, res->hits);
+done:
+  bg_xq_free(xq);
+  free(ids);
+  free(pick);
+  run_free(&R);
+  return rc;
+}
+
+int bg_search(bg_reader *r, const char *q, size_t len,
+              const bg_search_opts *opts, bg_results **out, bg_err *err) {
+  *out = NULL;
+  double t0 = now_ms();
+  bg_qnode *tree = NULL;
+  int rc = bg_query_parse(q, len, &tree, err);
+  if (rc != BG_OK) return rc;
+  bg_results *res = NULL;
+  /* A writer may commit while we read: start again on the new revision. */
+  for (int attempt = 0; attempt < 5; attempt++) {
+    bg_results_free(res);
+    res = calloc(1, sizeof *res);
+    if (!res || !(res->query = dupn(q, len))) {
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+      break;
+    }
+    res->offset = opts->offset;
+    res->limit = opts->all ? 0 : opts->limit;
+    rc = search_once(r, tree, opts, res, err);
+    if (rc != BG_EMODIFIED) break;
+    if ((rc = bg_reader_refresh(r, NULL, err)) != BG_OK) break;
+    rc = BG_EMODIFIED;
+  }
+  bg_query_free(tree);
+  if (rc != BG_OK) {
+    bg_results_free(res);
+    return rc;
+  }
+  res->took_ms = now_ms() - t0;
+  *out = res;
+  return BG_OK;
+}
+
+/* ---- the reader ---- */
+
+int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
+  *out = NULL;
+  bg_reader *r = calloc(1, sizeof *r);
+  if (!r || !(r->dir = strdup(dir))) {
+    free(r);
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  int rc = bg_xdb_open(&r->db, dir, err);
+  if (rc != BG_OK) {
+    bg_err_set(err, BG_ENOINDEX,
+               "no index at %s (build one with: baogao-index --index %s "
+               "FILES...)",
+               dir, dir);
+    bg_reader_close(r);
+    return BG_ENOINDEX;
+  }
+  *out = r;
+  return BG_OK;
+}
+
+void bg_reader_close(bg_reader *r) {
+  if (!r) return;
+  bg_xdb_free(r->db);
+  free(r->dir);
+  free(r);
+}
+
+int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
+  if (changed) *changed = 0;
+  /* After a compaction the stub names another database: open afresh. */
+  bg_xdb *fresh = NULL;
+  int rc = bg_xdb_open(&fresh, r->dir, err);
+  if (rc != BG_OK) return rc;
+  if (changed)
+    *changed = bg_xdb_revision(fresh) != bg_xdb_revision(r->db) ||
+               bg_xdb_doccount(fresh) != bg_xdb_doccount(r->db);
+  bg_xdb_free(r->db);
+  r->db = fresh;
+  return BG_OK;
+}
+
+static int cmp_report(const void *a, const void *b) {
+  json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+  json_int_t ya = json_integer_value(json_object_get(x, "year"));
+  json_int_t yb = json_integer_value(json_object_get(y, "year"));
+  if (ya != yb) return ya < yb ? -1 : 1;
+  return strcmp(json_string_value(json_object_get(x, "id")),
+                json_string_value(json_object_get(y, "id")));
+}
+
+int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
+  *out = NULL;
+  uint32_t *ids;
+  size_t n;
+  int rc = bg_xdb_all_docs(r->db, &ids, &n, err);
+  if (rc != BG_OK) return rc;
+  json_t **items = calloc(n + 1, sizeof *items);
+  size_t k = 0;
+  if (!items) {
+    free(ids);
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n && rc == BG_OK; i++) {
+    char *data;
+    size_t len;
+    bg_docdata *d = NULL;
+    if ((rc = bg_xdb_data(r->db, ids[i], &data, &len, err)) != BG_OK) break;
+    rc = bg_docdata_parse(data, len, &d, err);
+    free(data);
+    if (rc != BG_OK) break;
+    items[k++] = json_incref(bg_docdata_meta(d));
+    bg_docdata_free(d);
+  }
+  if (rc == BG_OK) {
+    qsort(items, k, sizeof *items, cmp_report);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < k && arr; i++)
+      if (json_array_append(arr, items[i]) != 0) {
+        json_decref(arr);
+        arr = NULL;
+      }
+    if (!arr)
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    else
+      *out = arr;
+  }
+  for (size_t i = 0; i < k; i++) json_decref(items[i]);
+  free(items);
+  free(ids);
+  return rc;
+}
+
+int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
+  *out = NULL;
+  json_t *reports = NULL;
+  int rc = bg_reader_reports(r, &reports, err);
+  if (rc != BG_OK) return rc;
+  json_int_t ymin = 0, ymax = 0, bytes = 0;
+  size_t i;
+  json_t *m;
+  json_t *regions = json_object();
+  json_array_foreach(reports, i, m) {
+    json_int_t y = json_integer_value(json_object_get(m, "year"));
+    if (y > 0 && (ymin == 0 || y < ymin)) ymin = y;
+    if (y > ymax) ymax = y;
+    bytes += json_integer_value(json_object_get(m, "bytes"));
+    const char *reg = json_string_value(json_object_get(m, "region"));
+    if (regions && reg && reg[0]) json_object_set_new(regions, reg, json_true());
+  }
+  uint64_t terms = 0;
+  rc = bg_xdb_count_terms(r->db, &terms, err);
+  if (rc == BG_OK) {
+    json_t *o = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "index",
+        r->dir, "reports", (json_int_t)json_array_size(reports), "paragraphs",
+        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
+                                    strlen(BG_TERM_PARAS)),
+        "units",
+        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
+                                    strlen(BG_TERM_UNITS)),
+        "text_bytes", bytes, "terms", (json_int_t)terms, "regions",
+        (json_int_t)(regions ? json_object_size(regions) : 0), "first_year",
+        ymin, "last_year", ymax, "revision",
+        (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version());
+    if (!o)
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    else
+      *out = o;
+  }
+  json_decref(regions);
+  json_decref(reports);
+  return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * search.h - reading the index: queries to ranked paragraphs, report lists
+ * and statistics.
+ *
+ * A search is exact: Xapian narrows the reports that can match, then every
+ * occurrence of every phrase is found by intersecting position lists, the
+ * occurrences are mapped to paragraphs, and AND / OR / NOT are evaluated
+ * over paragraphs.  `total` counts every matching paragraph.  Ranking is
+ * BM25 over paragraphs (tf = occurrences of the query's phrases in the
+ * paragraph, df = paragraphs holding the phrase among the reports that can
+ * match, paragraph length in units); ties break by year, report id and
+ * paragraph number.
+ */
+#ifndef BG_SEARCH_H
+#define BG_SEARCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct bg_reader bg_reader;
+
+typedef enum {
+  BG_SORT_RELEVANCE = 0,
+  BG_SORT_YEAR,     /* oldest first */
+  BG_SORT_YEAR_DESC /* newest first */
+} bg_sort;
+
+typedef struct bg_search_opts {
+  size_t limit;  /* hits to return (ignored when all) */
+  size_t offset; /* hits to skip */
+  int all;       /* return every hit from offset on */
+  bg_sort sort;
+} bg_search_opts;
+
+typedef struct bg_hit {
+  char *report;       /* report id */
+  int year;           /* 0 when unknown */
+  char *region;
+  uint32_t para;      /* paragraph number, from 1 */
+  char **section;     /* section path, outermost first */
+  size_t nsection;
+  char *text;         /* the paragraph as it stands in the source */
+  size_t text_len;
+  uint32_t *matches;  /* nmatches [start, end) code-point pairs in text */
+  size_t nmatches;
+  double score;
+} bg_hit;
+
+typedef struct bg_results {
+  char *query;
+  uint64_t total;       /* matching paragraphs, exact */
+  uint64_t reports;     /* reports with a matching paragraph */
+  uint64_t occurrences; /* occurrences of the query's phrases in them */
+  size_t offset, limit;
+  double took_ms;
+  bg_hit *hits;
+  size_t nhits;
+} bg_results;
+
+/* Opens the index folder dir for reading.  BG_ENOINDEX (with the reason)
+ * when there is no index there. */
+int bg_reader_open(bg_reader **out, const char *dir, bg_err *err);
+void bg_reader_close(bg_reader *r);
+
+/* Reopens the index when a writer committed since; *changed may be NULL. */
+int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err);
+
+/* Runs query q[0, len).  On success *out is owned by the caller
+ * (bg_results_free()).  A malformed query gives BG_EQUERY with the
+ * parser's message. */
+int bg_search(bg_reader *r, const char *q, size_t len,
+              const bg_search_opts *opts, bg_results **out, bg_err *err);
+
+void bg_results_free(bg_results *res);
+
+/* Every report's metadata as a JSON array, ordered by year then id
+ * (caller owns the reference). */
+int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);
+
+/* Index statistics as a JSON object (caller owns the reference). */
+int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * terms.h - the index schema: how units, pairs and filters become terms,
+ * and which value slots hold what.  Index writer and searcher both build
+ * terms here, so they cannot disagree.
+ *
+ * Terms (prefixes follow omega: capitals reserved, ours start with 'X'):
+ *   <unit>            every unit, with positions
+ *   <unit><unit>      every adjacent pair inside a paragraph, with the
+ *                     position of its first unit; two letter/digit units
+ *                     are joined by BG_PAIR_SEP so gdp+2022 != gdp2022
+ *   XI<report id>     unique id of a report (one document per report)
+ *   XY<year>          year (also in value slot BG_SLOT_YEAR)
+ *   XR<region>        region, normalized (units joined)
+ *   XSPARA, XSUNIT    statistics: wdf = paragraphs / units of the report,
+ *                     so their collection frequencies are index totals
+ * Units longer than BG_UNIT_MAX bytes are cut and suffixed with a hash of
+ * the whole unit, the same way at index and at query time.
+ */
+#ifndef BG_TERMS_H
+#define BG_TERMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "units.h"
+
+#define BG_PAIR_SEP '\x1f'
+#define BG_HASH_SEP '\x1e'
+#define BG_UNIT_MAX 100       /* longer units are hashed */
+#define BG_TERM_MAX 256       /* buffer size for any term built here */
+
+#define BG_PREFIX_ID "XI"
+#define BG_PREFIX_YEAR "XY"
+#define BG_PREFIX_REGION "XR"
+#define BG_TERM_PARAS "XSPARA"
+#define BG_TERM_UNITS "XSUNIT"
+
+enum {
+  BG_SLOT_YEAR = 0,  /* sortable_serialise(year) */
+  BG_SLOT_PARAS = 1, /* paragraph table: per paragraph base position and
+                        unit count, little-endian uint32 pairs */
+  BG_SLOT_HASH = 2,  /* content hash, 16 hex digits */
+  BG_SLOT_ID = 3,    /* report id */
+  BG_SLOT_SOURCE = 4 /* absolute path of the source file */
+};
+
+/* The term of unit i of u into buf (BG_TERM_MAX bytes); returns its
+ * length. */
+size_t bg_term_unit(const bg_units *u, size_t i, char *buf);
+
+/* The term of the pair of units i, i+1 of u into buf (BG_TERM_MAX bytes);
+ * returns its length. */
+size_t bg_term_pair(const bg_units *u, size_t i, char *buf);
+
+/* A prefixed term: prefix followed by value, into buf (cap bytes).
+ * Returns the length, or 0 when it does not fit. */
+size_t bg_term_prefixed(const char *prefix, const char *value, size_t len,
+                        char *buf, size_t cap);
+
+/* The normalized form of a region name (its units joined) into buf (cap
+ * bytes); returns the length (0 when empty or too long). */
+size_t bg_term_region(const char *region, size_t len, char *buf, size_t cap);
+
+/* 64-bit FNV-1a hash of s[0, len), continuing from h (start with
+ * BG_FNV_INIT). */
+#define BG_FNV_INIT 0xcbf29ce484222325ULL
+uint64_t bg_fnv1a(uint64_t h, const void *s, size_t len);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * xap.h - a C API over Xapian, the only door to C++ in baogao.
+ *
+ * Opaque handles hold Xapian objects.  Every function catches
+ * Xapian::Error and std::bad_alloc and returns a bg_status (BG_EXAPIAN,
+ * BG_ELOCKED, BG_ENOINDEX, BG_EMODIFIED, BG_ENOMEM) with Xapian's message
+ * in err; no exception crosses into C.  A handle is used by one thread at
+ * a time.
+ */
+#ifndef BG_XAP_H
+#define BG_XAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bg_xdb bg_xdb;   /* a database, read-only or writable */
+typedef struct bg_xdoc bg_xdoc; /* a document being built */
+typedef struct bg_xq bg_xq;     /* a query tree (for candidate documents) */
+
+/* ---- databases ---- */
+
+/* Opens the database at path for reading. */
+int bg_xdb_open(bg_xdb **out, const char *path, bg_err *err);
+
+/* Opens (creating when absent) the database at path for writing.  Another
+ * writer holding it gives BG_ELOCKED. */
+int bg_xdb_open_writable(bg_xdb **out, const char *path, bg_err *err);
+
+/* Closes db (commits pending changes of a writable one first, as Xapian
+ * does); NULL is fine. */
+void bg_xdb_free(bg_xdb *db);
+
+/* Reopens a read-only db at its latest revision; *changed tells whether the
+ * revision moved. */
+int bg_xdb_reopen(bg_xdb *db, int *changed, bg_err *err);
+
+/* Counts and statistics. */
+uint32_t bg_xdb_doccount(bg_xdb *db);
+uint32_t bg_xdb_lastdocid(bg_xdb *db);
+uint64_t bg_xdb_revision(bg_xdb *db);
+uint32_t bg_xdb_termfreq(bg_xdb *db, const char *term, size_t len);
+uint64_t bg_xdb_collfreq(bg_xdb *db, const char *term, size_t len);
+int bg_xdb_count_terms(bg_xdb *db, uint64_t *out, bg_err *err);
+
+/* The document holding the unique term, or 0 when none. */
+int bg_xdb_find(bg_xdb *db, const char *term, size_t len, uint32_t *did,
+                bg_err *err);
+
+/* Every document id in ascending order (caller frees *ids). */
+int bg_xdb_all_docs(bg_xdb *db, uint32_t **ids, size_t *n, bg_err *err);
+
+/* Value slot `slot` of document did; *out malloc'd (caller frees), *len its
+ * size (an absent value gives an empty string). */
+int bg_xdb_value(bg_xdb *db, uint32_t did, unsigned slot, char **out,
+                 size_t *len, bg_err *err);
+
+/* The data of document did; *out malloc'd (caller frees). */
+int bg_xdb_data(bg_xdb *db, uint32_t did, char **out, size_t *len,
+                bg_err *err);
+
+/* The wdf of term in document did (0 when absent). */
+int bg_xdb_wdf(bg_xdb *db, uint32_t did, const char *term, size_t len,
+               uint32_t *wdf, bg_err *err);
+
+/* *has is 1 when document did holds term (boolean terms included). */
+int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
+                    int *has, bg_err *err);
+
+/* The positions of term in document did, ascending, into *pos (grown with
+ * realloc as needed; *cap its capacity), *n their count. */
+int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
+                     uint32_t **pos, size_t *n, size_t *cap, bg_err *err);
+
+/* Matching documents of q, ascending by id, without ranking. */
+int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
+                 bg_err *err);
+
+/* ---- writing ---- */
+
+bg_xdoc *bg_xdoc_new(void);
+void bg_xdoc_free(bg_xdoc *doc);
+int bg_xdoc_add_posting(bg_xdoc *doc, const char *term, size_t len,
+                        uint32_t pos);
+int bg_xdoc_add_term(bg_xdoc *doc, const char *term, size_t len, uint32_t wdf);
+int bg_xdoc_add_boolean(bg_xdoc *doc, const char *term, size_t len);
+int bg_xdoc_set_value(bg_xdoc *doc, unsigned slot, const char *v, size_t len);
+int bg_xdoc_set_data(bg_xdoc *doc, const char *data, size_t len);
+
+/* Replaces the document holding the unique term (adds it when none). */
+int bg_xdb_replace(bg_xdb *db, const char *idterm, size_t len,
+                   const bg_xdoc *doc, bg_err *err);
+
+/* Deletes the documents holding term. */
+int bg_xdb_delete(bg_xdb *db, const char *term, size_t len, bg_err *err);
+
+/* Commits a writable database. */
+int bg_xdb_commit(bg_xdb *db, bg_err *err);
+
+/* Writes a compacted copy of the database at src to the new folder dst. */
+int bg_xdb_compact(const char *src, const char *dst, bg_err *err);
+
+/* ---- candidate queries ---- */
+
+bg_xq *bg_xq_term(const char *term, size_t len);
+bg_xq *bg_xq_all(void);
+bg_xq *bg_xq_none(void);
+/* year-like numeric value range on a slot holding sortable_serialise(). */
+bg_xq *bg_xq_range(unsigned slot, double lo, double hi);
+/* Combines a and b, taking ownership of both; NULL (when either is NULL
+ * or memory runs out) is passed on, so a chain of calls checks once. */
+bg_xq *bg_xq_and(bg_xq *a, bg_xq *b);
+bg_xq *bg_xq_or(bg_xq *a, bg_xq *b);
+bg_xq *bg_xq_and_not(bg_xq *a, bg_xq *b);
+void bg_xq_free(bg_xq *q);
+
+/* Numeric value encoding (Xapian::sortable_serialise): writes at most 9
+ * bytes to buf, returns the count. */
+size_t bg_xap_sortable(double v, char *buf);
+double bg_xap_unsortable(const char *buf, size_t len);
+
+/* Xapian's version string. */
+const char *bg_xap_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,473 @@
+/*
+ * baogao-index - builds and updates a baogao index from report files.
+ *
+ *   baogao-index [--index DIR] [--encoding NAME] [--prune] PATH...
+ *
+ * Incremental and idempotent: an unchanged report is skipped (content
+ * hash), a changed one replaced as one document, a new one added.  Changes
+ * are committed as the run goes, so a killed run leaves the index as of its
+ * last commit and running again finishes the job.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "report.h"
+#include "source.h"
+
+#define COMMIT_DOCS 200
+#define COMMIT_BYTES (64u << 20)
+#define COMMIT_SECONDS 10.0
+#define COMPACT_MIN_CHANGES 16
+
+static const char usage[] =
+    "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
+    "                    [--compact | --no-compact] [-q | -v] PATH...\n"
+    "\n"
+    "Indexes report files (.txt, .md, optionally .gz) and folders of them,\n"
+    "recursively.  Unchanged reports are skipped, changed ones replaced.\n"
+    "\n"
+    "  --index DIR      index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
+    "  --encoding NAME  read every file in this charset (GB18030, UTF-16, ...)\n"
+    "                   instead of detecting it\n"
+    "  --prune          remove reports whose source file no longer exists\n"
+    "  --compact        compact the index at the end of the run\n"
+    "  --no-compact     never compact (default: compact after a bulk change)\n"
+    "  -q, --quiet      print errors only\n"
+    "  -v, --verbose    print every file and what happened to it\n"
+    "  -h, --help       show this help\n"
+    "  --version        show the version\n"
+    "\n"
+    "Exit status: 0 all files indexed; 1 some file failed or bad usage;\n"
+    "2 the index cannot be opened or is locked by another indexer.\n";
+
+typedef struct file {
+  char *path;
+  off_t size;
+} file;
+
+typedef struct files {
+  file *v;
+  size_t n, cap;
+} files;
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+static int skip_name(const char *name) {
+  static const char *const skip[] = {"readme", "license", "changelog",
+                                     "copying", "manifest"};
+  if (name[0] == '.') return 1;
+  for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+    if (!strncasecmp(name, skip[i], strlen(skip[i]))) return 1;
+  return 0;
+}
+
+static int add_file(files *fs, const char *path, off_t size) {
+  if (fs->n == fs->cap) {
+    size_t cap = fs->cap ? fs->cap * 2 : 64;
+    file *nv = realloc(fs->v, cap * sizeof *nv);
+    if (!nv) return -1;
+    fs->v = nv, fs->cap = cap;
+  }
+  fs->v[fs->n].path = strdup(path);
+  if (!fs->v[fs->n].path) return -1;
+  fs->v[fs->n++].size = size;
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects report files under dir, in sorted order; returns the number of
+ * errors met. */
+static int walk(files *fs, const char *dir, int depth, int verbose) {
+  if (depth > 64) {
+    fprintf(stderr, "baogao-index: %s: folders nested too deep, skipped\n",
+            dir);
+    return 1;
+  }
+  DIR *d = opendir(dir);
+  if (!d) {
+    fprintf(stderr, "baogao-index: %s: %s\n", dir, strerror(errno));
+    return 1;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  int errors = 0;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      char **nn = realloc(names, cap * sizeof *nn);
+      if (!nn) break;
+      names = nn;
+    }
+    if (!(names[n] = strdup(e->d_name))) break;
+    n++;
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(dir) + strlen(names[i]) + 2;
+    char *p = malloc(len);
+    if (p) {
+      snprintf(p, len, "%s/%s", dir, names[i]);
+      struct stat st, lst;
+      if (stat(p, &st) != 0) {
+        fprintf(stderr, "baogao-index: %s: %s\n", p, strerror(errno));
+        errors++;
+      } else if (S_ISDIR(st.st_mode)) {
+        /* Symbolic links to folders are not followed: no loops. */
+        if (lstat(p, &lst) == 0 && !S_ISLNK(lst.st_mode))
+          errors += walk(fs, p, depth + 1, verbose);
+      } else if (S_ISREG(st.st_mode) && bg_source_format(p) != BG_FMT_NONE &&
+                 !skip_name(names[i])) {
+        if (add_file(fs, p, st.st_size) != 0) errors++;
+      } else if (verbose) {
+        fprintf(stderr, "  skip %s (not a report file)\n", p);
+      }
+      free(p);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return errors;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct stats {
+  size_t added, replaced, unchanged, failed, removed;
+  size_t paragraphs;
+  uint64_t bytes_done, bytes_total;
+  size_t files_done, files_total;
+  double t0;
+} stats;
+
+static void progress(const stats *s, const char *id, int final) {
+  double el = now_s() - s->t0;
+  double rate = el > 0 ? s->bytes_done / el : 0;
+  double left = rate > 0 ? (s->bytes_total - s->bytes_done) / rate : 0;
+  fprintf(stderr,
+          "\r\033[K%zu/%zu files  %zu paragraphs  %.1f MB/s  %s %d:%02d  %s",
+          s->files_done, s->files_total, s->paragraphs, rate / 1e6,
+          final ? "took" : "left", (int)(final ? el : left) / 60,
+          (int)(final ? el : left) % 60, final ? "\n" : id);
+  fflush(stderr);
+}
+
+typedef struct prune_ctx {
+  char **ids;
+  size_t n, cap;
+} prune_ctx;
+
+static int collect_gone(void *ctx, const char *id, const char *source) {
+  prune_ctx *p = ctx;
+  struct stat st;
+  if (source[0] && stat(source, &st) == 0) return 0;
+  if (source[0] && errno != ENOENT && errno != ENOTDIR) return 0;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 16;
+    char **n = realloc(p->ids, cap * sizeof *n);
+    if (!n) return BG_ENOMEM;
+    p->ids = n, p->cap = cap;
+  }
+  if (!(p->ids[p->n] = strdup(id))) return BG_ENOMEM;
+  p->n++;
+  return 0;
+}
+
+/* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
+ * failure (reported). */
+static int index_file(bg_index *ix, const char *path, const char *encoding,
+                      int verbose, stats *st) {
+  bg_err err = {0};
+  bg_source src = {0};
+  bg_report *r = NULL;
+  char *old_source = NULL;
+  int result = -1;
+  char id[1024], abspath[PATH_MAX];
+  if (bg_source_id(path, id, sizeof id) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s: not a report file name\n", path);
+    return -1;
+  }
+  if (!realpath(path, abspath)) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  if (bg_source_read(path, encoding, &src, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    return -1;
+  }
+  uint64_t hash = bg_index_hash(src.text, src.len, encoding);
+  int found = 0;
+  uint64_t old_hash = 0;
+  if (bg_index_lookup(ix, id, &found, &old_hash, &old_source, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    goto cleanup;
+  }
+  if (found && old_hash == hash && !strcmp(old_source, abspath)) {
+    st->unchanged++;
+    if (verbose) fprintf(stderr, "  same %s\n", path);
+    result = 0;
+    goto cleanup;
+  }
+  if (found && strcmp(old_source, abspath) && old_source[0]) {
+    struct stat sb;
+    if (stat(old_source, &sb) == 0) {
+      fprintf(stderr,
+              "baogao-index: %s: report id '%s' is already taken by %s; "
+              "rename one of them\n",
+              path, id, old_source);
+      goto cleanup;
+    }
+  }
+  if (bg_report_parse(id, src.text, src.len, src.format, &r, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    goto cleanup;
+  }
+  bg_docmeta m = {abspath, src.encoding,
+                  src.format == BG_FMT_MD ? "md" : "txt", src.gzip, hash};
+  if (bg_index_put(ix, r, &m, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    goto cleanup;
+  }
+  st->paragraphs += r->npara;
+  if (found)
+    st->replaced++;
+  else
+    st->added++;
+  if (verbose)
+    fprintf(stderr, "  %s %s (%s, %zu paragraphs, %d %s)\n",
+            found ? "replace" : "add", path, src.encoding, r->npara, r->year,
+            r->region);
+  result = 1;
+cleanup:
+  free(old_source);
+  bg_report_free(r);
+  bg_source_free(&src);
+  return result;
+}
+
+int main(int argc, char **argv) {
+  const char *index_dir = getenv("BAOGAO_INDEX");
+  const char *encoding = NULL;
+  int prune = 0, compact = -1, quiet = 0, verbose = 0;
+  files fs = {0};
+  int file_errors = 0;
+  char **paths = calloc((size_t)argc + 1, sizeof *paths);
+  size_t npaths = 0;
+  if (!paths) return 1;
+  int opts_done = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (opts_done || a[0] != '-' || !a[1]) {
+      paths[npaths++] = argv[i];
+    } else if (!strcmp(a, "--")) {
+      opts_done = 1;
+    } else if (!strcmp(a, "--index") || !strcmp(a, "--encoding")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "baogao-index: %s needs a value\n", a);
+        return 1;
+      }
+      if (!strcmp(a, "--index"))
+        index_dir = argv[++i];
+      else
+        encoding = argv[++i];
+    } else if (!strncmp(a, "--index=", 8)) {
+      index_dir = a + 8;
+    } else if (!strncmp(a, "--encoding=", 11)) {
+      encoding = a + 11;
+    } else if (!strcmp(a, "--prune")) {
+      prune = 1;
+    } else if (!strcmp(a, "--compact")) {
+      compact = 1;
+    } else if (!strcmp(a, "--no-compact")) {
+      compact = 0;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+      verbose = 1;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return 0;
+    } else if (!strcmp(a, "--version")) {
+      printf("baogao-index %s\n", BAOGAO_VERSION);
+      return 0;
+    } else {
+      fprintf(stderr, "baogao-index: unknown option %s\n\n%s", a, usage);
+      return 1;
+    }
+  }
+  if (!index_dir || !index_dir[0]) index_dir = "data/index";
+  if (npaths == 0 && !prune) {
+    fprintf(stderr, "baogao-index: no files or folders given\n\n%s", usage);
+    return 1;
+  }
+  if (encoding && !encoding[0]) {
+    fprintf(stderr, "baogao-index: --encoding needs a charset name\n");
+    return 1;
+  }
+  /* Collect the files before touching the index. */
+  for (size_t i = 0; i < npaths; i++) {
+    struct stat st;
+    if (stat(paths[i], &st) != 0) {
+      fprintf(stderr, "baogao-index: %s: %s\n", paths[i], strerror(errno));
+      file_errors++;
+    } else if (S_ISDIR(st.st_mode)) {
+      file_errors += walk(&fs, paths[i], 0, verbose);
+    } else if (bg_source_format(paths[i]) == BG_FMT_NONE) {
+      fprintf(stderr,
+              "baogao-index: %s: not a report file (expected .txt, .md, "
+              "or either with .gz)\n",
+              paths[i]);
+      file_errors++;
+    } else if (add_file(&fs, paths[i], st.st_size) != 0) {
+      fprintf(stderr, "baogao-index: out of memory\n");
+      return 1;
+    }
+  }
+  bg_err err = {0};
+  bg_index *ix = NULL;
+  if (bg_index_open(&ix, index_dir, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    return 2;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  int tty = isatty(STDERR_FILENO) && !quiet && !verbose;
+  stats st = {0};
+  st.t0 = now_s();
+  st.files_total = fs.n;
+  for (size_t i = 0; i < fs.n; i++) st.bytes_total += (uint64_t)fs.v[i].size;
+  int was_empty = bg_index_doccount(ix) == 0;
+  size_t since_commit = 0;
+  uint64_t bytes_since = 0;
+  double last_commit = now_s();
+  /* Two files of the same id in one run: the second is an error. */
+  char **seen = calloc(fs.n + 1, sizeof *seen);
+  int fatal = 0;
+  for (size_t i = 0; i < fs.n && !stop_requested && !fatal; i++) {
+    char id[1024];
+    if (bg_source_id(fs.v[i].path, id, sizeof id) == BG_OK && seen) {
+      int dup = 0;
+      for (size_t k = 0; k < i && !dup; k++)
+        if (seen[k] && !strcmp(seen[k], id)) dup = 1;
+      if (dup) {
+        fprintf(stderr,
+                "baogao-index: %s: report id '%s' appears twice in this run; "
+                "skipped\n",
+                fs.v[i].path, id);
+        st.failed++;
+        st.files_done++;
+        continue;
+      }
+      seen[i] = strdup(id);
+    }
+    if (tty) progress(&st, id, 0);
+    int r = index_file(ix, fs.v[i].path, encoding, verbose, &st);
+    if (r < 0) st.failed++;
+    if (r > 0) {
+      since_commit++;
+      bytes_since += (uint64_t)fs.v[i].size;
+    }
+    st.files_done++;
+    st.bytes_done += (uint64_t)fs.v[i].size;
+    if (since_commit > 0 &&
+        (since_commit >= COMMIT_DOCS || bytes_since >= COMMIT_BYTES ||
+         now_s() - last_commit >= COMMIT_SECONDS)) {
+      if (bg_index_commit(ix, &err) != BG_OK) {
+        fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
+        fatal = 1;
+      }
+      since_commit = 0;
+      bytes_since = 0;
+      last_commit = now_s();
+    }
+  }
+  if (tty) progress(&st, "", 1);
+  if (seen)
+    for (size_t i = 0; i < fs.n; i++) free(seen[i]);
+  free(seen);
+  if (!fatal && !stop_requested && prune) {
+    prune_ctx pc = {0};
+    if (bg_index_each(ix, collect_gone, &pc, &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: prune: %s\n", bg_err_msg(&err));
+      fatal = 1;
+    }
+    for (size_t i = 0; i < pc.n; i++) {
+      if (!fatal && bg_index_remove(ix, pc.ids[i], &err) == BG_OK) {
+        st.removed++;
+        if (verbose) fprintf(stderr, "  remove %s (file gone)\n", pc.ids[i]);
+      } else if (!fatal) {
+        fprintf(stderr, "baogao-index: remove %s: %s\n", pc.ids[i],
+                bg_err_msg(&err));
+        fatal = 1;
+      }
+      free(pc.ids[i]);
+    }
+    free(pc.ids);
+  }
+  if (!fatal && bg_index_commit(ix, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
+    fatal = 1;
+  }
+  size_t changes = st.added + st.replaced + st.removed;
+  int do_compact = compact == 1 ||
+                   (compact == -1 && !stop_requested &&
+                    (changes >= COMPACT_MIN_CHANGES || (was_empty && changes)));
+  if (!fatal && do_compact) {
+    if (tty) fprintf(stderr, "compacting...");
+    if (bg_index_compact(ix, &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+      fatal = 1;
+    }
+    if (tty) fprintf(stderr, "\r\033[K");
+  }
+  uint32_t total = bg_index_doccount(ix);
+  if (bg_index_close(ix, &err) != BG_OK && !fatal) {
+    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    fatal = 1;
+  }
+  if ((tty || verbose) && !quiet)
+    fprintf(stderr,
+            "%zu added, %zu replaced, %zu unchanged, %zu removed, %zu failed; "
+            "%u reports in %s (%.1f s)\n",
+            st.added, st.replaced, st.unchanged, st.removed,
+            st.failed + (size_t)file_errors, total, index_dir,
+            now_s() - st.t0);
+  for (size_t i = 0; i < fs.n; i++) free(fs.v[i].path);
+  free(fs.v);
+  free(paths);
+  if (stop_requested) {
+    fprintf(stderr, "baogao-index: interrupted; the index holds every report "
+                    "indexed so far, run again to finish\n");
+    return 130;
+  }
+  if (fatal) return 2;
+  return st.failed || file_errors ? 1 : 0;
+}
