@@ -34,6 +34,8 @@ static const char usage_main[] =
     "  search QUERY   matching paragraphs (baogao search --help for more)\n"
     "  reports        the indexed reports with their metadata\n"
     "  stats          index statistics\n"
+    "  units [TEXT]   how TEXT (or each line of standard input) is cut into\n"
+    "                 units, the way the index and queries see it\n"
     "\n"
     "options:\n"
     "  --index DIR    index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
@@ -183,7 +185,7 @@ static void print_results(const cli *c, const bg_results *res) {
   if (res->nhits)
     printf("; showing %zu–%zu", res->offset + 1, res->offset + res->nhits);
   printf("; %.1f ms", res->took_ms);
-  if (res->offset + res->nhits < res->total)
+  if (res->nhits > 0 && res->offset + res->nhits < res->total)
     printf("; more with --offset %zu or --all", res->offset + res->nhits);
   if (c->color) fputs(hl_off, stdout);
   putchar('\n');
@@ -247,6 +249,71 @@ static void print_stats(json_t *o) {
 }
 
 /* ---- commands ---- */
+
+/* Prints the units of text: one line "unit [start,end)" each, or a JSON
+ * object {"text", "units": [{"unit", "start", "end"}]}. */
+static int print_units(const cli *c, bg_units *u, const char *text,
+                       size_t len) {
+  if (bg_units_tokenize(u, text, len) != BG_OK) {
+    fprintf(stderr, "baogao: out of memory\n");
+    return EXIT_USE;
+  }
+  if (!c->json) {
+    for (size_t i = 0; i < u->n; i++)
+      printf("%s%.*s", i ? " | " : "", (int)u->u[i].len, bg_units_text(u, i));
+    putchar('\n');
+    return 0;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; i < u->n && arr; i++)
+    json_array_append_new(
+        arr, json_pack("{s:s%, s:I, s:I}", "unit", bg_units_text(u, i),
+                       (size_t)u->u[i].len, "start",
+                       (json_int_t)u->u[i].src_start, "end",
+                       (json_int_t)u->u[i].src_end));
+  json_t *o = json_pack("{s:s%, s:o}", "text", text, len, "units", arr);
+  if (o) {
+    char *js = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    if (js) puts(js);
+    free(js);
+  }
+  json_decref(o);
+  return 0;
+}
+
+static int cmd_units(const cli *c, int argc, char **argv) {
+  bg_units u;
+  bg_units_init(&u);
+  int rc = 0;
+  if (argc > 0 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+    fputs("usage: baogao units [TEXT...]\n\nShows how TEXT (or each line of "
+          "standard input) is normalized and cut\ninto units: the matching "
+          "contract at work.\n",
+          stdout);
+  } else if (argc > 0) {
+    size_t n = 0;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *t = calloc(n + 1, 1);
+    if (!t) return EXIT_USE;
+    for (int i = 0; i < argc; i++) {
+      if (i) strcat(t, " ");
+      strcat(t, argv[i]);
+    }
+    rc = print_units(c, &u, t, strlen(t));
+    free(t);
+  } else {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while (rc == 0 && (n = getline(&line, &cap, stdin)) >= 0) {
+      if (n > 0 && line[n - 1] == '\n') n--;
+      rc = print_units(c, &u, line, (size_t)n);
+    }
+    free(line);
+  }
+  bg_units_reset(&u);
+  return rc;
+}
 
 static bg_reader *open_index(const cli *c) {
   bg_err err = {0};
@@ -445,12 +512,14 @@ int main(int argc, char **argv) {
     rc = cmd_list(&c, nrest, rest, 0);
   } else if (!strcmp(command, "stats")) {
     rc = cmd_list(&c, nrest, rest, 1);
+  } else if (!strcmp(command, "units")) {
+    rc = cmd_units(&c, nrest, rest);
   } else if (!strcmp(command, "help")) {
     fputs(usage_main, stdout);
     rc = 0;
   } else {
     free(rest);
-    die_use("unknown command '%s' (commands: search, reports, stats)",
+    die_use("unknown command '%s' (commands: search, reports, stats, units)",
             command);
     return EXIT_USE;
   }

@@ -108,11 +108,13 @@ static size_t rfind(const char *s, size_t from, size_t to,
   return (size_t)-1;
 }
 
+/* Returns 1 when s[0, n) starts with prefix. */
 static int starts(const char *s, size_t n, const char *prefix) {
   size_t k = strlen(prefix);
   return n >= k && memcmp(s, prefix, k) == 0;
 }
 
+/* Returns 1 when s[0, n) ends with suffix. */
 static int ends(const char *s, size_t n, const char *suffix) {
   size_t k = strlen(suffix);
   return n >= k && memcmp(s + n - k, suffix, k) == 0;
@@ -485,6 +487,7 @@ typedef struct opening {
   int before; /* paragraphs before the greeting "各位代表" */
 } opening;
 
+/* Fills o from the first OPENING paragraphs of r. */
 static int open_lines(const bg_report *r, opening *o) {
   size_t total = 0, used = 0;
   o->n = r->npara < OPENING ? (int)r->npara : OPENING;
@@ -529,20 +532,27 @@ static int office(const char *s, size_t n, int which, size_t *tb,
   return found;
 }
 
-/* Returns 1 when s[0, n) reads as a person's name: 2 to 5 Han
- * characters, or up to 16 with the middle dots of a transcribed name
- * (艾尔肯·吐尼亚孜). */
-static int is_name(const char *s, size_t n) {
+/* Returns the code points of s[0, n) when it is all Han characters and
+ * middle dots (艾尔肯·吐尼亚孜), else 0; *dots gets the dots. */
+static size_t han(const char *s, size_t n, int *dots) {
   size_t k = 0;
-  int dots = 0;
   uint32_t c;
+  *dots = 0;
   for (size_t i = 0; i < n; k++) {
     i += dec(s + i, n - i, &c);
     if (c == 0xB7 || c == 0x2022 || c == 0x30FB || c == 0xFF0E)
-      dots++;
+      ++*dots;
     else if (!((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)))
       return 0;
   }
+  return k;
+}
+
+/* Returns 1 when s[0, n) reads as a person's name: 2 to 5 Han
+ * characters, or up to 16 with the dots of a transcribed name. */
+static int is_name(const char *s, size_t n) {
+  int dots;
+  size_t k = han(s, n, &dots);
   return k >= 2 && k <= (dots ? 16u : 5u);
 }
 
@@ -587,8 +597,11 @@ static size_t place(const char *s, size_t n) {
   if (cps(s, n) < 2 || (n == strlen("自治区") && starts(s, n, "自治区")))
     return 0;
   static const char *const kinds[] = {"省", "市", "区", "县", "州", "旗", "盟"};
-  for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
-    if (ends(s, n, kinds[k])) return is_name(s, n) ? n : 0;
+  int dots;
+  size_t k = han(s, n, &dots);
+  if (dots || k < 2 || k > 20) return 0;
+  for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
+    if (ends(s, n, kinds[j])) return n;
   return 0;
 }
 
@@ -874,10 +887,13 @@ done:
 
 /* ---- the report ---- */
 
+/* Cuts the text into paragraphs, then finds headings, then metadata (the
+ * year rules read the headings). */
 int bg_report_parse(const char *id, const char *utf8, size_t len,
                     bg_format format, bg_report **out, bg_err *err) {
   bg_report *r;
   int rc;
+  if (!out) return bg_err_set(err, BG_EINVAL, "no place for the report");
   *out = NULL;
   if (!utf8 && len) return bg_err_set(err, BG_EINVAL, "no text given");
   if (len > UINT32_MAX - 2)
@@ -904,6 +920,7 @@ nomem:
   return bg_err_set(err, BG_ENOMEM, "out of memory parsing report %s", id);
 }
 
+/* Frees everything the report owns, then the report itself. */
 void bg_report_free(bg_report *r) {
   if (!r) return;
   free(r->id);

@@ -7,6 +7,17 @@
  * Paragraphs are numbered from 1 in file order.  Headings ("一、…",
  * "（一）…", "第一部分…", "1．…", "（1）…", Markdown "#") give each paragraph
  * its section path.
+ *
+ * Section path: walk the paragraphs in order keeping a stack of headings;
+ * a heading of level L pops every entry of level >= L and is pushed.  The
+ * path of a paragraph is the stack after its own heading (if any).  Levels
+ * by numbering: 第一部分/第一章/第一篇 and back matter on a short line
+ * (附件1, 名词解释, 注释) 1; 一、 (or a bare 一 alone on its line) 2;
+ * （一） 3; 1. 1． 1、 4; （1） 5; Markdown "#".."######" 1..6.  A list
+ * restarting at 一 inside a section numbered the same way ("三、…",
+ * "（一）…", "一、…" "二、…" as its points) goes one level below that
+ * section instead of closing it.  Not headings: "一是…", "1.5万亿元…",
+ * "2022年…", "1、2月份…", "一、二季度…".
  */
 #ifndef BG_REPORT_H
 #define BG_REPORT_H
@@ -21,8 +32,9 @@ typedef struct bg_para {
   uint32_t off, len;   /* bytes of the paragraph in bg_report.text */
   uint8_t level;       /* 0: body text; 1..8: heading level (1 outermost) */
   uint32_t title_len;  /* headings: bytes of the short title, a prefix of
-                          the paragraph (the part before the first 。；：
-                          of a long numbered paragraph); 0 otherwise */
+                          the paragraph: the part before the first 。；：！？
+                          and at most 40 code points (Markdown: the whole
+                          line, #'s included); 0 otherwise */
 } bg_para;
 
 typedef struct bg_report {
@@ -43,9 +55,16 @@ typedef struct bg_report {
 /* Parses the UTF-8 text utf8[0, len) of the report id (as given by
  * bg_source_id()) in the given format.  Year and region come from an id of
  * the form YEAR_REGION[.anything] when it has that form, else from the
- * opening lines.  On success *out is owned by the caller
- * (bg_report_free()).  Returns BG_OK, BG_ENOMEM, or BG_EFORMAT when the
- * text has no paragraph at all. */
+ * opening lines: the date line ("——2023年1月5日在济南市钢城区第十九届人民
+ * 代表大会…": year, and the region between 在 and the session; 全国人民代表
+ * 大会 means "国务院"), then the title's year ("1954年政府工作报告"), the
+ * speaker line's office ("四川省人民政府省长 施小琳"), the greeting ("我代表
+ * 国务院"), and last the headings ("一、2018年工作回顾" -> 2019).  Date,
+ * speaker and title always come from the text.  Invalid UTF-8 is carried
+ * through byte for byte.  On success *out is owned by the caller
+ * (bg_report_free()) and r->text is also NUL-terminated; on failure *out
+ * is NULL.  Returns BG_OK, BG_ENOMEM, BG_ERANGE (text of 4 GiB or more),
+ * or BG_EFORMAT when the text has no paragraph at all. */
 int bg_report_parse(const char *id, const char *utf8, size_t len,
                     bg_format format, bg_report **out, bg_err *err);
 
