@@ -1,0 +1,293 @@
+/*
+ * test_search.c - index writing and exact search over small reports made by
+ * the test: stored form round trip, paragraph-level AND / OR / NOT,
+ * filters, sorting, paging, section paths, highlights and JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "index.h"
+#include "json.h"
+#include "report.h"
+#include "search.h"
+
+static char dir[64];
+
+static const char *const report_a =
+    "2021年政府工作报告\n"
+    "一、过去一年工作回顾\n"
+    "我们坚持高质量发展，经济运行稳中求进。\n"
+    "发展经济是第一要务。\n"
+    "（一）扩大有效投资\n"
+    "ＧＤＰ增长１９．４%，PM2.5下降。\n"
+    "二、今年工作安排\n"
+    "推动高质量发展，发展，经济，高质量发展。\n";
+
+static const char *const report_b =
+    "2022年政府工作报告\n"
+    "一、工作回顾\n"
+    "稳中有进，发展向好。\n"
+    "GDP 增长 14亿元，发展经济。\n"
+    "made in china 2025\n";
+
+static const char *const report_c =
+    "1990年政府工作报告\n"
+    "经济工作。\n"
+    "发展\n";
+
+static void put(bg_index *ix, const char *id, const char *text) {
+  bg_report *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(
+      bg_report_parse(id, text, strlen(text), BG_FMT_TXT, &r, &err), 0);
+  char src[128];
+  snprintf(src, sizeof src, "/nonexistent/%s.txt", id);
+  bg_docmeta m = {src, "UTF-8", "txt", 0,
+                  bg_index_hash(text, strlen(text), NULL)};
+  if (bg_index_put(ix, r, &m, &err) != 0) fail_msg("%s", bg_err_msg(&err));
+  bg_report_free(r);
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(dir, sizeof dir, "/tmp/bg-test-search-XXXXXX");
+  if (!mkdtemp(dir)) return -1;
+  bg_index *ix = NULL;
+  bg_err err = {0};
+  if (bg_index_open(&ix, dir, &err) != 0) return -1;
+  put(ix, "2021_甲市", report_a);
+  put(ix, "2022_乙省", report_b);
+  put(ix, "1990_甲市", report_c);
+  /* Replacing a report keeps one document per id. */
+  put(ix, "1990_甲市", report_c);
+  if (bg_index_compact(ix, &err) != 0) return -1;
+  if (bg_index_close(ix, &err) != 0) return -1;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static bg_results *run(const char *q, int sort, size_t limit, size_t offset) {
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_search_opts o = {limit, offset, limit == 0, (bg_sort)sort};
+  bg_results *res = NULL;
+  int rc = bg_search(r, q, strlen(q), &o, &res, &err);
+  if (rc != 0) fail_msg("search '%s': %s", q, bg_err_msg(&err));
+  bg_reader_close(r);
+  return res;
+}
+
+/* "report#para" of every hit, joined by spaces, in result order. */
+static char *hits_str(const bg_results *res) {
+  static char buf[2048];
+  size_t n = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < res->nhits; i++)
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s#%u", i ? " " : "",
+                          res->hits[i].report, res->hits[i].para);
+  return buf;
+}
+
+typedef struct {
+  const char *q;
+  uint64_t total;
+  const char *hits; /* in year order (sort=year) */
+} qcase;
+
+static const qcase qcases[] = {
+    {"高质量发展", 2, "2021_甲市#3 2021_甲市#8"},
+    {"发展经济", 2, "2021_甲市#4 2022_乙省#4"},
+    /* the comma is a unit: 发展，经济 is not 发展经济 */
+    {"\"发展，经济\"", 2, "2021_甲市#3 2021_甲市#8"},
+    /* 14 is one unit: 4亿 does not match 14亿 */
+    {"4亿", 0, ""},
+    {"14亿", 1, "2022_乙省#4"},
+    /* full-width and case: ＧＤＰ == gdp, １９．４ == 19.4 */
+    {"gdp增长19.4", 1, "2021_甲市#6"},
+    {"GDP增长", 2, "2021_甲市#6 2022_乙省#4"},
+    {"pm2.5", 1, "2021_甲市#6"},
+    {"pm2", 0, ""},
+    {"\"made in china\"", 1, "2022_乙省#5"},
+    /* one letter run is one unit: not the three units made|in|china */
+    {"madeinchina", 0, ""},
+    /* AND / OR / NOT over paragraphs */
+    {"发展 经济", 4, "2021_甲市#3 2021_甲市#4 2021_甲市#8 2022_乙省#4"},
+    {"稳中求进 OR 稳中有进", 2, "2021_甲市#3 2022_乙省#3"},
+    {"发展 -经济", 2, "1990_甲市#3 2022_乙省#3"},
+    {"发展 NOT 经济", 2, "1990_甲市#3 2022_乙省#3"},
+    {"(稳中求进 OR 稳中有进) 发展", 2, "2021_甲市#3 2022_乙省#3"},
+    /* filters */
+    {"发展 year:2022", 2, "2022_乙省#3 2022_乙省#4"},
+    {"发展 year:..2000", 1, "1990_甲市#3"},
+    {"发展 year:2021..2022 -year:2022", 3,
+     "2021_甲市#3 2021_甲市#4 2021_甲市#8"},
+    {"report:1990_甲市", 3, "1990_甲市#1 1990_甲市#2 1990_甲市#3"},
+    {"region:甲市 经济", 4, "1990_甲市#2 2021_甲市#3 2021_甲市#4 2021_甲市#8"},
+    {"经济 -region:甲市", 1, "2022_乙省#4"},
+    {"year:2021 OR 稳中有进", 9, NULL},
+    {"不存在的词", 0, ""},
+};
+
+static void test_queries(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof qcases / sizeof *qcases; i++) {
+    bg_results *res = run(qcases[i].q, BG_SORT_YEAR, 0, 0);
+    if (res->total != qcases[i].total)
+      fail_msg("'%s': total %llu, want %llu (%s)", qcases[i].q,
+               (unsigned long long)res->total,
+               (unsigned long long)qcases[i].total, hits_str(res));
+    assert_int_equal(res->nhits, res->total);
+    if (qcases[i].hits && strcmp(hits_str(res), qcases[i].hits))
+      fail_msg("'%s': hits '%s', want '%s'", qcases[i].q, hits_str(res),
+               qcases[i].hits);
+    bg_results_free(res);
+  }
+}
+
+static void test_matches_and_sections(void **state) {
+  (void)state;
+  bg_results *res = run("高质量发展 OR 经济", BG_SORT_YEAR, 0, 0);
+  const bg_hit *h = NULL;
+  for (size_t i = 0; i < res->nhits; i++)
+    if (!strcmp(res->hits[i].report, "2021_甲市") && res->hits[i].para == 8)
+      h = &res->hits[i];
+  assert_non_null(h);
+  assert_string_equal(h->text, "推动高质量发展，发展，经济，高质量发展。");
+  /* 高质量发展 at 2 and 14, 经济 at 11: sorted by start */
+  assert_int_equal(h->nmatches, 3);
+  uint32_t want[] = {2, 7, 11, 13, 14, 19};
+  assert_memory_equal(h->matches, want, sizeof want);
+  assert_int_equal(h->nsection, 1);
+  assert_string_equal(h->section[0], "二、今年工作安排");
+  assert_int_equal(h->year, 2021);
+  bg_results_free(res);
+
+  res = run("增长", BG_SORT_YEAR, 0, 0);
+  assert_int_equal(res->total, 2);
+  h = &res->hits[0];
+  assert_string_equal(h->report, "2021_甲市");
+  assert_int_equal(h->nsection, 2);
+  assert_string_equal(h->section[0], "一、过去一年工作回顾");
+  assert_string_equal(h->section[1], "（一）扩大有效投资");
+  /* ＧＤＰ增长: 增长 are code points 3..5 of the source */
+  assert_int_equal(h->matches[0], 3);
+  assert_int_equal(h->matches[1], 5);
+  bg_results_free(res);
+
+  /* a match spanning a full-width number maps back to the source */
+  res = run("gdp增长19.4", BG_SORT_YEAR, 0, 0);
+  assert_int_equal(res->nhits, 1);
+  assert_int_equal(res->hits[0].matches[0], 0);
+  assert_int_equal(res->hits[0].matches[1], 9);
+  bg_results_free(res);
+}
+
+static void test_sort_and_paging(void **state) {
+  (void)state;
+  bg_results *all = run("发展", BG_SORT_RELEVANCE, 0, 0);
+  assert_true(all->total >= 6);
+  for (size_t i = 1; i < all->nhits; i++)
+    assert_true(all->hits[i - 1].score >= all->hits[i].score);
+  /* pages concatenate to the whole list */
+  for (size_t off = 0; off < all->total; off += 2) {
+    bg_results *page = run("发展", BG_SORT_RELEVANCE, 2, off);
+    assert_int_equal(page->total, all->total);
+    for (size_t i = 0; i < page->nhits; i++) {
+      assert_string_equal(page->hits[i].report, all->hits[off + i].report);
+      assert_int_equal(page->hits[i].para, all->hits[off + i].para);
+    }
+    bg_results_free(page);
+  }
+  bg_results *past = run("发展", BG_SORT_RELEVANCE, 5, 1000);
+  assert_int_equal(past->total, all->total);
+  assert_int_equal(past->nhits, 0);
+  bg_results_free(past);
+  bg_results_free(all);
+
+  bg_results *desc = run("发展", BG_SORT_YEAR_DESC, 0, 0);
+  for (size_t i = 1; i < desc->nhits; i++)
+    assert_true(desc->hits[i - 1].year >= desc->hits[i].year);
+  assert_int_equal(desc->hits[0].year, 2022);
+  bg_results_free(desc);
+}
+
+static void test_errors(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_search_opts o = {10, 0, 0, BG_SORT_RELEVANCE};
+  bg_results *res = NULL;
+  static const char *const bad[] = {"", "\"发展", "(发展", "发展 OR",
+                                    "year:abc", "\xe2\x80\x8b"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    assert_int_equal(bg_search(r, bad[i], strlen(bad[i]), &o, &res, &err),
+                     BG_EQUERY);
+    assert_null(res);
+    assert_true(strlen(bg_err_msg(&err)) > 0);
+  }
+  bg_reader_close(r);
+  assert_int_equal(bg_reader_open(&r, "/nonexistent/index", &err),
+                   BG_ENOINDEX);
+  assert_null(r);
+}
+
+static void test_reports_stats_json(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  json_t *reps = NULL, *stats = NULL;
+  assert_int_equal(bg_reader_reports(r, &reps, &err), 0);
+  assert_int_equal(json_array_size(reps), 3);
+  json_t *first = json_array_get(reps, 0);
+  assert_string_equal(json_string_value(json_object_get(first, "id")),
+                      "1990_甲市");
+  assert_int_equal(json_integer_value(json_object_get(first, "paragraphs")),
+                   3);
+  assert_int_equal(bg_reader_stats(r, &stats, &err), 0);
+  assert_int_equal(json_integer_value(json_object_get(stats, "reports")), 3);
+  assert_int_equal(json_integer_value(json_object_get(stats, "paragraphs")),
+                   8 + 5 + 3);
+  json_decref(reps);
+  json_decref(stats);
+  bg_reader_close(r);
+
+  bg_results *res = run("14亿", BG_SORT_RELEVANCE, 10, 0);
+  json_t *j = bg_json_results(res);
+  assert_non_null(j);
+  char *s = bg_json_dump(j);
+  assert_non_null(strstr(s, "\"query\": \"14亿\""));
+  assert_non_null(strstr(s, "\"total\": 1"));
+  assert_non_null(strstr(s, "\"matches\": [[7, 10]]"));
+  assert_non_null(strstr(s, "\"section\": [\"一、工作回顾\"]"));
+  free(s);
+  json_decref(j);
+  bg_results_free(res);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_queries),
+      cmocka_unit_test(test_matches_and_sections),
+      cmocka_unit_test(test_sort_and_paging),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_reports_stats_json),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
