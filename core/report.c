@@ -77,17 +77,18 @@ static size_t dec(const char *s, size_t n, uint32_t *cp) {
 
 /* Exactly the characters Python's str.isspace() accepts. */
 static int is_space(uint32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
-         c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000;
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 ||
+         c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 /* Code points in s[0, n). */
 static size_t cps(const char *s, size_t n) {
   size_t k = 0;
   uint32_t c;
-  for (size_t i = 0; i < n; k++) i += dec(s + i, n - i, &c);
+  for (size_t i = 0; i < n; k++)
+    i += dec(s + i, n - i, &c);
   return k;
 }
 
@@ -100,8 +101,7 @@ static size_t find(const char *s, size_t n, size_t from, const char *needle) {
 }
 
 /* The offset of the last needle in s[from, to), or (size_t)-1. */
-static size_t rfind(const char *s, size_t from, size_t to,
-                    const char *needle) {
+static size_t rfind(const char *s, size_t from, size_t to, const char *needle) {
   size_t k = strlen(needle);
   for (size_t i = to; i >= from + k && i >= k; i--)
     if (memcmp(s + i - k, needle, k) == 0) return i - k;
@@ -132,8 +132,7 @@ static int digit(uint32_t c) {
 /* Reads a run of at most max digits at s[0, n); returns its value, or -1
  * when there is none or it is longer than max.  *used gets its bytes and
  * *count its digits. */
-static int arabic(const char *s, size_t n, int max, size_t *used,
-                  int *count) {
+static int arabic(const char *s, size_t n, int max, size_t *used, int *count) {
   size_t i = 0;
   int v = 0, k = 0;
   uint32_t c;
@@ -180,8 +179,10 @@ static int chinese(const char *s, size_t n, size_t *used, int *count) {
       if (d == 0) {
         pending = -1;
       } else {
-        if (pending >= 0) pending = -2; /* two digits in a row */
-        else pending = d;
+        if (pending >= 0)
+          pending = -2; /* two digits in a row */
+        else
+          pending = d;
       }
       continue;
     }
@@ -286,7 +287,6 @@ static uint32_t first(const char *s, size_t n) {
 static int numbered(const char *p, size_t n, const entry *top, int *num) {
   size_t i, l;
   int is_arabic;
-  uint32_t c;
 
   /* 第一部分, 第二章, 第三篇 */
   if (starts(p, n, "第")) {
@@ -333,11 +333,9 @@ static int numbered(const char *p, size_t n, const entry *top, int *num) {
     if (!dot && !starts(p + l, n - l, "、")) return 0;
     i = l + (starts(p + l, n - l, ".") ? 1 : strlen("、")); /* ．、 alike */
     if (i >= n) return 0;
-    c = first(p + i, n - i);
-    if (digit(c) >= 0) {
+    if (digit(first(p + i, n - i)) >= 0) {
       /* "3．10种有色金属" right after "2．…" is item 3 of a list. */
-      if (!dot || !top || top->kind != 4 || top->num != *num - 1 ||
-          *num < 2)
+      if (!dot || !top || top->kind != 4 || top->num != *num - 1 || *num < 2)
         return 0;
     }
     return *num > 0 ? 4 : 0;
@@ -371,7 +369,8 @@ static size_t short_title(const char *p, size_t n) {
 /* The level of Markdown heading p[0, n) ("## 标题"), else 0. */
 static int markdown(const char *p, size_t n) {
   size_t k = 0;
-  while (k < n && p[k] == '#') k++;
+  while (k < n && p[k] == '#')
+    k++;
   if (k < 1 || k > 6 || (k < n && p[k] == '#')) return 0;
   return (int)k;
 }
@@ -393,8 +392,7 @@ static int level_of(const entry *stack, int depth, int kind, int num) {
   if (num == 1 && inner >= 0 && inner < depth - 1 &&
       stack[inner].level < MAX_LEVEL)
     return stack[inner].level + 1;
-  if (num == 1 && inner >= 0 && inner == depth - 1 &&
-      stack[inner].level > kind)
+  if (num == 1 && inner >= 0 && inner == depth - 1 && stack[inner].level > kind)
     return stack[inner].level;
   return kind;
 }
@@ -416,7 +414,8 @@ static void headings(bg_report *r, bg_format format) {
       pa->title_len = (uint32_t)short_title(p, pa->len);
     }
     pa->level = (uint8_t)level;
-    while (depth && stack[depth - 1].level >= level) depth--;
+    while (depth && stack[depth - 1].level >= level)
+      depth--;
     stack[depth].level = level;
     stack[depth].kind = kind;
     stack[depth].num = num;
@@ -450,7 +449,8 @@ static int split(bg_report *r, const char *s, size_t n) {
   if (!(r->text = malloc(n + 2))) return BG_ENOMEM;
   for (size_t i = 0; i < n;) {
     size_t b = i, e;
-    while (i < n && s[i] != '\n' && s[i] != '\r') i++;
+    while (i < n && s[i] != '\n' && s[i] != '\r')
+      i++;
     e = i;
     if (i < n) i += s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
     strip(s, &b, &e);
@@ -491,7 +491,8 @@ typedef struct opening {
 static int open_lines(const bg_report *r, opening *o) {
   size_t total = 0, used = 0;
   o->n = r->npara < OPENING ? (int)r->npara : OPENING;
-  for (int i = 0; i < o->n; i++) total += r->para[i].len + 1;
+  for (int i = 0; i < o->n; i++)
+    total += r->para[i].len + 1;
   if (!(o->buf = malloc(total + 1))) return BG_ENOMEM;
   o->before = o->n;
   for (int i = 0; i < o->n; i++) {
@@ -513,15 +514,15 @@ static int open_lines(const bg_report *r, opening *o) {
 }
 
 /* Office titles a speaker's name follows (or, rarely, precedes). */
-static const char *const offices[] = {
-    "总理", "省长", "市长", "区长", "县长", "州长", "旗长", "盟长",
-    "主席", "书记", "主任", "部长", "镇长", "乡长", "局长"};
+static const char *const offices[] = {"总理", "省长", "市长", "区长", "县长",
+                                      "州长", "旗长", "盟长", "主席", "书记",
+                                      "主任", "部长", "镇长", "乡长", "局长"};
 
 /* Finds the office title that ends last in s[0, n) (which == 1) or starts
  * first (which == 0); returns 1 with its bounds. */
-static int office(const char *s, size_t n, int which, size_t *tb,
-                  size_t *te) {
+static int office(const char *s, size_t n, int which, size_t *tb, size_t *te) {
   int found = 0;
+  *tb = *te = 0;
   for (size_t k = 0; k < sizeof offices / sizeof *offices; k++) {
     size_t at = which ? rfind(s, 0, n, offices[k]) : find(s, n, 0, offices[k]);
     if (at == (size_t)-1) continue;
@@ -586,8 +587,8 @@ static int set(char **field, const char *s, size_t n) {
  * ("四川省人民政府" -> "四川省", "国务院副" -> "国务院") and returns its
  * length when what is left names a place, else 0. */
 static size_t place(const char *s, size_t n) {
-  static const char *const tails[] = {"常务副", "代理", "代", "副",
-                                      "人民政府", "政府"};
+  static const char *const tails[] = {"常务副", "代理",     "代",
+                                      "副",     "人民政府", "政府"};
   for (int again = 1; again;) {
     again = 0;
     for (size_t k = 0; k < sizeof tails / sizeof *tails; k++)
@@ -626,11 +627,9 @@ static void date_line(const opening *o, found *f) {
     int y, m, d;
     if (!find_date(s, n, &y, &m, &d, &ds, &de)) continue;
     /* The line and the next are contiguous in buf but for a NUL. */
-    size_t k = find(s, n, de, congress), n2 = n;
-    if (k == (size_t)-1 && i + 1 < o->n) {
-      n2 = o->off[i + 1] + o->len[i + 1] - o->off[i];
-      k = find(s, n2, n + 1, congress);
-    }
+    size_t k = find(s, n, de, congress);
+    if (k == (size_t)-1 && i + 1 < o->n)
+      k = find(s, o->off[i + 1] + o->len[i + 1] - o->off[i], n + 1, congress);
     if (k == (size_t)-1) continue;
     f->year = y, f->month = m, f->day = d;
     size_t j = k, at = rfind(s, de, k, "在");
@@ -646,7 +645,8 @@ static void date_line(const opening *o, found *f) {
         uint32_t c;
         while (b > de) {
           size_t q = b - 1;
-          while (q > de && ((unsigned char)s[q] & 0xC0) == 0x80) q--;
+          while (q > de && ((unsigned char)s[q] & 0xC0) == 0x80)
+            q--;
           dec(s + q, b - q, &c);
           if (cn_digit(c) < 0 && digit(c) < 0 && c != 0x5341 && c != 0x767E)
             break;
@@ -706,10 +706,10 @@ static void speaker(const opening *o, found *f, const char **where,
  * 务院政府工作报告", "关于…的报告"), else a short first line that is not
  * the date line, a speaker line or the greeting. */
 static void title(const bg_report *r, const opening *o, found *f) {
-  static const char *const not_first[] = {"——", "－", "-", "―", "来源",
-                                          "时间", "（", "("};
-  static const char *const not_last[] = {"：", ":", "。", "！", "？", "!",
-                                         "?", "；"};
+  static const char *const not_first[] = {"——",   "－",   "-",  "―",
+                                          "来源", "时间", "（", "("};
+  static const char *const not_last[] = {"：", ":", "。", "！",
+                                         "？", "!", "?",  "；"};
   int y, m, d;
   size_t ds, de, tb, te, len;
   for (int pass = 0; pass < 2 && !f->title; pass++) {
@@ -775,12 +775,14 @@ static int heading_year(const bg_report *r) {
  * for a report whose opening lines say only "我代表省人民政府". */
 static const char *most_named(const bg_report *r, const char *kind) {
   static const char *const regions[] = {
-      "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省",
-      "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省",
-      "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省",
-      "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省",
-      "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区",
-      "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区"};
+      "北京市",         "天津市",     "上海市",         "重庆市",
+      "河北省",         "山西省",     "辽宁省",         "吉林省",
+      "黑龙江省",       "江苏省",     "浙江省",         "安徽省",
+      "福建省",         "江西省",     "山东省",         "河南省",
+      "湖北省",         "湖南省",     "广东省",         "海南省",
+      "四川省",         "贵州省",     "云南省",         "陕西省",
+      "甘肃省",         "青海省",     "台湾省",         "内蒙古自治区",
+      "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区"};
   const char *best = NULL;
   size_t best_n = 0;
   int tie = 0;
@@ -791,8 +793,10 @@ static const char *most_named(const bg_report *r, const char *kind) {
          (at = find(r->text, r->text_len, at, regions[k])) != (size_t)-1;
          at += len)
       cnt++;
-    if (cnt > best_n) best = regions[k], best_n = cnt, tie = 0;
-    else if (cnt && cnt == best_n) tie = 1;
+    if (cnt > best_n)
+      best = regions[k], best_n = cnt, tie = 0;
+    else if (cnt && cnt == best_n)
+      tie = 1;
   }
   return tie ? NULL : best;
 }
@@ -845,7 +849,8 @@ static int metadata(bg_report *r, const char *id) {
   for (int i = 0; i < 4 && name_year; i++)
     name_year = id[i] >= '0' && id[i] <= '9';
   size_t region_end = 5;
-  while (name_year && region_end < idn && id[region_end] != '.') region_end++;
+  while (name_year && region_end < idn && id[region_end] != '.')
+    region_end++;
   if (name_year) {
     r->year = atoi(id);
     r->year_from = "name";
@@ -873,12 +878,10 @@ static int metadata(bg_report *r, const char *id) {
   }
   if (f.year) {
     char buf[32];
-    int k = snprintf(buf, sizeof buf, "%04d-%02d-%02d", f.year, f.month,
-                     f.day);
+    int k = snprintf(buf, sizeof buf, "%04d-%02d-%02d", f.year, f.month, f.day);
     if ((rc = set(&r->date, buf, (size_t)k))) goto done;
   }
-  if (f.speaker && (rc = set(&r->speaker, f.speaker, f.speaker_len)))
-    goto done;
+  if (f.speaker && (rc = set(&r->speaker, f.speaker, f.speaker_len))) goto done;
   if (f.title && (rc = set(&r->title, f.title, f.title_len))) goto done;
 done:
   free(o.buf);
@@ -892,7 +895,6 @@ done:
 int bg_report_parse(const char *id, const char *utf8, size_t len,
                     bg_format format, bg_report **out, bg_err *err) {
   bg_report *r;
-  int rc;
   if (!out) return bg_err_set(err, BG_EINVAL, "no place for the report");
   *out = NULL;
   if (!utf8 && len) return bg_err_set(err, BG_EINVAL, "no text given");
@@ -905,14 +907,14 @@ int bg_report_parse(const char *id, const char *utf8, size_t len,
       !(r->region = dup("", 0)) || !(r->date = dup("", 0)) ||
       !(r->speaker = dup("", 0)))
     goto nomem;
-  if ((rc = split(r, utf8 ? utf8 : "", len))) goto nomem;
+  if (split(r, utf8 ? utf8 : "", len)) goto nomem;
   if (!r->npara) {
     bg_report_free(r);
     return bg_err_set(err, BG_EFORMAT,
                       "no text: the file has no non-blank line");
   }
   headings(r, format);
-  if ((rc = metadata(r, id))) goto nomem;
+  if (metadata(r, id)) goto nomem;
   *out = r;
   return BG_OK;
 nomem:

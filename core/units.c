@@ -279,8 +279,17 @@ static void build_table(void) {
     uint32_t src = (cp >= 0xD800 && cp <= 0xDFFF) ? REPLACEMENT : cp;
     uint32_t out[MAXMAP * 3];
     size_t k;
+    const utf8proc_property_t *pr =
+        utf8proc_get_property((utf8proc_int32_t)src);
+    int plain = pr->decomp_seqindex == UINT16_MAX &&
+                pr->casefold_seqindex == UINT16_MAX &&
+                !(src >= 0xAC00 && src <= 0xD7A3);
     if (src < 0x80) {
       out[0] = (src >= 'A' && src <= 'Z') ? src + 32 : src;
+      k = 1;
+    } else if (plain) {
+      /* No decomposition and no case folding: NFKC leaves it alone. */
+      out[0] = src;
       k = 1;
     } else {
       k = normalize_slow(&src, 1, out, MAXMAP * 3);
@@ -302,7 +311,10 @@ static void build_table(void) {
     memcpy(map_pool + used, out, k * sizeof *out);
     map_off[cp] = (uint32_t)used;
     map_len[cp] = (uint8_t)k;
-    map_start[cp] = (uint8_t)(src < 0x80 ? 1 : may_start(src));
+    map_start[cp] = (uint8_t)(src < 0x80 ? 1
+                              : plain   ? pr->combining_class == 0 &&
+                                            !is_second(src)
+                                        : may_start(src));
     used += k;
   }
   table_ok = 1;

@@ -9,10 +9,11 @@
  * every report there is parsed under a neutral id and the year and region
  * read from its text must match its file name.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <dirent.h>
@@ -28,6 +29,7 @@
 /* Reads a whole file; NULL when it cannot be read. */
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
+  *len = 0;
   if (!f) return NULL;
   char *buf = NULL;
   size_t cap = 0, n = 0, got;
@@ -82,7 +84,7 @@ static void expect_para(const bg_report *r, size_t i, const char *want) {
 
 static const struct {
   const char *name, *in;
-  size_t in_len; /* 0: strlen(in) */
+  size_t in_len;    /* 0: strlen(in) */
   const char *want; /* the paragraphs, each followed by '\n' */
 } split_cases[] = {
     {"LF", "甲\n乙\n", 0, "甲\n乙\n"},
@@ -93,8 +95,8 @@ static const struct {
     {"blank lines", "\n\n甲\n\n\n乙\n\n", 0, "甲\n乙\n"},
     {"whitespace-only lines", " \t \n\xe3\x80\x80\xe3\x80\x80\n甲\n\xc2\xa0\n",
      0, "甲\n"},
-    {"U+3000 indent and trailing spaces", "\xe3\x80\x80\xe3\x80\x80各位代表：  \t\n",
-     0, "各位代表：\n"},
+    {"U+3000 indent and trailing spaces",
+     "\xe3\x80\x80\xe3\x80\x80各位代表：  \t\n", 0, "各位代表：\n"},
     {"inner spaces kept", " 政 府 工 作 报 告 \n", 0, "政 府 工 作 报 告\n"},
     {"all of str.isspace()",
      "\t\v\f\x1c\x1d\x1e\x1f \xc2\x85\xc2\xa0\xe1\x9a\x80\xe2\x80\x80"
@@ -110,7 +112,8 @@ static const struct {
     {"U+FEFF kept", "\xef\xbb\xbf甲\n", 0, "\xef\xbb\xbf甲\n"},
     {"NUL kept", "a\0b\n", 4, "a\0b\n"},
     /* Invalid UTF-8 is carried through, never read past its end. */
-    {"invalid bytes", "\xff\xfe\n\xe4\xb8\n \xc3", 0, "\xff\xfe\n\xe4\xb8\n\xc3\n"},
+    {"invalid bytes", "\xff\xfe\n\xe4\xb8\n \xc3", 0,
+     "\xff\xfe\n\xe4\xb8\n\xc3\n"},
 };
 
 static void test_split(void **state) {
@@ -145,11 +148,12 @@ static void test_no_text(void **state) {
   static const char *const blank[] = {"", "\n\n", " \r\n\t\r\xe3\x80\x80\n",
                                       "\xe2\x80\xa8\xc2\x85"};
   for (size_t k = 0; k < sizeof blank / sizeof *blank; k++) {
-    bg_report *r = (bg_report *)&r;
+    static bg_report untouched;
+    bg_report *r = &untouched;
     bg_err err = {0};
-    assert_int_equal(bg_report_parse("x", blank[k], strlen(blank[k]),
-                                     BG_FMT_TXT, &r, &err),
-                     BG_EFORMAT);
+    assert_int_equal(
+        bg_report_parse("x", blank[k], strlen(blank[k]), BG_FMT_TXT, &r, &err),
+        BG_EFORMAT);
     assert_null(r);
     assert_int_equal(err.code, BG_EFORMAT);
     assert_string_equal(err.msg, "no text: the file has no non-blank line");
@@ -177,7 +181,8 @@ static const struct {
     {"（一）培育现代产业体系，塑造高质量发展新优势", BG_FMT_TXT, 3, NULL},
     {"(二)扩大有效投资", BG_FMT_TXT, 3, NULL},
     {"（十二）全面加强政府自身建设", BG_FMT_TXT, 3, NULL},
-    {"（一）着力扩大国内需求。把恢复和扩大消费摆在优先位置。多渠道增加城乡居民收入。",
+    {"（一）着力扩大国内需求。把恢复和扩大消费摆在优先位置。多渠道增加城乡居民"
+     "收入。",
      BG_FMT_TXT, 3, "（一）着力扩大国内需求"},
     {"（二）加快建设现代化产业体系：围绕制造业重点产业链。", BG_FMT_TXT, 3,
      "（二）加快建设现代化产业体系"},
@@ -195,17 +200,17 @@ static const struct {
     {"附件2 名词解释", BG_FMT_TXT, 1, NULL},
     {"名词解释", BG_FMT_TXT, 1, NULL},
     /* A long numbered paragraph without 。 is cut at 40 code points. */
-    {"一、固定资产投资总规模，包括国家预算内的拨款、自筹资金和银行贷款，都必须由国家计委"
+    {"一、固定资产投资总规模，包括国家预算内的拨款、自筹资金和银行贷款，都必须"
+     "由国家计委"
      "和省、市、自治区计委进行综合平衡",
      BG_FMT_TXT, 2,
-     "一、固定资产投资总规模，包括国家预算内的拨款、自筹资金和银行贷款，都必须由国家计"},
+     "一、固定资产投资总规模，包括国家预算内的拨款、自筹资金和银行贷款，都必须"
+     "由国家计"},
     {"# 政府工作报告", BG_FMT_MD, 1, NULL},
     {"## 一、2022年工作回顾", BG_FMT_MD, 2, NULL},
     {"###### 六级", BG_FMT_MD, 6, NULL},
     {"###（一）不带空格", BG_FMT_MD, 3, NULL},
     {"一、在 Markdown 里也是", BG_FMT_MD, 2, NULL},
-    /* not headings */
-    {"## 一、2022年工作回顾", BG_FMT_TXT, 2, "## 一、2022年工作回顾"} /* below */,
 };
 
 static const struct {
@@ -241,9 +246,7 @@ static const struct {
 
 static void test_heading(void **state) {
   (void)state;
-  /* The last heading case is there only to mark where body cases start. */
-  for (size_t k = 0; k + 1 < sizeof heading_cases / sizeof *heading_cases;
-       k++) {
+  for (size_t k = 0; k < sizeof heading_cases / sizeof *heading_cases; k++) {
     const char *text = heading_cases[k].text, *title = heading_cases[k].title;
     print_message("heading: %s\n", text);
     bg_report *r = parse_as("x", text, strlen(text), heading_cases[k].format);
@@ -267,13 +270,14 @@ static void test_heading(void **state) {
 
 /* The section path of paragraph i (from 1): its headings' short titles
  * joined with " > ", built with the stack rule in report.h. */
-static void path(const bg_report *r, size_t i, char *buf, size_t cap) {
+static void section_path(const bg_report *r, size_t i, char *buf, size_t cap) {
   size_t stack[16];
   int depth = 0;
   for (size_t k = 0; k < i; k++) {
     int level = r->para[k].level;
     if (!level) continue;
-    while (depth && r->para[stack[depth - 1]].level >= level) depth--;
+    while (depth && r->para[stack[depth - 1]].level >= level)
+      depth--;
     stack[depth++] = k;
   }
   buf[0] = '\0';
@@ -327,22 +331,23 @@ static void test_sections(void **state) {
       {"各位代表！", 0, "三、全面加强政府自身建设"},
       {"附件1", 1, "附件1"},
       {"2023年十件民生实事", 0, "附件1"},
-      {"一、为老年人提供健康管理服务。", 2, "附件1 > 一、为老年人提供健康管理服务"},
+      {"一、为老年人提供健康管理服务。", 2,
+       "附件1 > 一、为老年人提供健康管理服务"},
       {"附件2 名词解释", 1, "附件2 名词解释"},
       {"1.“两重”：国家重大战略实施。", 4, "附件2 名词解释 > 1.“两重”"},
   };
   size_t n = sizeof doc / sizeof *doc, len = 0;
   char text[4096], buf[512];
   for (size_t i = 0; i < n; i++)
-    len += (size_t)snprintf(text + len, sizeof text - len, "%s\r\n",
-                            doc[i].line);
+    len +=
+        (size_t)snprintf(text + len, sizeof text - len, "%s\r\n", doc[i].line);
   bg_report *r = parse(text);
   assert_int_equal(r->npara, n);
   for (size_t i = 0; i < n; i++) {
     print_message("section: %s\n", doc[i].line);
     expect_para(r, i + 1, doc[i].line);
     assert_int_equal(r->para[i].level, doc[i].level);
-    path(r, i + 1, buf, sizeof buf);
+    section_path(r, i + 1, buf, sizeof buf);
     assert_string_equal(buf, doc[i].path);
   }
   bg_report_free(r);
@@ -359,7 +364,8 @@ static void test_contents_then_body(void **state) {
                        "一、国家在过渡时期的总任务\n"
                        "正文。\n");
   static const int want[] = {2, 2, 3, 2, 2, 0};
-  for (size_t i = 0; i < 6; i++) assert_int_equal(r->para[i].level, want[i]);
+  for (size_t i = 0; i < 6; i++)
+    assert_int_equal(r->para[i].level, want[i]);
   bg_report_free(r);
 }
 
@@ -374,9 +380,11 @@ static void test_markdown_levels(void **state) {
   bg_report *r = parse_as("x", md, strlen(md), BG_FMT_MD);
   static const int want[] = {1, 2, 0, 3, 3, 2};
   char buf[256];
-  for (size_t i = 0; i < 6; i++) assert_int_equal(r->para[i].level, want[i]);
-  path(r, 5, buf, sizeof buf);
-  assert_string_equal(buf, "# 政府工作报告 > ## 一、2022年工作回顾 > （二）保就业");
+  for (size_t i = 0; i < 6; i++)
+    assert_int_equal(r->para[i].level, want[i]);
+  section_path(r, 5, buf, sizeof buf);
+  assert_string_equal(buf,
+                      "# 政府工作报告 > ## 一、2022年工作回顾 > （二）保就业");
   bg_report_free(r);
 }
 
@@ -404,7 +412,8 @@ static void check_seed(const bg_report *r) {
   assert_int_equal(r->para[55].level, 2);
   assert_int_equal(r->para[7].level, 0);
   int headings = 0;
-  for (size_t i = 0; i < r->npara; i++) headings += r->para[i].level != 0;
+  for (size_t i = 0; i < r->npara; i++)
+    headings += r->para[i].level != 0;
   assert_int_equal(headings, 11); /* 一 二 三 and （一）…（八） */
   assert_int_equal(r->text_len, r->para[63].off + r->para[63].len + 1);
 }
@@ -413,7 +422,10 @@ static void test_seed(void **state) {
   (void)state;
   size_t len;
   char *s = slurp(SEED, &len);
-  if (!s) fail_msg("cannot read %s", SEED);
+  if (!s) {
+    fail_msg("cannot read %s", SEED);
+    return;
+  }
   bg_report *r = parse_as("2023_济南市钢城区", s, len, BG_FMT_TXT);
   assert_string_equal(r->id, "2023_济南市钢城区");
   assert_int_equal(r->year, 2023);
@@ -489,7 +501,8 @@ static const struct {
 } meta_cases[] = {
     {"national",
      "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
-     "国务院总理　李　强\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n",
+     "国务院总理　李　强\n各位代表：\n现在，我代表国务院，向大会报告政府工作。"
+     "\n",
      2024, "国务院", "2024-03-05", "李强", "政府工作报告"},
     {"1954",
      "1954年政府工作报告\n"
@@ -502,7 +515,8 @@ static const struct {
      "    国务院副总理兼国家计划委员会主任李富春\n",
      1955, "国务院", "1955-07-05", "李富春", "1955年国务院政府工作报告"},
     {"full-width and spaced digits",
-     "1998年政府工作报告\n——1 9 9 8 年3 月5 日在第九届全国人民代表大会第一次会议上\n"
+     "1998年政府工作报告\n——1 9 9 8 年3 月5 "
+     "日在第九届全国人民代表大会第一次会议上\n"
      "国务院总理李鹏\n",
      1998, "国务院", "1998-03-05", "李鹏", "1998年政府工作报告"},
     {"full-width digits",
@@ -546,14 +560,16 @@ static const struct {
      2026, "贵州省", "2026-01-27", "李炳军", "政府工作报告"},
     {"no date line: greeting and headings",
      "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n"
-     "一、2018年工作回顾\n过去一年……\n二、2019年经济社会发展总体要求和政策取向\n",
+     "一、2018年工作回顾\n过去一年……\n二、2019年经济社会发展总体要求和政策取向"
+     "\n",
      2019, "国务院", "", "", ""},
     {"no date line: plans of the year",
      "各位代表：\n现在，我代表国务院，向大会报告过去五年政府工作。\n"
      "一、过去五年工作回顾\n二、2018年经济社会发展总体要求和政策取向\n",
      2018, "国务院", "", "", ""},
     {"no date line: the province the text names",
-     "省长赵刚作政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n"
+     "省长赵刚作政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作"
+     "。\n"
      "一、2025年工作回顾\n省政府制定了《陕西省国民经济和社会发展规划纲要》。\n"
      "全省上下，北京市的援助。陕西省\n",
      2026, "陕西省", "", "赵刚", ""},
@@ -564,8 +580,8 @@ static const struct {
     {"speaker line names the region",
      "政府工作报告\n四川省人民政府省长 施小琳\n各位代表：\n", 0, "四川省", "",
      "施小琳", "政府工作报告"},
-    {"year from the title only", "2006政府工作报告\n正文。\n", 2006, "", "",
-     "", "2006政府工作报告"},
+    {"year from the title only", "2006政府工作报告\n正文。\n", 2006, "", "", "",
+     "2006政府工作报告"},
     {"nothing to find", "一段没有任何元数据的文字。\n第二段。\n", 0, "", "", "",
      ""},
     {"greeting is not a title", "各位代表：\n现在开会。\n", 0, "", "", "", ""},
@@ -591,8 +607,9 @@ static void test_metadata(void **state) {
  * the date, speaker and title. */
 static void test_name_over_text(void **state) {
   (void)state;
-  const char *text = "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
-                     "国务院总理　李　强\n";
+  const char *text =
+      "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
+      "国务院总理　李　强\n";
   bg_report *r = parse_as("2099_某地", text, strlen(text), BG_FMT_TXT);
   assert_int_equal(r->year, 2099);
   assert_string_equal(r->region, "某地");
@@ -603,7 +620,8 @@ static void test_name_over_text(void **state) {
 
 static void test_bad_arguments(void **state) {
   (void)state;
-  bg_report *r = (bg_report *)&r;
+  static bg_report untouched;
+  bg_report *r = &untouched;
   bg_err err = {0};
   assert_int_equal(bg_report_parse("x", NULL, 5, BG_FMT_TXT, &r, &err),
                    BG_EINVAL);
@@ -636,6 +654,7 @@ static void test_shared_corpus(void **state) {
   if (!dir) {
     print_message("no %s: skipped\n", SHARED_CORPUS);
     skip();
+    return;
   }
   struct dirent *e;
   int total = 0, passed = 0, failed = 0;
