@@ -433,22 +433,23 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
   return paras->oom ? BG_ENOMEM : BG_OK;
 }
 
-/* Compresses one block of text onto out. */
-static int put_block(buf *blocks, buf *table, const char *s, size_t len,
-                     size_t first_para) {
+/* Compresses one block of text into value slot BG_SLOT_TEXT + nblock of
+ * doc, and records it in the block table. */
+static int put_block(bg_xdoc *doc, size_t nblock, buf *table, const char *s,
+                     size_t len, size_t first_para) {
   uLongf clen = compressBound((uLong)len);
   char *c = malloc(clen ? clen : 1);
   if (!c) return BG_ENOMEM;
-  if (compress2((Bytef *)c, &clen, (const Bytef *)s, (uLong)len, 6) != Z_OK) {
-    free(c);
-    return BG_ENOMEM;
-  }
+  int rc = BG_OK;
+  if (compress2((Bytef *)c, &clen, (const Bytef *)s, (uLong)len, 6) != Z_OK ||
+      bg_xdoc_set_value(doc, (unsigned)(BG_SLOT_TEXT + nblock), c, clen) !=
+          BG_OK)
+    rc = BG_ENOMEM;
+  free(c);
   buf_varint(table, first_para);
   buf_varint(table, len);
   buf_varint(table, clen);
-  buf_put(blocks, c, clen);
-  free(c);
-  return blocks->oom || table->oom ? BG_ENOMEM : BG_OK;
+  return rc != BG_OK || table->oom ? BG_ENOMEM : BG_OK;
 }
 
 static char *meta_json(const bg_report *r, const bg_docmeta *m,
@@ -471,9 +472,13 @@ static char *meta_json(const bg_report *r, const bg_docmeta *m,
   return s;
 }
 
-/* Builds the document data: magic, metadata, paragraph table, blocks. */
-static int build_data(const bg_report *r, const char *meta, buf *out) {
-  buf table = {0}, blocks = {0};
+/* Builds the document data (magic, metadata, paragraph table, block
+ * table) and puts the compressed text blocks in their value slots.  The
+ * blocks stay out of the data because Xapian compresses document data as
+ * a whole: a hit would inflate the entire report. */
+static int build_data(const bg_report *r, const char *meta, bg_xdoc *doc,
+                      buf *out) {
+  buf table = {0};
   int rc = BG_OK;
   buf_put(out, MAGIC, 4);
   size_t ml = strlen(meta);
@@ -483,7 +488,12 @@ static int build_data(const bg_report *r, const char *meta, buf *out) {
   for (size_t i = 0; i < r->npara; i++) {
     buf_varint(out, r->para[i].len);
     buf_put(out, &r->para[i].level, 1);
-    buf_varint(out, r->para[i].level ? r->para[i].title_len : 0);
+    /* Headings carry their title here, so section paths need no text. */
+    size_t tl = 0;
+    if (r->para[i].level)
+      tl = r->para[i].title_len ? r->para[i].title_len : r->para[i].len;
+    buf_varint(out, tl);
+    buf_put(out, r->text + r->para[i].off, tl);
   }
   size_t first = 0, nblocks = 0;
   while (first < r->npara && rc == BG_OK) {
@@ -494,16 +504,14 @@ static int build_data(const bg_report *r, const char *meta, buf *out) {
                BLOCK_BYTES)
       last++;
     size_t end = r->para[last].off + r->para[last].len + 1;
-    rc = put_block(&blocks, &table, r->text + start, end - start, first);
+    rc = put_block(doc, nblocks, &table, r->text + start, end - start, first);
     nblocks++;
     first = last + 1;
   }
   buf_varint(out, nblocks);
   buf_put(out, table.p, table.len);
-  buf_put(out, blocks.p, blocks.len);
   if (out->oom) rc = BG_ENOMEM;
   free(table.p);
-  free(blocks.p);
   return rc;
 }
 
@@ -557,7 +565,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
       bg_xdoc_set_value(doc, BG_SLOT_SOURCE, src, strlen(src)) != BG_OK)
     goto oom;
   if (!(meta = meta_json(r, m, units))) goto oom;
-  if (build_data(r, meta, &data) != BG_OK) goto oom;
+  if (build_data(r, meta, doc, &data) != BG_OK) goto oom;
   if (bg_xdoc_set_data(doc, data.p, data.len) != BG_OK) goto oom;
   rc = bg_xdb_replace(ix->db, t, idl, doc, err);
   goto cleanup;
@@ -574,15 +582,18 @@ cleanup:
 /* ---- the stored form, read back ---- */
 
 typedef struct block {
-  size_t first_para, raw_len, comp_off, comp_len;
+  size_t first_para, raw_len, comp_len;
 } block;
 
 struct bg_docdata {
+  bg_xdb *db;   /* where the text blocks are read from */
+  uint32_t did;
   char *data;
   size_t len;
   json_t *meta;
   size_t npara;
   uint32_t *plen, *tlen;
+  size_t *toff; /* offset of each heading title in data */
   uint8_t *level;
   size_t *poff; /* offset of each paragraph inside its block */
   size_t *pblock;
@@ -598,6 +609,7 @@ void bg_docdata_free(bg_docdata *d) {
   json_decref(d->meta);
   free(d->plen);
   free(d->tlen);
+  free(d->toff);
   free(d->level);
   free(d->poff);
   free(d->pblock);
@@ -606,8 +618,8 @@ void bg_docdata_free(bg_docdata *d) {
   free(d);
 }
 
-int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
-                     bg_err *err) {
+/* Parses document data (copied; data may be freed after the call). */
+static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   *out = NULL;
   bg_docdata *d = calloc(1, sizeof *d);
   if (!d) return bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -627,17 +639,23 @@ int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
   d->npara = v;
   d->plen = calloc(v + 1, sizeof *d->plen);
   d->tlen = calloc(v + 1, sizeof *d->tlen);
+  d->toff = calloc(v + 1, sizeof *d->toff);
   d->level = calloc(v + 1, 1);
   d->poff = calloc(v + 1, sizeof *d->poff);
   d->pblock = calloc(v + 1, sizeof *d->pblock);
-  if (!d->plen || !d->tlen || !d->level || !d->poff || !d->pblock) goto oom;
+  if (!d->plen || !d->tlen || !d->toff || !d->level || !d->poff ||
+      !d->pblock)
+    goto oom;
   for (size_t p = 0; p < d->npara; p++) {
     uint64_t pl, tl;
     if (!get_varint(data, len, &i, &pl) || i >= len) goto corrupt;
     d->level[p] = (uint8_t)data[i++];
-    if (!get_varint(data, len, &i, &tl) || tl > pl) goto corrupt;
+    if (!get_varint(data, len, &i, &tl) || tl > pl || tl > len - i)
+      goto corrupt;
     d->plen[p] = (uint32_t)pl;
     d->tlen[p] = (uint32_t)tl;
+    d->toff[p] = i;
+    i += tl;
   }
   if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
   d->nblocks = v;
@@ -651,11 +669,6 @@ int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
     d->blocks[b].first_para = fp;
     d->blocks[b].raw_len = rl;
     d->blocks[b].comp_len = cl;
-  }
-  for (size_t b = 0; b < d->nblocks; b++) {
-    d->blocks[b].comp_off = i;
-    if (d->blocks[b].comp_len > len - i) goto corrupt;
-    i += d->blocks[b].comp_len;
   }
   /* Place each paragraph in its block. */
   for (size_t b = 0; b < d->nblocks; b++) {
@@ -680,6 +693,22 @@ oom:
   return bg_err_set(err, BG_ENOMEM, "out of memory");
 }
 
+int bg_docdata_load(bg_xdb *db, uint32_t did, bg_docdata **out,
+                    bg_err *err) {
+  *out = NULL;
+  char *data;
+  size_t len;
+  int rc = bg_xdb_data(db, did, &data, &len, err);
+  if (rc != BG_OK) return rc;
+  rc = parse(data, len, out, err);
+  free(data);
+  if (rc == BG_OK) {
+    (*out)->db = db;
+    (*out)->did = did;
+  }
+  return rc;
+}
+
 json_t *bg_docdata_meta(const bg_docdata *d) { return d->meta; }
 
 size_t bg_docdata_npara(const bg_docdata *d) { return d->npara; }
@@ -688,8 +717,16 @@ int bg_docdata_level(const bg_docdata *d, size_t i) {
   return i < d->npara ? d->level[i] : 0;
 }
 
+int bg_docdata_title(const bg_docdata *d, size_t i, const char **title,
+                     size_t *len) {
+  if (i >= d->npara || d->level[i] == 0) return BG_ENOTFOUND;
+  *title = d->data + d->toff[i];
+  *len = d->tlen[i];
+  return BG_OK;
+}
+
 int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
-                    size_t *title_len, bg_err *err) {
+                    bg_err *err) {
   if (i >= d->npara)
     return bg_err_set(err, BG_ENOTFOUND, "no paragraph %zu", i + 1);
   size_t b = d->pblock[i];
@@ -698,18 +735,23 @@ int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
     char *t = realloc(d->text, bl->raw_len + 1);
     if (!t) return bg_err_set(err, BG_ENOMEM, "out of memory");
     d->text = t;
+    d->cached = SIZE_MAX;
+    char *c;
+    size_t clen;
+    int rc = bg_xdb_value(d->db, d->did, (unsigned)(BG_SLOT_TEXT + b), &c,
+                          &clen, err);
+    if (rc != BG_OK) return rc;
     uLongf rl = bl->raw_len;
-    if (uncompress((Bytef *)t, &rl, (const Bytef *)d->data + bl->comp_off,
-                   bl->comp_len) != Z_OK ||
-        rl != bl->raw_len) {
-      d->cached = SIZE_MAX;
+    int zrc = clen == bl->comp_len
+                  ? uncompress((Bytef *)t, &rl, (const Bytef *)c, clen)
+                  : Z_DATA_ERROR;
+    free(c);
+    if (zrc != Z_OK || rl != bl->raw_len)
       return bg_err_set(err, BG_ECORRUPT, "stored report text is corrupt");
-    }
     d->cached = b;
   }
   *text = d->text + d->poff[i];
   *len = d->plen[i];
-  if (title_len) *title_len = d->tlen[i];
   return BG_OK;
 }
 

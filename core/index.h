@@ -11,9 +11,10 @@
  * killed indexer always finds a complete database.
  *
  * One Xapian document per report (schema in terms.h).  Its data holds the
- * metadata (JSON), the paragraph table (length, heading level and title
- * length of each paragraph) and the text, zlib-compressed in blocks of
- * about 16 KB cut at paragraph ends.
+ * metadata (JSON), the paragraph table (length, heading level and title of
+ * each paragraph) and the block table; the text itself is zlib-compressed
+ * in blocks of about 16 KB cut at paragraph ends, one value slot each
+ * (BG_SLOT_TEXT + block number), so showing a hit reads one block.
  */
 #ifndef BG_INDEX_H
 #define BG_INDEX_H
@@ -83,9 +84,10 @@ uint32_t bg_index_doccount(bg_index *ix);
 
 typedef struct bg_docdata bg_docdata;
 
-/* Parses document data (copied; data may be freed after the call). */
-int bg_docdata_parse(const char *data, size_t len, bg_docdata **out,
-                     bg_err *err);
+/* Reads the stored form of document did of db.  The text blocks are read
+ * from db when a paragraph is asked for, so db must outlive *out. */
+int bg_docdata_load(bg_xdb *db, uint32_t did, bg_docdata **out,
+                    bg_err *err);
 void bg_docdata_free(bg_docdata *d);
 
 /* The metadata object (borrowed; valid while d lives). */
@@ -95,10 +97,14 @@ size_t bg_docdata_npara(const bg_docdata *d);
 int bg_docdata_level(const bg_docdata *d, size_t i);
 
 /* The text of paragraph index i (0-based), borrowed from d and valid until
- * the next call for a paragraph of another block; *title_len is the length
- * of a heading's short title (0 for body text; may be NULL). */
+ * the next call for a paragraph of another block. */
 int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
-                    size_t *title_len, bg_err *err);
+                    bg_err *err);
+
+/* The short title of heading paragraph index i (0-based), borrowed from
+ * d; BG_ENOTFOUND for body text.  Reads no compressed text. */
+int bg_docdata_title(const bg_docdata *d, size_t i, const char **title,
+                     size_t *len);
 
 /* Decodes the paragraph table of value slot BG_SLOT_PARAS into *pairs
  * (grown with realloc; *cap its capacity in pairs): pairs[2i] is the base

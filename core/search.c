@@ -715,6 +715,38 @@ static int cmp_cand(const void *pa, const void *pb) {
   return cmp_ties(a, b);
 }
 
+static void sift_down(cand *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, w = i;
+    /* The heap keeps the worst of the best k on top. */
+    if (l < n && cmp_cand(&h[l], &h[w]) > 0) w = l;
+    if (r < n && cmp_cand(&h[r], &h[w]) > 0) w = r;
+    if (w == i) return;
+    cand t = h[i];
+    h[i] = h[w];
+    h[w] = t;
+    i = w;
+  }
+}
+
+/* Moves the k first candidates in sort order to the front of c, sorted,
+ * in O(n log k): a page of hits needs no sort of every match. */
+static void top_k(cand *c, size_t n, size_t k) {
+  if (k >= n / 2) {
+    qsort(c, n, sizeof *c, cmp_cand);
+    return;
+  }
+  if (k == 0) return;
+  for (size_t i = k / 2; i-- > 0;) sift_down(c, k, i);
+  for (size_t i = k; i < n; i++) {
+    if (cmp_cand(&c[i], &c[0]) < 0) {
+      c[0] = c[i];
+      sift_down(c, k, 0);
+    }
+  }
+  qsort(c, k, sizeof *c, cmp_cand);
+}
+
 static void score_all(run *R, double nparas, double avgdl) {
   size_t np = R->c.nphrases;
   double *idf = calloc(np + 1, sizeof *idf);
@@ -818,7 +850,7 @@ static char *dupn(const char *s, size_t n) {
 
 /* The section path of paragraph index p: the nearest heading above it of
  * each shallower level. */
-static int section_path(bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
+static int section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
   int limit = bg_docdata_level(d, p);
   if (limit == 0) limit = 256;
   size_t idx[16];
@@ -835,10 +867,10 @@ static int section_path(bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
   if (!h->section) return bg_err_set(err, BG_ENOMEM, "out of memory");
   for (size_t k = 0; k < n; k++) {
     const char *t;
-    size_t len, tl;
-    int rc = bg_docdata_para(d, idx[n - 1 - k], &t, &len, &tl, err);
-    if (rc != BG_OK) return rc;
-    h->section[k] = dupn(t, tl ? tl : len);
+    size_t len;
+    if (bg_docdata_title(d, idx[n - 1 - k], &t, &len) != BG_OK)
+      return bg_err_set(err, BG_ECORRUPT, "stored heading is missing");
+    h->section[k] = dupn(t, len);
     if (!h->section[k]) return bg_err_set(err, BG_ENOMEM, "out of memory");
     h->nsection++;
   }
@@ -876,18 +908,13 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     if (c->doc != loaded) {
       bg_docdata_free(d);
       d = NULL;
-      char *data;
-      size_t len;
-      if ((rc = bg_xdb_data(R->r->db, dc->did, &data, &len, R->err)) != BG_OK)
+      if ((rc = bg_docdata_load(R->r->db, dc->did, &d, R->err)) != BG_OK)
         break;
-      rc = bg_docdata_parse(data, len, &d, R->err);
-      free(data);
-      if (rc != BG_OK) break;
       loaded = c->doc;
     }
     const char *t;
     size_t tl;
-    if ((rc = bg_docdata_para(d, c->para, &t, &tl, NULL, R->err)) != BG_OK)
+    if ((rc = bg_docdata_para(d, c->para, &t, &tl, R->err)) != BG_OK)
       break;
     h->text = dupn(t, tl);
     h->text_len = tl;
@@ -978,7 +1005,9 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   if (R.c.nphrases) score_all(&R, nparas, avgdl);
   sort_run = &R;
   sort_key = opts->sort;
-  if (R.ncands > 1) qsort(R.cands, R.ncands, sizeof *R.cands, cmp_cand);
+  if (R.ncands > 1)
+    top_k(R.cands, R.ncands,
+          opts->all ? R.ncands : opts->offset + opts->limit);
   res->total = R.ncands;
   res->reports = R.ndocs;
   res->occurrences = 0;
@@ -1102,13 +1131,8 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   }
   for (size_t i = 0; i < n && rc == BG_OK; i++) {
-    char *data;
-    size_t len;
     bg_docdata *d = NULL;
-    if ((rc = bg_xdb_data(r->db, ids[i], &data, &len, err)) != BG_OK) break;
-    rc = bg_docdata_parse(data, len, &d, err);
-    free(data);
-    if (rc != BG_OK) break;
+    if ((rc = bg_docdata_load(r->db, ids[i], &d, err)) != BG_OK) break;
     items[k++] = json_incref(bg_docdata_meta(d));
     bg_docdata_free(d);
   }

@@ -41,7 +41,8 @@ enum {
                         unit count, little-endian uint32 pairs */
   BG_SLOT_HASH = 2,  /* content hash, 16 hex digits */
   BG_SLOT_ID = 3,    /* report id */
-  BG_SLOT_SOURCE = 4 /* absolute path of the source file */
+  BG_SLOT_SOURCE = 4, /* absolute path of the source file */
+  BG_SLOT_TEXT = 16   /* first of the text blocks, one slot per block */
 };
 
 /* The term of unit i of u into buf (BG_TERM_MAX bytes); returns its

@@ -18,6 +18,7 @@
 #include "units.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -197,14 +198,19 @@ static int is_digit(uint32_t c) {
 
 #define MAXMAP 18 /* utf8proc's longest full decomposition is 18 */
 
-/* Per BMP code point: offset and length of its NFKC+casefold form in
- * map_pool, and whether a chunk may start at it. */
-static uint32_t map_off[0x10000];
-static uint8_t map_len[0x10000];
-static uint8_t map_start[0x10000];
-static uint32_t *map_pool;
-static int table_ok;
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+/* The normalized form of every code point of the Basic Multilingual Plane
+ * and whether a chunk may start at it, built a page of 256 code points at
+ * a time on first use (so a short-lived process pays only for the pages
+ * its text touches) and kept for the life of the process. */
+typedef struct page {
+  uint32_t *pool;     /* normalized forms, back to back */
+  uint16_t off[256];  /* start of each code point's form in pool */
+  uint8_t len[256];   /* its length in code points */
+  uint8_t start[256]; /* 1 when a chunk may start at the code point */
+} page;
+
+static _Atomic(page *) pages[256];
+static pthread_mutex_t pages_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Case folds cp into out; returns the count (at least 1). */
 static size_t casefold(uint32_t cp, uint32_t *out, size_t cap) {
@@ -271,19 +277,22 @@ static size_t normalize_slow(const uint32_t *cps, size_t n, uint32_t *out,
   return w;
 }
 
-static void build_table(void) {
-  size_t cap = 0x10000 + 0x4000, used = 0;
-  map_pool = malloc(cap * sizeof *map_pool);
-  if (!map_pool) return;
-  for (uint32_t cp = 0; cp < 0x10000; cp++) {
+static page *build_page(unsigned pg) {
+  page *p = calloc(1, sizeof *p);
+  size_t cap = 512, used = 0;
+  if (!p || !(p->pool = malloc(cap * sizeof *p->pool))) goto oom;
+  for (uint32_t lo = 0; lo < 256; lo++) {
+    uint32_t cp = pg << 8 | lo;
     uint32_t src = (cp >= 0xD800 && cp <= 0xDFFF) ? REPLACEMENT : cp;
     uint32_t out[MAXMAP * 3];
     size_t k;
     const utf8proc_property_t *pr =
         utf8proc_get_property((utf8proc_int32_t)src);
-    int plain = pr->decomp_seqindex == UINT16_MAX &&
-                pr->casefold_seqindex == UINT16_MAX &&
-                !(src >= 0xAC00 && src <= 0xD7A3);
+    /* Precomposed hangul decompose algorithmically and recompose to
+     * themselves; they start with a leading consonant, a starter. */
+    int plain = (pr->decomp_seqindex == UINT16_MAX &&
+                 pr->casefold_seqindex == UINT16_MAX) ||
+                (src >= 0xAC00 && src <= 0xD7A3);
     if (src < 0x80) {
       out[0] = (src >= 'A' && src <= 'Z') ? src + 32 : src;
       k = 1;
@@ -293,31 +302,41 @@ static void build_table(void) {
       k = 1;
     } else {
       k = normalize_slow(&src, 1, out, MAXMAP * 3);
-      if (k == 0) {
-        out[0] = src;
-        k = 1;
-      }
+      if (k == 0) goto oom;
     }
     if (used + k > cap) {
       size_t ncap = cap * 2;
-      uint32_t *np = realloc(map_pool, ncap * sizeof *np);
-      if (!np) {
-        free(map_pool);
-        map_pool = NULL;
-        return;
-      }
-      map_pool = np, cap = ncap;
+      uint32_t *np = realloc(p->pool, ncap * sizeof *np);
+      if (!np) goto oom;
+      p->pool = np, cap = ncap;
     }
-    memcpy(map_pool + used, out, k * sizeof *out);
-    map_off[cp] = (uint32_t)used;
-    map_len[cp] = (uint8_t)k;
-    map_start[cp] = (uint8_t)(src < 0x80 ? 1
-                              : plain   ? pr->combining_class == 0 &&
-                                            !is_second(src)
-                                        : may_start(src));
+    memcpy(p->pool + used, out, k * sizeof *out);
+    p->off[lo] = (uint16_t)used;
+    p->len[lo] = (uint8_t)k;
+    p->start[lo] = (uint8_t)(src < 0x80 ? 1
+                             : plain   ? pr->combining_class == 0 &&
+                                           !is_second(src)
+                                       : may_start(src));
     used += k;
   }
-  table_ok = 1;
+  return p;
+oom:
+  if (p) free(p->pool);
+  free(p);
+  return NULL;
+}
+
+/* The table page of cp (< 0x10000), or NULL when memory runs out. */
+static const page *get_page(uint32_t cp) {
+  unsigned pg = cp >> 8;
+  page *p = atomic_load_explicit(&pages[pg], memory_order_acquire);
+  if (p) return p;
+  pthread_mutex_lock(&pages_lock);
+  p = atomic_load_explicit(&pages[pg], memory_order_relaxed);
+  if (!p && (p = build_page(pg)))
+    atomic_store_explicit(&pages[pg], p, memory_order_release);
+  pthread_mutex_unlock(&pages_lock);
+  return p;
 }
 
 /* ---- tokenizer --------------------------------------------------------- */
@@ -366,8 +385,12 @@ static int emit(bg_units *o, const uint32_t *m, size_t k, uint32_t cs,
   return BG_OK;
 }
 
+/* 1 when a chunk may start at cp, 0 when not, -1 out of memory. */
 static int chunk_start(uint32_t cp) {
-  if (cp < 0x10000) return map_start[cp];
+  if (cp < 0x10000) {
+    const page *p = get_page(cp);
+    return p ? p->start[cp & 0xFF] : -1;
+  }
   return may_start(cp);
 }
 
@@ -375,8 +398,12 @@ static int chunk_start(uint32_t cp) {
 static int emit_chunk(bg_units *o, const uint32_t *chunk, size_t n,
                       uint32_t cs) {
   uint32_t ce = cs + (uint32_t)n;
-  if (n == 1 && chunk[0] < 0x10000)
-    return emit(o, map_pool + map_off[chunk[0]], map_len[chunk[0]], cs, ce);
+  if (n == 1 && chunk[0] < 0x10000) {
+    const page *p = get_page(chunk[0]);
+    if (!p) return BG_ENOMEM;
+    unsigned lo = chunk[0] & 0xFF;
+    return emit(o, p->pool + p->off[lo], p->len[lo], cs, ce);
+  }
   size_t cap = n * MAXMAP * 3;
   uint32_t small[MAXMAP * 3 * 4];
   uint32_t *out = cap <= sizeof small / sizeof *small ? small
@@ -441,8 +468,6 @@ static int cut(bg_units *o) {
 }
 
 int bg_units_tokenize(bg_units *out, const char *s, size_t len) {
-  pthread_once(&table_once, build_table);
-  if (!table_ok) return BG_ENOMEM;
   out->n = 0;
   out->norm_len = 0;
   out->ncp = 0;
@@ -452,7 +477,9 @@ int bg_units_tokenize(bg_units *out, const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     uint32_t cp = bg_utf8_next(s, len, &i);
-    if (nchunk > 0 && (chunk_start(cp) || nchunk == sizeof chunk / sizeof *chunk)) {
+    int starts = chunk_start(cp);
+    if (starts < 0) return BG_ENOMEM;
+    if (nchunk > 0 && (starts || nchunk == sizeof chunk / sizeof *chunk)) {
       if (emit_chunk(out, chunk, nchunk, cstart) != BG_OK) return BG_ENOMEM;
       nchunk = 0;
     }
