@@ -327,10 +327,6 @@ static bg_reader *open_index(const cli *c) {
 
 static int cmd_search(const cli *c, int argc, char **argv) {
   bg_search_opts o = {10, 0, 0, BG_SORT_RELEVANCE};
-  size_t qcap = 1, qlen = 0;
-  for (int i = 0; i < argc; i++) qcap += strlen(argv[i]) + 1;
-  char *q = calloc(qcap, 1);
-  if (!q) return EXIT_USE;
   int opts_done = 0, nq = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -343,9 +339,7 @@ static int cmd_search(const cli *c, int argc, char **argv) {
                  ((a[1] >= 'a' && a[1] <= 'z') ||
                   (a[1] >= 'A' && a[1] <= 'Z') || a[1] == '-');
     if (!is_opt) {
-      if (nq++) q[qlen++] = ' ';
-      memcpy(q + qlen, a, strlen(a));
-      qlen += strlen(a);
+      argv[nq++] = argv[i]; /* query words gather at the front */
       continue;
     }
     const char *eq = strchr(a, '=');
@@ -382,7 +376,6 @@ static int cmd_search(const cli *c, int argc, char **argv) {
       o.all = 1;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(usage_search, stdout);
-      free(q);
       return 0;
     } else {
       die_use("unknown option '%s' (to search for a term starting with '-', "
@@ -390,11 +383,21 @@ static int cmd_search(const cli *c, int argc, char **argv) {
               a);
     }
   }
-  if (nq == 0) {
-    free(q);
-    die_use("search needs a query%s", "");
-  }
+  if (nq == 0) die_use("search needs a query%s", "");
   bg_reader *r = open_index(c);
+  size_t qlen = 0;
+  for (int i = 0; i < nq; i++) qlen += strlen(argv[i]) + 1;
+  char *q = calloc(qlen + 1, 1);
+  if (!q) {
+    bg_reader_close(r);
+    return EXIT_USE;
+  }
+  qlen = 0;
+  for (int i = 0; i < nq; i++) {
+    if (i) q[qlen++] = ' ';
+    memcpy(q + qlen, argv[i], strlen(argv[i]));
+    qlen += strlen(argv[i]);
+  }
   bg_err err = {0};
   bg_results *res = NULL;
   int rc = bg_search(r, q, qlen, &o, &res, &err);
@@ -459,9 +462,10 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
 int main(int argc, char **argv) {
   cli c = {getenv("BAOGAO_INDEX"), 0, -1};
   const char *command = NULL;
-  char **rest = calloc((size_t)argc + 1, sizeof *rest);
+  /* The command's own arguments are gathered at the front of argv (the
+   * write position never passes the read position). */
+  char **rest = argv + 1;
   int nrest = 0;
-  if (!rest) return EXIT_USE;
   /* Global options may stand before or after the command. */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -518,11 +522,9 @@ int main(int argc, char **argv) {
     fputs(usage_main, stdout);
     rc = 0;
   } else {
-    free(rest);
     die_use("unknown command '%s' (commands: search, reports, stats, units)",
             command);
     return EXIT_USE;
   }
-  free(rest);
   return rc;
 }

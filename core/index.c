@@ -264,6 +264,9 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   }
   if ((rc = read_stub(dir, &ix->gen, err)) != BG_OK) goto fail;
   if (ix->gen == 0) {
+    /* No stub: no index was ever completed here, but a first run killed
+     * early may have left a partial db-1.  We hold the lock, so clear it. */
+    remove_stale(dir, 0);
     ix->gen = 1;
     if ((rc = open_gen(ix, err)) != BG_OK) goto fail;
     if ((rc = bg_xdb_commit(ix->db, err)) != BG_OK) goto fail;

@@ -1042,7 +1042,7 @@ int bg_search(bg_reader *r, const char *q, size_t len,
   if (rc != BG_OK) return rc;
   bg_results *res = NULL;
   /* A writer may commit while we read: start again on the new revision. */
-  for (int attempt = 0; attempt < 5; attempt++) {
+  for (int attempt = 0; attempt < 3; attempt++) {
     bg_results_free(res);
     res = calloc(1, sizeof *res);
     if (!res || !(res->query = dupn(q, len))) {
@@ -1052,9 +1052,12 @@ int bg_search(bg_reader *r, const char *q, size_t len,
     res->offset = opts->offset;
     res->limit = opts->all ? 0 : opts->limit;
     rc = search_once(r, tree, opts, res, err);
-    if (rc != BG_EMODIFIED) break;
+    /* A commit moved the revision, or a compaction replaced the database
+     * files under an open handle: reopen through the stub and retry. */
+    if (rc != BG_EMODIFIED && rc != BG_ENOINDEX && rc != BG_ECORRUPT) break;
+    int again = rc;
     if ((rc = bg_reader_refresh(r, NULL, err)) != BG_OK) break;
-    rc = BG_EMODIFIED;
+    rc = again;
   }
   bg_query_free(tree);
   if (rc != BG_OK) {

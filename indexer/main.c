@@ -89,6 +89,13 @@ static int add_file(files *fs, const char *path, off_t size) {
   return 0;
 }
 
+static void files_free(files *fs) {
+  for (size_t i = 0; i < fs->n; i++) free(fs->v[i].path);
+  free(fs->v);
+  fs->v = NULL;
+  fs->n = fs->cap = 0;
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -275,9 +282,9 @@ int main(int argc, char **argv) {
   int prune = 0, compact = -1, quiet = 0, verbose = 0;
   files fs = {0};
   int file_errors = 0;
-  char **paths = calloc((size_t)argc + 1, sizeof *paths);
+  /* Paths gather at the front of argv (writes never pass reads). */
+  char **paths = argv + 1;
   size_t npaths = 0;
-  if (!paths) return 1;
   int opts_done = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -344,6 +351,7 @@ int main(int argc, char **argv) {
       file_errors++;
     } else if (add_file(&fs, paths[i], st.st_size) != 0) {
       fprintf(stderr, "baogao-index: out of memory\n");
+      files_free(&fs);
       return 1;
     }
   }
@@ -351,6 +359,7 @@ int main(int argc, char **argv) {
   bg_index *ix = NULL;
   if (bg_index_open(&ix, index_dir, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    files_free(&fs);
     return 2;
   }
   struct sigaction sa;
@@ -365,6 +374,11 @@ int main(int argc, char **argv) {
   st.files_total = fs.n;
   for (size_t i = 0; i < fs.n; i++) st.bytes_total += (uint64_t)fs.v[i].size;
   int was_empty = bg_index_doccount(ix) == 0;
+  /* BAOGAO_COMMIT_DOCS lowers the commit interval (tests use it to kill
+   * the indexer between commits). */
+  size_t commit_docs = COMMIT_DOCS;
+  const char *cd = getenv("BAOGAO_COMMIT_DOCS");
+  if (cd && atoi(cd) > 0) commit_docs = (size_t)atoi(cd);
   size_t since_commit = 0;
   uint64_t bytes_since = 0;
   double last_commit = now_s();
@@ -398,7 +412,7 @@ int main(int argc, char **argv) {
     st.files_done++;
     st.bytes_done += (uint64_t)fs.v[i].size;
     if (since_commit > 0 &&
-        (since_commit >= COMMIT_DOCS || bytes_since >= COMMIT_BYTES ||
+        (since_commit >= commit_docs || bytes_since >= COMMIT_BYTES ||
          now_s() - last_commit >= COMMIT_SECONDS)) {
       if (bg_index_commit(ix, &err) != BG_OK) {
         fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
@@ -460,9 +474,7 @@ int main(int argc, char **argv) {
             st.added, st.replaced, st.unchanged, st.removed,
             st.failed + (size_t)file_errors, total, index_dir,
             now_s() - st.t0);
-  for (size_t i = 0; i < fs.n; i++) free(fs.v[i].path);
-  free(fs.v);
-  free(paths);
+  files_free(&fs);
   if (stop_requested) {
     fprintf(stderr, "baogao-index: interrupted; the index holds every report "
                     "indexed so far, run again to finish\n");
