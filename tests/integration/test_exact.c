@@ -23,14 +23,14 @@
  * `baogao --json search ... --all`, which must give the same hits.
  *
  * Environment: BAOGAO_SEED (default 20240601) and BAOGAO_EXACT_QUERIES
- * (default 3000) make a run reproducible and sized; BAOGAO_KEEP_INDEX=1
- * keeps the index folder for a look afterwards.
+ * (default 3000) make a run reproducible and sized; BAOGAO_EXACT_VERBOSE=1
+ * prints every query; BAOGAO_KEEP_INDEX=1 keeps the index folder.
  */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -102,7 +102,8 @@ static char *xstrdup(const char *s) {
 static void grow(void **p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return;
   size_t nc = *cap ? *cap : 16;
-  while (nc < need) nc *= 2;
+  while (nc < need)
+    nc *= 2;
   *p = xrealloc(*p, nc * size);
   *cap = nc;
 }
@@ -132,7 +133,8 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
-  if (n > 0) sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+  if (n > 0)
+    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 static void sb_clear(sbuf *b) {
@@ -223,11 +225,11 @@ typedef struct ref_report {
 } ref_report;
 
 typedef struct ref_para {
-  uint32_t report;     /* index into reports */
-  uint32_t num;        /* 1-based paragraph number */
-  const char *text;    /* borrowed from the report */
+  uint32_t report;  /* index into reports */
+  uint32_t num;     /* 1-based paragraph number */
+  const char *text; /* borrowed from the report */
   size_t len;
-  size_t first_unit;   /* global index of its first unit */
+  size_t first_unit; /* global index of its first unit */
   size_t nunits;
 } ref_para;
 
@@ -250,8 +252,8 @@ typedef struct ref {
   /* postings: positions of id i are post[post_off[i] .. post_off[i+1]) */
   uint32_t *post_off, *post;
   /* positions the generators start from */
-  uint32_t *punct_pos, *num_pos, *cjk_pos;
-  size_t npunct, nnum, ncjk, punctcap, numcap, cjkcap;
+  uint32_t *punct_pos, *num_pos, *cjk_pos, *rep_pos;
+  size_t npunct, nnum, ncjk, nrepeat, punctcap, numcap, cjkcap, rptcap;
 } ref;
 
 static uint64_t fnv(const char *s, size_t n) {
@@ -277,7 +279,8 @@ static uint32_t ref_lookup(const ref *R, const char *s, size_t n) {
 static void slots_insert(ref *R, uint32_t id) {
   size_t mask = R->nslots - 1;
   size_t h = fnv(R->istr[id], R->ilen[id]) & mask;
-  while (R->slots[h]) h = (h + 1) & mask;
+  while (R->slots[h])
+    h = (h + 1) & mask;
   R->slots[h] = id + 1;
 }
 
@@ -289,7 +292,8 @@ static uint32_t ref_intern(ref *R, const char *s, size_t n, int kind) {
     free(R->slots);
     R->slots = xcalloc(ns, sizeof *R->slots);
     R->nslots = ns;
-    for (size_t i = 0; i < R->nids; i++) slots_insert(R, (uint32_t)i);
+    for (size_t i = 0; i < R->nids; i++)
+      slots_insert(R, (uint32_t)i);
   }
   size_t cap = R->idcap;
   grow((void **)&R->istr, &cap, R->nids + 1, sizeof *R->istr);
@@ -361,7 +365,7 @@ static void ref_add_file(ref *R, bg_units *u, const char *path) {
     for (size_t i = 0; i < u->n; i++) {
       const char *s = bg_units_text(u, i);
       size_t n = u->u[i].len, k = 0;
-      int kind = bg_units_is_alnum(u, i) ? K_ALNUM
+      int kind = bg_units_is_alnum(u, i)          ? K_ALNUM
                  : is_cjk(bg_utf8_next(s, n, &k)) ? K_CJK
                                                   : K_OTHER;
       uint32_t g = (uint32_t)R->nu;
@@ -375,6 +379,8 @@ static void ref_add_file(ref *R, bg_units *u, const char *path) {
       if (kind == K_ALNUM && u->u[i].src_end - u->u[i].src_start >= 2)
         push_pos(&R->num_pos, &R->nnum, &R->numcap, g);
       if (kind == K_CJK) push_pos(&R->cjk_pos, &R->ncjk, &R->cjkcap, g);
+      if (i > 0 && R->uid[g] == R->uid[g - 1])
+        push_pos(&R->rep_pos, &R->nrepeat, &R->rptcap, g - 1);
     }
     R->npara++;
   }
@@ -391,16 +397,20 @@ static int cmp_by_id(const void *a, const void *b) {
 /* Builds the id order and the posting lists once every file is in. */
 static void ref_finish(ref *R) {
   R->by_id = xcalloc(R->nrep, sizeof *R->by_id);
-  for (size_t i = 0; i < R->nrep; i++) R->by_id[i] = i;
+  for (size_t i = 0; i < R->nrep; i++)
+    R->by_id[i] = i;
   cmp_ref = R;
   qsort(R->by_id, R->nrep, sizeof *R->by_id, cmp_by_id);
   R->post_off = xcalloc(R->nids + 1, sizeof *R->post_off);
-  for (size_t g = 0; g < R->nu; g++) R->post_off[R->uid[g] + 1]++;
-  for (size_t i = 0; i < R->nids; i++) R->post_off[i + 1] += R->post_off[i];
+  for (size_t g = 0; g < R->nu; g++)
+    R->post_off[R->uid[g] + 1]++;
+  for (size_t i = 0; i < R->nids; i++)
+    R->post_off[i + 1] += R->post_off[i];
   R->post = xcalloc(R->nu, sizeof *R->post);
   uint32_t *fill = xcalloc(R->nids + 1, sizeof *fill);
   memcpy(fill, R->post_off, (R->nids + 1) * sizeof *fill);
-  for (size_t g = 0; g < R->nu; g++) R->post[fill[R->uid[g]]++] = (uint32_t)g;
+  for (size_t g = 0; g < R->nu; g++)
+    R->post[fill[R->uid[g]]++] = (uint32_t)g;
   free(fill);
 }
 
@@ -425,7 +435,8 @@ static void ref_free(ref *R) {
     free(R->rep[i].id);
     bg_report_free(R->rep[i].rep);
   }
-  for (size_t i = 0; i < R->nids; i++) free(R->istr[i]);
+  for (size_t i = 0; i < R->nids; i++)
+    free(R->istr[i]);
   free(R->rep);
   free(R->by_id);
   free(R->para);
@@ -442,6 +453,7 @@ static void ref_free(ref *R) {
   free(R->punct_pos);
   free(R->num_pos);
   free(R->cjk_pos);
+  free(R->rep_pos);
   memset(R, 0, sizeof *R);
 }
 
@@ -458,7 +470,8 @@ static void strv_push(strv *s, const char *x) {
 }
 
 static void strv_free(strv *s) {
-  for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+  for (size_t i = 0; i < s->n; i++)
+    free(s->v[i]);
   free(s->v);
   memset(s, 0, sizeof *s);
 }
@@ -580,7 +593,8 @@ static int setup(void **state) {
   argv[a++] = fx->index;
   argv[a++] = "-q";
   argv[a++] = BAOGAO_SOURCE_DIR "/corpus";
-  for (size_t i = own; i < files.n; i++) argv[a++] = files.v[i];
+  for (size_t i = own; i < files.n; i++)
+    argv[a++] = files.v[i];
   argv[a] = NULL;
   int rc = run_program(argv);
   free(argv);
@@ -596,14 +610,14 @@ static int setup(void **state) {
   /* The reference. */
   bg_units u;
   bg_units_init(&u);
-  for (size_t i = 0; i < files.n; i++) ref_add_file(&fx->R, &u, files.v[i]);
+  for (size_t i = 0; i < files.n; i++)
+    ref_add_file(&fx->R, &u, files.v[i]);
   bg_units_reset(&u);
   ref_finish(&fx->R);
   strv_free(&files);
   printf("indexed %zu reports in %.1f s; reference: %zu paragraphs, %zu "
          "units, %zu distinct, loaded in %.1f s\n",
-         fx->R.nrep, t1 - t0, fx->R.npara, fx->R.nu, fx->R.nids,
-         now_s() - t1);
+         fx->R.nrep, t1 - t0, fx->R.npara, fx->R.nu, fx->R.nids, now_s() - t1);
 
   bg_err err = {0};
   if (bg_reader_open(&fx->reader, fx->index, &err) != BG_OK) {
@@ -638,10 +652,10 @@ typedef struct qnode {
   int kind;
   int kid[4];
   int nkids;
-  int ph;      /* PHRASE: index into phrases */
-  int lo, hi;  /* YEAR */
+  int ph;       /* PHRASE: index into phrases */
+  int lo, hi;   /* YEAR */
   int neg_dash; /* NOT: written '-' (else NOT) */
-  size_t rep;  /* REPORT, REGION: a report (its id, its region) */
+  size_t rep;   /* REPORT, REGION: a report (its id, its region) */
 } qnode;
 
 typedef struct phrase {
@@ -650,10 +664,10 @@ typedef struct phrase {
   int quoted;
   uint32_t *ids; /* its units, interned */
   size_t n;
-  int absent;    /* some unit is in no paragraph */
-  int positive;  /* under an even number of NOTs */
+  int absent;          /* some unit is in no paragraph */
+  int positive;        /* under an even number of NOTs */
   size_t from, from_n; /* cut from these units (global), or SIZE_MAX */
-  uint32_t *occ; /* global unit positions where it starts */
+  uint32_t *occ;       /* global unit positions where it starts */
   size_t nocc, occcap;
 } phrase;
 
@@ -823,6 +837,35 @@ static char *gen_cross(const ref *R, size_t *len) {
   return concat(a, an, b, bn, len);
 }
 
+/* The end of one paragraph and the start of the next: a phrase must not
+ * run across paragraphs. */
+static char *gen_straddle(const ref *R, size_t *len) {
+  size_t p = rnd_below(R->npara);
+  if (p + 1 >= R->npara || R->para[p].report != R->para[p + 1].report ||
+      !R->para[p].nunits || !R->para[p + 1].nunits)
+    return NULL;
+  const ref_para *a = &R->para[p], *b = &R->para[p + 1];
+  size_t k1 = 1 + rnd_below(3), k2 = 1 + rnd_below(3), an, bn;
+  if (k1 > a->nunits) k1 = a->nunits;
+  if (k2 > b->nunits) k2 = b->nunits;
+  char *x = source_of(R, a->first_unit + a->nunits - k1,
+                      a->first_unit + a->nunits - 1, &an);
+  char *y = source_of(R, b->first_unit, b->first_unit + k2 - 1, &bn);
+  char *out = concat(x, an, y, bn, len);
+  return usable(out, len);
+}
+
+/* A run of a repeated unit (……, ——, 哈哈), so occurrences overlap. */
+static char *gen_repeat(const ref *R, size_t *len) {
+  if (!R->nrepeat) return NULL;
+  size_t g = R->rep_pos[rnd_below(R->nrepeat)];
+  const ref_para *p = &R->para[R->upara[g]];
+  size_t end = p->first_unit + p->nunits, n = 1 + rnd_below(4);
+  if (g > p->first_unit && chance(30)) g--;
+  if (g + n > end) n = end - g;
+  return usable(source_of(R, g, g + n - 1, len), len);
+}
+
 /* Two CJK characters: seen in the corpus, or any from U+4E00..U+9FFF. */
 static char *gen_bigram(const ref *R, size_t *len) {
   char *out = xmalloc(16);
@@ -837,7 +880,8 @@ static char *gen_bigram(const ref *R, size_t *len) {
       n += l;
       free(s);
     } else {
-      n += bg_utf8_put(out + n, 0x4E00 + (uint32_t)rnd_below(0x9FFF - 0x4E00 + 1));
+      n += bg_utf8_put(out + n,
+                       0x4E00 + (uint32_t)rnd_below(0x9FFF - 0x4E00 + 1));
     }
   }
   out[n] = '\0';
@@ -886,6 +930,7 @@ static size_t random_report(const ref *R, int with_year) {
 }
 
 static int year_node(query *q, int lo, int hi) {
+  if (hi == 0) q->bad = 1; /* no report with a known year was drawn */
   int n = new_node(q, Q_YEAR);
   q->node[n].lo = lo;
   q->node[n].hi = hi;
@@ -922,7 +967,15 @@ static void gen_query(query *q, const ref *R) {
     q->kind = "number";
     s = gen_numsplit(R, &n);
     q->root = phrase_node(q, s, n);
+  } else if (r < 76) {
+    q->kind = "straddle";
+    s = gen_straddle(R, &n);
+    q->root = phrase_node(q, s, n);
   } else if (r < 78) {
+    q->kind = "repeat";
+    s = gen_repeat(R, &n);
+    q->root = phrase_node(q, s, n);
+  } else if (r < 80) {
     q->kind = "cross";
     s = gen_cross(R, &n);
     q->root = phrase_node(q, s, n);
@@ -933,7 +986,7 @@ static void gen_query(query *q, const ref *R) {
   } else {
     int a = substring_node(q, R, 2, 6, &at), b, c;
     size_t rep = R->para[R->upara[at]].report; /* A's report */
-    switch (rnd_below(13)) {
+    switch (rnd_below(17)) {
     case 0:
       q->kind = "A B";
       b = near_node(q, R, at, 2, 6);
@@ -941,12 +994,14 @@ static void gen_query(query *q, const ref *R) {
       break;
     case 1:
       q->kind = "A OR B";
-      b = chance(50) ? near_node(q, R, at, 2, 6) : substring_node(q, R, 2, 6, NULL);
+      b = chance(50) ? near_node(q, R, at, 2, 6)
+                     : substring_node(q, R, 2, 6, NULL);
       q->root = op_node(q, Q_OR, a, b);
       break;
     case 2:
       q->kind = "A -B";
-      b = chance(50) ? near_node(q, R, at, 1, 3) : substring_node(q, R, 1, 3, NULL);
+      b = chance(50) ? near_node(q, R, at, 1, 3)
+                     : substring_node(q, R, 1, 3, NULL);
       q->root = op_node(q, Q_AND, a, not_node(q, b));
       break;
     case 3:
@@ -971,7 +1026,9 @@ static void gen_query(query *q, const ref *R) {
       break;
     case 6: {
       q->kind = "A year:Y";
-      int y = R->rep[chance(50) ? rep : random_report(R, 1)].rep->year;
+      int y = R->rep[chance(50) && R->rep[rep].rep->year ? rep
+                                                         : random_report(R, 1)]
+                  .rep->year;
       q->root = op_node(q, Q_AND, a, year_node(q, y, y));
       break;
     }
@@ -1007,7 +1064,9 @@ static void gen_query(query *q, const ref *R) {
     }
     case 10: {
       q->kind = "A -year:Y";
-      int y = R->rep[chance(50) ? rep : random_report(R, 1)].rep->year;
+      int y = R->rep[chance(50) && R->rep[rep].rep->year ? rep
+                                                         : random_report(R, 1)]
+                  .rep->year;
       q->root = op_node(q, Q_AND, a, not_node(q, year_node(q, y, y)));
       break;
     }
@@ -1017,6 +1076,30 @@ static void gen_query(query *q, const ref *R) {
       int y = R->rep[random_report(R, 1)].rep->year;
       q->root = op_node(q, Q_AND, a, not_node(q, b));
       add_kid(q, q->root, year_node(q, BG_YEAR_MIN, y));
+      break;
+    }
+    case 13:
+    case 14: {
+      /* the same phrase twice: matches once, counted twice */
+      q->kind = "A A";
+      char *dup = q->bad ? NULL : xstrdup(q->ph[q->node[a].ph].raw);
+      b = phrase_node(q, dup, dup ? strlen(dup) : 0);
+      q->root = op_node(q, chance(50) ? Q_AND : Q_OR, a, b);
+      break;
+    }
+    case 15: {
+      q->kind = "(A OR -B) report:ID";
+      b = near_node(q, R, at, 1, 3);
+      int f = new_node(q, Q_REPORT);
+      q->node[f].rep = rep;
+      q->root = op_node(q, Q_AND, op_node(q, Q_OR, a, not_node(q, b)), f);
+      break;
+    }
+    case 16: {
+      q->kind = "report:ID -B";
+      int f = new_node(q, Q_REPORT);
+      q->node[f].rep = rep;
+      q->root = op_node(q, Q_AND, f, not_node(q, a));
       break;
     }
     default:
@@ -1101,7 +1184,8 @@ static void render(query *q, const ref *R, int id, int primary) {
       }
       /* OR binds tighter than AND: an AND inside an OR needs brackets;
        * an OR inside an AND does not, but may have them. */
-      render(q, R, n->kid[i], n->kind == Q_OR && q->node[n->kid[i]].kind == Q_AND);
+      render(q, R, n->kid[i],
+             n->kind == Q_OR && q->node[n->kid[i]].kind == Q_AND);
     }
     if (paren) sb_addz(b, ")");
     break;
@@ -1165,7 +1249,8 @@ static void find_phrase(const ref *R, phrase *p, bg_units *u) {
     const ref_para *pp = &R->para[R->upara[g]];
     if (s < pp->first_unit || s + p->n > pp->first_unit + pp->nunits) continue;
     size_t i = 0;
-    while (i < p->n && R->uid[s + i] == p->ids[i]) i++;
+    while (i < p->n && R->uid[s + i] == p->ids[i])
+      i++;
     if (i == p->n) push_pos(&p->occ, &p->nocc, &p->occcap, (uint32_t)s);
   }
 }
@@ -1177,7 +1262,8 @@ static uint8_t *eval_node(const ref *R, const query *q, int id) {
   switch (n->kind) {
   case Q_PHRASE: {
     const phrase *p = &q->ph[n->ph];
-    for (size_t i = 0; i < p->nocc; i++) m[R->upara[p->occ[i]]] = 1;
+    for (size_t i = 0; i < p->nocc; i++)
+      m[R->upara[p->occ[i]]] = 1;
     break;
   }
   case Q_AND:
@@ -1191,7 +1277,8 @@ static uint8_t *eval_node(const ref *R, const query *q, int id) {
     break;
   case Q_NOT: {
     uint8_t *s = eval_node(R, q, n->kid[0]);
-    for (size_t i = 0; i < R->npara; i++) m[i] = !s[i];
+    for (size_t i = 0; i < R->npara; i++)
+      m[i] = !s[i];
     free(s);
     break;
   }
@@ -1201,8 +1288,9 @@ static uint8_t *eval_node(const ref *R, const query *q, int id) {
     for (size_t i = 0; i < R->npara; i++) {
       size_t r = R->para[i].report;
       const bg_report *rp = R->rep[r].rep;
+      /* A report of unknown year (0) passes no year filter. */
       if (n->kind == Q_YEAR)
-        m[i] = rp->year >= n->lo && rp->year <= n->hi;
+        m[i] = rp->year && rp->year >= n->lo && rp->year <= n->hi;
       else if (n->kind == Q_REPORT)
         m[i] = r == n->rep;
       else
@@ -1232,6 +1320,15 @@ static void failure(stats *st, const char *fmt, ...) {
   va_end(ap);
   if (st->failures == MAX_REPORTED)
     printf("(further mismatches are counted, not shown)\n");
+}
+
+/* A printf precision that shows at most max bytes of s[0, len) without
+ * cutting a UTF-8 sequence. */
+static int clip(const char *s, size_t len, size_t max) {
+  if (len <= max) return (int)len;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  return (int)max;
 }
 
 static void ranges_str(sbuf *b, const uint32_t *v, size_t n) {
@@ -1272,7 +1369,9 @@ static int in_order(const bg_hit *a, const bg_hit *b, bg_sort sort) {
 }
 
 static const char *sort_name(bg_sort s) {
-  return s == BG_SORT_YEAR ? "year" : s == BG_SORT_YEAR_DESC ? "-year" : "relevance";
+  return s == BG_SORT_YEAR        ? "year"
+         : s == BG_SORT_YEAR_DESC ? "-year"
+                                  : "relevance";
 }
 
 /* Checks one query's results against the reference; returns the number of
@@ -1283,7 +1382,8 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
   const char *qt = q->text.s;
   uint8_t *want = eval_node(R, q, q->root);
   size_t nwant = 0;
-  for (size_t i = 0; i < R->npara; i++) nwant += want[i];
+  for (size_t i = 0; i < R->npara; i++)
+    nwant += want[i];
 
   /* occurrence lists of the positive phrases, per paragraph */
   size_t ngot = res->nhits;
@@ -1293,8 +1393,9 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
     const bg_hit *h = &res->hits[i];
     long r = ref_find_report(R, h->report);
     if (r < 0 || h->para < 1 || h->para > R->rep[r].rep->npara) {
-      failure(st, "q#%zu %s: hit %zu is report '%s' para %u, which the "
-                  "reference does not have",
+      failure(st,
+              "q#%zu %s: hit %zu is report '%s' para %u, which the "
+              "reference does not have",
               qno, qt, i, h->report, h->para);
       continue;
     }
@@ -1324,17 +1425,18 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
               R->rep[R->para[p].report].id, R->para[p].num);
     if (w && !have) {
       if (shown++ < 3)
-        failure(st, "q#%zu %s (%s): missing report %s para %u: %.300s", qno,
-                qt, q->kind, R->rep[R->para[p].report].id, R->para[p].num,
-                R->para[p].text);
+        failure(st, "q#%zu %s (%s): missing report %s para %u: %.*s", qno, qt,
+                q->kind, R->rep[R->para[p].report].id, R->para[p].num,
+                clip(R->para[p].text, R->para[p].len, 300), R->para[p].text);
     } else if (!w && have) {
       if (shown++ < 3)
-        failure(st, "q#%zu %s (%s): extra report %s para %u: %.300s", qno, qt,
+        failure(st, "q#%zu %s (%s): extra report %s para %u: %.*s", qno, qt,
                 q->kind, R->rep[R->para[p].report].id, R->para[p].num,
-                R->para[p].text);
+                clip(R->para[p].text, R->para[p].len, 300), R->para[p].text);
     }
     if (!w) {
-      while (gi < ok_hits && g[gi].para == p) gi++;
+      while (gi < ok_hits && g[gi].para == p)
+        gi++;
       continue;
     }
     /* expected matches in p */
@@ -1342,7 +1444,8 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
     const ref_para *pp = &R->para[p];
     for (int k = 0; k < q->nph; k++) {
       phrase *ph = &q->ph[k];
-      while (cur[k] < ph->nocc && R->upara[ph->occ[cur[k]]] < p) cur[k]++;
+      while (cur[k] < ph->nocc && R->upara[ph->occ[cur[k]]] < p)
+        cur[k]++;
       if (!ph->positive) continue;
       for (size_t o = cur[k]; o < ph->nocc && R->upara[ph->occ[o]] == p; o++) {
         grow((void **)&exp, &expcap, 2 * nexp + 2, sizeof *exp);
@@ -1357,7 +1460,8 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
       qsort(exp, nexp, 2 * sizeof *exp, cmp_u32pair);
       size_t wn = 1;
       for (size_t i = 1; i < nexp; i++)
-        if (exp[2 * i] != exp[2 * wn - 2] || exp[2 * i + 1] != exp[2 * wn - 1]) {
+        if (exp[2 * i] != exp[2 * wn - 2] ||
+            exp[2 * i + 1] != exp[2 * wn - 1]) {
           exp[2 * wn] = exp[2 * i];
           exp[2 * wn + 1] = exp[2 * i + 1];
           wn++;
@@ -1366,26 +1470,32 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
     }
     if (!have) continue;
     const bg_hit *h = &res->hits[g[gi].hit];
-    while (gi < ok_hits && g[gi].para == p) gi++;
+    while (gi < ok_hits && g[gi].para == p)
+      gi++;
     st->hits++;
     st->matches += h->nmatches;
     const ref_report *rr = &R->rep[pp->report];
     if (h->text_len != pp->len || memcmp(h->text, pp->text, pp->len))
-      failure(st, "q#%zu %s: report %s para %u: text differs:\n  expected "
-                  "%.300s\n  got      %.300s",
-              qno, qt, rr->id, pp->num, pp->text, h->text);
+      failure(st,
+              "q#%zu %s: report %s para %u: text differs:\n  expected "
+              "%.*s\n  got      %.*s",
+              qno, qt, rr->id, pp->num, clip(pp->text, pp->len, 300), pp->text,
+              clip(h->text, h->text_len, 300), h->text);
     if (h->year != rr->rep->year || strcmp(h->region, rr->rep->region))
-      failure(st, "q#%zu %s: report %s para %u: year/region %d/%s, expected "
-                  "%d/%s",
+      failure(st,
+              "q#%zu %s: report %s para %u: year/region %d/%s, expected "
+              "%d/%s",
               qno, qt, rr->id, pp->num, h->year, h->region, rr->rep->year,
               rr->rep->region);
     if (h->nmatches != nexp ||
         (nexp && memcmp(h->matches, exp, 2 * nexp * sizeof *exp))) {
       ranges_str(&e1, exp, nexp);
       ranges_str(&e2, h->matches, h->nmatches);
-      failure(st, "q#%zu %s (%s): report %s para %u: matches\n  expected %s\n"
-                  "  got      %s\n  text: %.400s",
-              qno, qt, q->kind, rr->id, pp->num, e1.s, e2.s, pp->text);
+      failure(st,
+              "q#%zu %s (%s): report %s para %u: matches\n  expected %s\n"
+              "  got      %s\n  text: %.*s",
+              qno, qt, q->kind, rr->id, pp->num, e1.s, e2.s,
+              clip(pp->text, pp->len, 400), pp->text);
     }
   }
   if (res->reports != nreports)
@@ -1397,8 +1507,9 @@ static size_t compare(const ref *R, query *q, const bg_results *res,
             (unsigned long long)occurrences);
   for (size_t i = 1; i < res->nhits; i++)
     if (!in_order(&res->hits[i - 1], &res->hits[i], sort)) {
-      failure(st, "q#%zu %s: sort %s: hit %zu (%s %u, %.6f) before hit %zu "
-                  "(%s %u, %.6f)",
+      failure(st,
+              "q#%zu %s: sort %s: hit %zu (%s %u, %.6f) before hit %zu "
+              "(%s %u, %.6f)",
               qno, qt, sort_name(sort), i - 1, res->hits[i - 1].report,
               res->hits[i - 1].para, res->hits[i - 1].score, i,
               res->hits[i].report, res->hits[i].para, res->hits[i].score);
@@ -1424,10 +1535,82 @@ static void check_drift(const ref *R, const phrase *p, stats *st) {
     st->drift++;
     if (st->drift <= 10)
       printf("note: '%s' cut from %zu units of report %s para %u reads as "
-             "%zu other units\n",
+             "%zu other units (a character that normalizes to several "
+             "units was cut)\n",
              p->raw, p->from_n, R->rep[R->para[R->upara[p->from]].report].id,
              R->para[R->upara[p->from]].num, p->n);
   }
+}
+
+/* Rewrites a phrase into another spelling with the same units under the
+ * contract: full-width ASCII, capitals, and spaces, tabs, zero-width and
+ * other dropped characters between units (ＧＤＰ１２ = gdp12, 政 府 = 政府).
+ * u holds the phrase's units. */
+static char *variant(const char *s, size_t n, const bg_units *u, size_t *len) {
+  static const char *const gaps[] = {" ",
+                                     "\xe3\x80\x80" /* U+3000 */,
+                                     "\t",
+                                     "\xe2\x80\x8b" /* U+200B */,
+                                     "\xc2\xad" /* U+00AD */,
+                                     "\xc2\xa0" /* U+00A0 */,
+                                     "  "};
+  sbuf b = {0};
+  size_t i = 0, k = 1;
+  uint32_t cp = 0;
+  while (i < n) {
+    while (k < u->n && u->u[k].src_start < cp)
+      k++;
+    if (k < u->n && u->u[k].src_start == cp && chance(40))
+      sb_addz(&b, gaps[rnd_below(sizeof gaps / sizeof *gaps)]);
+    size_t start = i;
+    uint32_t c0 = bg_utf8_next(s, n, &i), c = c0;
+    if (c >= 'a' && c <= 'z' && chance(50)) c -= 'a' - 'A';
+    if (c > ' ' && c < 0x7f && c != '"' && chance(50)) c += 0xFF01 - 0x21;
+    if (c != c0) {
+      char enc[4];
+      sb_add(&b, enc, bg_utf8_put(enc, c));
+    } else {
+      sb_add(&b, s + start, i - start);
+    }
+    cp++;
+  }
+  *len = b.n;
+  return b.s ? b.s : xstrdup("");
+}
+
+/* Replaces a phrase by a variant() of it, checking that the variant has
+ * the same units. */
+static void respell(phrase *p, bg_units *u, stats *st) {
+  assert_int_equal(bg_units_tokenize(u, p->raw, p->rawlen), BG_OK);
+  size_t n0 = u->n, len;
+  sbuf units0 = {0};
+  uint32_t *lens = xcalloc(n0, sizeof *lens);
+  for (size_t i = 0; i < n0; i++) {
+    lens[i] = u->u[i].len;
+    sb_add(&units0, bg_units_text(u, i), u->u[i].len);
+  }
+  char *v = variant(p->raw, p->rawlen, u, &len);
+  v = usable(v, &len);
+  if (!v) {
+    free(units0.s);
+    free(lens);
+    return;
+  }
+  assert_int_equal(bg_units_tokenize(u, v, len), BG_OK);
+  int same = u->n == n0;
+  for (size_t i = 0, off = 0; same && i < n0; off += lens[i], i++)
+    same = u->u[i].len == lens[i] &&
+           !memcmp(bg_units_text(u, i), units0.s + off, lens[i]);
+  if (!same)
+    failure(st,
+            "tokenizer: '%s' and its respelling '%s' should give the "
+            "same units (%zu and %zu units)",
+            p->raw, v, n0, u->n);
+  free(units0.s);
+  free(lens);
+  free(p->raw);
+  p->raw = v;
+  p->rawlen = len;
 }
 
 /* Draws a query until one comes out well-formed; fills in its text, its
@@ -1439,6 +1622,7 @@ static void draw(query *q, const ref *R, bg_units *u, stats *st) {
     if (!q->bad) {
       for (int i = 0; i < q->nph; i++) {
         phrase *p = &q->ph[i];
+        if (chance(15)) respell(p, u, st);
         find_phrase(R, p, u);
         if (p->n == 0) q->bad = 1;
         if (!q->bad && p->from != SIZE_MAX) check_drift(R, p, st);
@@ -1460,6 +1644,7 @@ static void test_random_queries(void **state) {
   const ref *R = &fx->R;
   unsigned long seed = env_ulong("BAOGAO_SEED", DEFAULT_SEED);
   unsigned long nq = env_ulong("BAOGAO_EXACT_QUERIES", DEFAULT_QUERIES);
+  int verbose = env_ulong("BAOGAO_EXACT_VERBOSE", 0) != 0;
   rng_state = seed;
   printf("random queries: seed %lu (BAOGAO_SEED), %lu queries "
          "(BAOGAO_EXACT_QUERIES)\n",
@@ -1484,6 +1669,9 @@ static void test_random_queries(void **state) {
               bg_err_msg(&err));
       continue;
     }
+    if (verbose)
+      printf("q#%zu [%s] %s -> %llu\n", i, q.kind, q.text.s,
+             (unsigned long long)res->total);
     compare(R, &q, res, o.sort, &st, i);
     bg_results_free(res);
   }
@@ -1494,8 +1682,7 @@ static void test_random_queries(void **state) {
          "%zu matches compared, %zu mismatches, %zu phrases read back as "
          "other units; %.1f s (%.1f s in bg_search)\n",
          st.queries, st.empty, st.redrawn, st.hits, st.matches, st.failures,
-         st.drift,
-         now_s() - t0, tsearch);
+         st.drift, now_s() - t0, tsearch);
   if (st.failures)
     fail_msg("%zu mismatches between bg_search and the brute force (seed "
              "%lu); see MISMATCH lines above",
@@ -1512,7 +1699,8 @@ static char *read_command(const char *cmd, int *status) {
   sbuf b = {0};
   char tmp[65536];
   size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) sb_add(&b, tmp, n);
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+    sb_add(&b, tmp, n);
   int s = pclose(f);
   *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
   if (!b.s) sb_add(&b, "", 0);
@@ -1568,14 +1756,14 @@ static void test_cli_agrees(void **state) {
     json_error_t jerr;
     json_t *j = out ? json_loads(out, 0, &jerr) : NULL;
     if (status != 0 || !j) {
-      failure(&st, "%s: exit %d, %s: %.200s", cmd.s, status,
-              j ? "" : jerr.text, out ? out : "");
+      failure(&st, "%s: exit %d, %s: %.*s", cmd.s, status, j ? "" : jerr.text,
+              out ? clip(out, strlen(out), 200) : 0, out ? out : "");
     } else {
       json_t *jh = json_object_get(j, "hits");
       json_int_t total = json_integer_value(json_object_get(j, "total"));
       if ((uint64_t)total != res->total || json_array_size(jh) != res->nhits)
-        failure(&st, "%s: CLI total %lld, %zu hits; in process %llu, %zu", q.text.s,
-                (long long)total, json_array_size(jh),
+        failure(&st, "%s: CLI total %lld, %zu hits; in process %llu, %zu",
+                q.text.s, (long long)total, json_array_size(jh),
                 (unsigned long long)res->total, res->nhits);
       for (size_t i = 0; i < res->nhits && i < json_array_size(jh); i++) {
         json_t *h = json_array_get(jh, i);
@@ -1584,16 +1772,18 @@ static void test_cli_agrees(void **state) {
         const char *text = json_string_value(json_object_get(h, "text"));
         json_int_t para = json_integer_value(json_object_get(h, "para"));
         json_t *m = json_object_get(h, "matches");
-        int same = rep && !strcmp(rep, w->report) && para == (json_int_t)w->para &&
-                   text && !strcmp(text, w->text) &&
-                   json_array_size(m) == w->nmatches;
+        int same = rep && !strcmp(rep, w->report) &&
+                   para == (json_int_t)w->para && text &&
+                   !strcmp(text, w->text) && json_array_size(m) == w->nmatches;
         for (size_t k = 0; same && k < w->nmatches; k++) {
           json_t *r = json_array_get(m, k);
-          same = json_integer_value(json_array_get(r, 0)) == w->matches[2 * k] &&
-                 json_integer_value(json_array_get(r, 1)) == w->matches[2 * k + 1];
+          same =
+              json_integer_value(json_array_get(r, 0)) == w->matches[2 * k] &&
+              json_integer_value(json_array_get(r, 1)) == w->matches[2 * k + 1];
         }
         if (!same) {
-          failure(&st, "%s: CLI hit %zu (%s %lld) differs from in process (%s %u)",
+          failure(&st,
+                  "%s: CLI hit %zu (%s %lld) differs from in process (%s %u)",
                   q.text.s, i, rep ? rep : "?", (long long)para, w->report,
                   w->para);
           break;
