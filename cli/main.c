@@ -326,7 +326,7 @@ static bg_reader *open_index(const cli *c) {
 }
 
 static int cmd_search(const cli *c, int argc, char **argv) {
-  bg_search_opts o = {10, 0, 0, BG_SORT_RELEVANCE};
+  bg_search_opts o = {.limit = 10, .sort = BG_SORT_RELEVANCE};
   int opts_done = 0, nq = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -446,7 +446,7 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
     if (stats) {
       print_json(v);
     } else {
-      json_t *o = json_pack("{s:O}", "reports", v);
+      json_t *o = bg_json_reports(v);
       print_json(o);
       json_decref(o);
     }

@@ -30,7 +30,8 @@ extern "C" {
   X(BG_ENOTFOUND, -10, "not found")                                         \
   X(BG_ECORRUPT, -11, "index data is corrupt")                              \
   X(BG_ERANGE, -12, "value out of range")                                   \
-  X(BG_EMODIFIED, -13, "index was modified while reading")
+  X(BG_EMODIFIED, -13, "index was modified while reading")                 \
+  X(BG_ETIMEOUT, -14, "search took longer than its time limit")
 
 typedef enum {
 #define BG_X_ENUM(name, value, msg) name = value,

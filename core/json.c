@@ -50,6 +50,10 @@ json_t *bg_json_results(const bg_results *res) {
                    hits);
 }
 
+json_t *bg_json_reports(json_t *reports) {
+  return json_pack("{s:O}", "reports", reports);
+}
+
 char *bg_json_dump(const json_t *v) {
   char *s = json_dumps(v, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0 |
                               JSON_REAL_PRECISION(10));

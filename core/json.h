@@ -16,6 +16,10 @@
  * Caller owns the reference; NULL when out of memory. */
 json_t *bg_json_results(const bg_results *res);
 
+/* {"reports": [...]} around the array bg_reader_reports() gives (taking a
+ * reference of its own). */
+json_t *bg_json_reports(json_t *reports);
+
 /* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
  * newline; caller frees.  NULL when out of memory. */
 char *bg_json_dump(const json_t *v);

@@ -975,8 +975,8 @@ static double now_ms(void) {
 }
 
 static int search_once(bg_reader *r, const bg_qnode *q,
-                       const bg_search_opts *opts, bg_results *res,
-                       bg_err *err) {
+                       const bg_search_opts *opts, double deadline,
+                       bg_results *res, bg_err *err) {
   run R;
   memset(&R, 0, sizeof R);
   R.r = r;
@@ -994,8 +994,16 @@ static int search_once(bg_reader *r, const bg_qnode *q,
     goto done;
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
-  for (size_t i = 0; i < nids; i++)
+  for (size_t i = 0; i < nids; i++) {
+    if (opts->timeout_ms > 0 && now_ms() > deadline) {
+      rc = bg_err_set(err, BG_ETIMEOUT,
+                      "the search took longer than its limit of %.0f ms; "
+                      "narrow it with more words or filters",
+                      opts->timeout_ms);
+      goto done;
+    }
     if ((rc = eval_doc(&R, ids[i])) != BG_OK) goto done;
+  }
   /* Rank. */
   double nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
                                           strlen(BG_TERM_PARAS));
@@ -1051,7 +1059,7 @@ int bg_search(bg_reader *r, const char *q, size_t len,
     }
     res->offset = opts->offset;
     res->limit = opts->all ? 0 : opts->limit;
-    rc = search_once(r, tree, opts, res, err);
+    rc = search_once(r, tree, opts, t0 + opts->timeout_ms, res, err);
     /* A commit moved the revision, or a compaction replaced the database
      * files under an open handle: reopen through the stub and retry. */
     if (rc != BG_EMODIFIED && rc != BG_ENOINDEX && rc != BG_ECORRUPT) break;

@@ -33,6 +33,7 @@ typedef struct bg_search_opts {
   size_t offset; /* hits to skip */
   int all;       /* return every hit from offset on */
   bg_sort sort;
+  double timeout_ms; /* give up with BG_ETIMEOUT past this; 0: no limit */
 } bg_search_opts;
 
 typedef struct bg_hit {

@@ -13,8 +13,11 @@
  * It then draws random queries -- substrings of paragraphs written back as
  * the source text that holds them (full-width forms, spaces and all),
  * phrases joined across punctuation, pieces of multi-digit numbers,
- * strings glued from two paragraphs, CJK bigrams, and AND / OR / NOT
- * combinations with year:, region: and report: filters -- and checks for
+ * strings glued from two paragraphs, the end of one paragraph with the
+ * start of the next, runs of a repeated unit, CJK bigrams, respellings
+ * (full-width, capitals, spaces and zero-width characters between units),
+ * and AND / OR / NOT combinations with year:, region: and report: filters
+ * (a report of unknown year passes no year filter) -- and checks for
  * each: the exact set of (report, paragraph) hits, total, reports and
  * occurrences, the order asked for, each hit's text byte for byte and its
  * matches, which must be every occurrence of every positive phrase as
@@ -26,11 +29,14 @@
  * (default 3000) make a run reproducible and sized; BAOGAO_EXACT_VERBOSE=1
  * prints every query; BAOGAO_KEEP_INDEX=1 keeps the index folder.
  */
-#include <cmocka.h>
-#include <setjmp.h>
+/* cmocka.h needs these first, in this order */
+// clang-format off
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+// clang-format on
 
 #include <dirent.h>
 #include <errno.h>
@@ -1657,7 +1663,7 @@ static void test_random_queries(void **state) {
   double t0 = now_s(), tsearch = 0;
   for (size_t i = 0; i < nq; i++) {
     draw(&q, R, &u, &st);
-    bg_search_opts o = {0, 0, 1, (bg_sort)rnd_below(3)};
+    bg_search_opts o = {.all = 1, .sort = (bg_sort)rnd_below(3)};
     bg_results *res = NULL;
     bg_err err = {0};
     double ts = now_s();
@@ -1731,7 +1737,7 @@ static void test_cli_agrees(void **state) {
   double t0 = now_s();
   while (done < CLI_QUERIES && tries++ < 50 * CLI_QUERIES) {
     draw(&q, R, &u, &st);
-    bg_search_opts o = {0, 0, 1, BG_SORT_RELEVANCE};
+    bg_search_opts o = {.all = 1, .sort = BG_SORT_RELEVANCE};
     bg_results *res = NULL;
     bg_err err = {0};
     if (bg_search(fx->reader, q.text.s, q.text.n, &o, &res, &err) != BG_OK) {

@@ -84,7 +84,8 @@ static bg_results *run(const char *q, int sort, size_t limit, size_t offset) {
   bg_reader *r = NULL;
   bg_err err = {0};
   assert_int_equal(bg_reader_open(&r, dir, &err), 0);
-  bg_search_opts o = {limit, offset, limit == 0, (bg_sort)sort};
+  bg_search_opts o = {
+      .limit = limit, .offset = offset, .all = limit == 0, .sort = (bg_sort)sort};
   bg_results *res = NULL;
   int rc = bg_search(r, q, strlen(q), &o, &res, &err);
   if (rc != 0) fail_msg("search '%s': %s", q, bg_err_msg(&err));
@@ -231,7 +232,7 @@ static void test_errors(void **state) {
   bg_reader *r = NULL;
   bg_err err = {0};
   assert_int_equal(bg_reader_open(&r, dir, &err), 0);
-  bg_search_opts o = {10, 0, 0, BG_SORT_RELEVANCE};
+  bg_search_opts o = {.limit = 10, .sort = BG_SORT_RELEVANCE};
   bg_results *res = NULL;
   static const char *const bad[] = {"", "\"发展", "(发展", "发展 OR",
                                     "year:abc", "\xe2\x80\x8b"};
