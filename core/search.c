@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "index.h"
@@ -38,7 +39,22 @@
 struct bg_reader {
   char *dir;
   bg_xdb *db;
+  /* identity of DIR/XAPIANDB when db was opened: a compaction replaces it */
+  dev_t stub_dev;
+  ino_t stub_ino;
+  struct timespec stub_mtime;
 };
+
+static void stub_identity(const char *dir, dev_t *dev, ino_t *ino,
+                          struct timespec *mtime) {
+  char path[4096];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/XAPIANDB", dir);
+  if (stat(path, &st) != 0) memset(&st, 0, sizeof st);
+  *dev = st.st_dev;
+  *ino = st.st_ino;
+  *mtime = st.st_mtim;
+}
 
 /* ---- paragraph sets: sorted arrays of paragraph indices ---- */
 
@@ -1086,6 +1102,7 @@ int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
     free(r);
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   }
+  stub_identity(dir, &r->stub_dev, &r->stub_ino, &r->stub_mtime);
   int rc = bg_xdb_open(&r->db, dir, err);
   if (rc != BG_OK) {
     bg_err_set(err, BG_ENOINDEX,
@@ -1108,17 +1125,38 @@ void bg_reader_close(bg_reader *r) {
 
 int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
   if (changed) *changed = 0;
+  dev_t dev;
+  ino_t ino;
+  struct timespec mt;
+  stub_identity(r->dir, &dev, &ino, &mt);
+  int same_stub = dev == r->stub_dev && ino == r->stub_ino &&
+                  mt.tv_sec == r->stub_mtime.tv_sec &&
+                  mt.tv_nsec == r->stub_mtime.tv_nsec;
+  if (same_stub) {
+    /* Same database: Xapian's reopen() picks up new commits cheaply. */
+    int moved = 0;
+    int rc = bg_xdb_reopen(r->db, &moved, err);
+    if (rc == BG_OK) {
+      if (changed) *changed = moved;
+      return BG_OK;
+    }
+  }
   /* After a compaction the stub names another database: open afresh. */
   bg_xdb *fresh = NULL;
   int rc = bg_xdb_open(&fresh, r->dir, err);
   if (rc != BG_OK) return rc;
-  if (changed)
-    *changed = bg_xdb_revision(fresh) != bg_xdb_revision(r->db) ||
-               bg_xdb_doccount(fresh) != bg_xdb_doccount(r->db);
+  if (changed) *changed = 1;
   bg_xdb_free(r->db);
   r->db = fresh;
+  r->stub_dev = dev;
+  r->stub_ino = ino;
+  r->stub_mtime = mt;
   return BG_OK;
 }
+
+uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
+
+uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
 
 static int cmp_report(const void *a, const void *b) {
   json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;

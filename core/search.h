@@ -66,8 +66,15 @@ typedef struct bg_results {
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err);
 void bg_reader_close(bg_reader *r);
 
-/* Reopens the index when a writer committed since; *changed may be NULL. */
+/* Brings r up to the index's latest commit: a cheap check of the revision
+ * when the database is the same, a fresh open when a compaction switched
+ * the stub to another one.  *changed (may be NULL) tells whether anything
+ * moved.  A reader is used by one thread at a time. */
 int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err);
+
+/* The revision and number of reports of the index as r sees it. */
+uint64_t bg_reader_revision(bg_reader *r);
+uint32_t bg_reader_doccount(bg_reader *r);
 
 /* Runs query q[0, len).  On success *out is owned by the caller
  * (bg_results_free()).  A malformed query gives BG_EQUERY with the

@@ -282,6 +282,61 @@ static void test_reports_stats_json(void **state) {
   bg_results_free(res);
 }
 
+/* A reader follows commits and compactions without being reopened. */
+static void test_refresh(void **state) {
+  (void)state;
+  char d2[64];
+  snprintf(d2, sizeof d2, "/tmp/bg-test-refresh-XXXXXX");
+  assert_non_null(mkdtemp(d2));
+  bg_err err = {0};
+  bg_index *ix = NULL;
+  assert_int_equal(bg_index_open(&ix, d2, &err), 0);
+  put(ix, "2021_甲市", report_a);
+  assert_int_equal(bg_index_commit(ix, &err), 0);
+  bg_reader *r = NULL;
+  assert_int_equal(bg_reader_open(&r, d2, &err), 0);
+  assert_int_equal(bg_reader_doccount(r), 1);
+  int changed = -1;
+  assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
+  assert_int_equal(changed, 0);
+  /* a new commit */
+  put(ix, "2022_乙省", report_b);
+  assert_int_equal(bg_index_commit(ix, &err), 0);
+  assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(bg_reader_doccount(r), 2);
+  /* a compaction switches the stub to another database */
+  put(ix, "1990_甲市", report_c);
+  assert_int_equal(bg_index_compact(ix, &err), 0);
+  assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(bg_reader_doccount(r), 3);
+  bg_search_opts o = {.limit = 10};
+  bg_results *res = NULL;
+  assert_int_equal(bg_search(r, "经济工作", 12, &o, &res, &err), 0);
+  assert_int_equal(res->total, 1);
+  bg_results_free(res);
+  bg_reader_close(r);
+  assert_int_equal(bg_index_close(ix, &err), 0);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", d2);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A search past its time limit stops with BG_ETIMEOUT. */
+static void test_timeout(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_search_opts o = {.limit = 10, .timeout_ms = 1e-9};
+  bg_results *res = NULL;
+  assert_int_equal(bg_search(r, "发展", 6, &o, &res, &err), BG_ETIMEOUT);
+  assert_null(res);
+  assert_non_null(strstr(bg_err_msg(&err), "limit"));
+  bg_reader_close(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queries),
@@ -289,6 +344,8 @@ int main(void) {
       cmocka_unit_test(test_sort_and_paging),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_reports_stats_json),
+      cmocka_unit_test(test_refresh),
+      cmocka_unit_test(test_timeout),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
