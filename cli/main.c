@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "json.h"
+#include "remote.h"
 #include "search.h"
 #include "units.h"
 
@@ -26,7 +27,8 @@
 #define WINDOW_CPS 160 /* long paragraphs show a window this wide */
 
 static const char usage_main[] =
-    "usage: baogao [--index DIR] [--json] [--color WHEN] COMMAND [ARGS]\n"
+    "usage: baogao [--index DIR | --server URL] [--json] [--color WHEN]\n"
+    "              COMMAND [ARGS]\n"
     "\n"
     "Exact phrase search over government work reports (政府工作报告).\n"
     "\n"
@@ -39,6 +41,8 @@ static const char usage_main[] =
     "\n"
     "options:\n"
     "  --index DIR    index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
+    "  --server URL   ask baogao-searchd at URL (default: $BAOGAO_SERVER)\n"
+    "                 instead of a local index; the output is the same\n"
     "  --json         print one JSON object instead of text\n"
     "  --color WHEN   highlight matches: auto (default; on a terminal unless\n"
     "                 NO_COLOR is set), always, never\n"
@@ -81,6 +85,7 @@ static const char usage_stats[] =
     "terms, years, size on disk.\n";
 
 typedef struct cli {
+  const char *server; /* base URL of baogao-searchd, or NULL for local */
   const char *index;
   int json;
   int color;
@@ -177,11 +182,8 @@ static void print_hit(const cli *c, const bg_hit *h) {
 static void print_results(const cli *c, const bg_results *res) {
   for (size_t i = 0; i < res->nhits; i++) print_hit(c, &res->hits[i]);
   if (c->color) fputs(dim_on, stdout);
-  printf("%llu paragraph%s in %llu report%s, %llu occurrence%s",
-         (unsigned long long)res->total, res->total == 1 ? "" : "s",
-         (unsigned long long)res->reports, res->reports == 1 ? "" : "s",
-         (unsigned long long)res->occurrences,
-         res->occurrences == 1 ? "" : "s");
+  printf("%llu paragraph%s", (unsigned long long)res->total,
+         res->total == 1 ? "" : "s");
   if (res->nhits)
     printf("; showing %zu–%zu", res->offset + 1, res->offset + res->nhits);
   printf("; %.1f ms", res->took_ms);
@@ -325,6 +327,85 @@ static bg_reader *open_index(const cli *c) {
   return r;
 }
 
+/* Reports an error the same way for a local index and a server: the error
+ * object on standard output with --json, the message on standard error. */
+static int fail(const cli *c, const char *code, const char *msg, int status) {
+  if (c->json) {
+    json_t *e = bg_json_error(code, msg);
+    if (e) print_json(e);
+    json_decref(e);
+  }
+  fprintf(stderr, "baogao: %s\n", msg);
+  return status;
+}
+
+/* GETs path from the server into *out; returns 0, or an exit status after
+ * reporting the problem. */
+static int fetch(const cli *c, const char *path, const char *const *kv,
+                 size_t nkv, json_t **out) {
+  *out = NULL;
+  long status = 0;
+  char *body = NULL;
+  size_t len = 0;
+  char err[512];
+  if (remote_get(c->server, path, kv, nkv, &status, &body, &len, err,
+                 sizeof err) != 0) {
+    char msg[768];
+    snprintf(msg, sizeof msg, "cannot reach baogao-searchd at %s: %s",
+             c->server, err);
+    return fail(c, "unreachable", msg, EXIT_INDEX);
+  }
+  json_error_t je;
+  json_t *j = json_loadb(body, len, 0, &je);
+  free(body);
+  if (status == 200 && j) {
+    *out = j;
+    return 0;
+  }
+  json_t *e = json_object_get(j, "error");
+  const char *code = json_string_value(json_object_get(e, "code"));
+  const char *msg = json_string_value(json_object_get(e, "message"));
+  char buf[256];
+  if (!msg) {
+    snprintf(buf, sizeof buf, "the server at %s answered HTTP %ld",
+             c->server, status);
+    msg = buf;
+  }
+  int rc = fail(c, code ? code : "server_error", msg,
+                status >= 400 && status < 500 ? EXIT_USE : EXIT_INDEX);
+  json_decref(j);
+  return rc;
+}
+
+/* The answer to a search as JSON, from the server or the local index;
+ * returns 0 or an exit status after reporting the problem. */
+static int run_search(const cli *c, const char *q, size_t qlen,
+                      const bg_search_opts *o, json_t **out) {
+  *out = NULL;
+  if (c->server) {
+    char limit[32], offset[32];
+    snprintf(limit, sizeof limit, "%zu", o->limit);
+    snprintf(offset, sizeof offset, "%zu", o->offset);
+    const char *sort = o->sort == BG_SORT_YEAR        ? "year"
+                       : o->sort == BG_SORT_YEAR_DESC ? "-year"
+                                                      : "relevance";
+    const char *kv[] = {"q", q, "limit", limit, "offset", offset,
+                        "sort", sort, "all", "1"};
+    return fetch(c, "/v1/search", kv, o->all ? 10 : 8, out);
+  }
+  bg_reader *r = open_index(c);
+  bg_err err = {0};
+  bg_results *res = NULL;
+  int rc = bg_search(r, q, qlen, o, &res, &err);
+  bg_reader_close(r);
+  if (rc != BG_OK)
+    return fail(c, rc == BG_EQUERY ? "bad_query" : "index_error",
+                bg_err_msg(&err), rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX);
+  *out = bg_json_results(res);
+  bg_results_free(res);
+  return *out ? 0 : fail(c, "out_of_memory", "out of memory", EXIT_INDEX);
+}
+
 static int cmd_search(const cli *c, int argc, char **argv) {
   bg_search_opts o = {.limit = 10, .sort = BG_SORT_RELEVANCE};
   int opts_done = 0, nq = 0;
@@ -384,44 +465,34 @@ static int cmd_search(const cli *c, int argc, char **argv) {
     }
   }
   if (nq == 0) die_use("search needs a query%s", "");
-  bg_reader *r = open_index(c);
   size_t qlen = 0;
   for (int i = 0; i < nq; i++) qlen += strlen(argv[i]) + 1;
   char *q = calloc(qlen + 1, 1);
-  if (!q) {
-    bg_reader_close(r);
-    return EXIT_USE;
-  }
+  if (!q) return EXIT_USE;
   qlen = 0;
   for (int i = 0; i < nq; i++) {
     if (i) q[qlen++] = ' ';
     memcpy(q + qlen, argv[i], strlen(argv[i]));
     qlen += strlen(argv[i]);
   }
-  bg_err err = {0};
-  bg_results *res = NULL;
-  int rc = bg_search(r, q, qlen, &o, &res, &err);
+  json_t *j = NULL;
+  int rc = run_search(c, q, qlen, &o, &j);
   free(q);
-  if (rc != BG_OK) {
-    bg_reader_close(r);
-    if (c->json) {
-      json_t *e = bg_json_error(rc == BG_EQUERY ? "bad_query" : "index_error",
-                                bg_err_msg(&err));
-      print_json(e);
-      json_decref(e);
-    }
-    fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
-    return rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX;
-  }
+  if (rc != 0) return rc;
+  /* Local and remote answers print from the same JSON, so they match. */
   if (c->json) {
-    json_t *j = bg_json_results(res);
-    if (j) print_json(j);
-    json_decref(j);
+    print_json(j);
   } else {
+    bg_err err = {0};
+    bg_results *res = NULL;
+    if (bg_json_parse_results(j, &res, &err) != BG_OK) {
+      json_decref(j);
+      return fail(c, "bad_answer", bg_err_msg(&err), EXIT_INDEX);
+    }
     print_results(c, res);
+    bg_results_free(res);
   }
-  bg_results_free(res);
-  bg_reader_close(r);
+  json_decref(j);
   return 0;
 }
 
@@ -433,34 +504,35 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
     }
     die_use("unexpected argument '%s'", argv[i]);
   }
-  bg_reader *r = open_index(c);
-  bg_err err = {0};
   json_t *v = NULL;
-  int rc = stats ? bg_reader_stats(r, &v, &err) : bg_reader_reports(r, &v, &err);
-  bg_reader_close(r);
-  if (rc != BG_OK) {
-    fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
-    return EXIT_INDEX;
-  }
-  if (c->json) {
-    if (stats) {
-      print_json(v);
-    } else {
-      json_t *o = bg_json_reports(v);
-      print_json(o);
-      json_decref(o);
-    }
-  } else if (stats) {
-    print_stats(v);
+  if (c->server) {
+    int rc = fetch(c, stats ? "/v1/stats" : "/v1/reports", NULL, 0, &v);
+    if (rc != 0) return rc;
   } else {
-    print_reports(v);
+    bg_reader *r = open_index(c);
+    bg_err err = {0};
+    json_t *arr = NULL;
+    int rc = stats ? bg_reader_stats(r, &v, &err)
+                   : bg_reader_reports(r, &arr, &err);
+    bg_reader_close(r);
+    if (rc != BG_OK) return fail(c, "index_error", bg_err_msg(&err), EXIT_INDEX);
+    if (!stats) {
+      v = bg_json_reports(arr);
+      json_decref(arr);
+    }
   }
+  if (c->json)
+    print_json(v);
+  else if (stats)
+    print_stats(v);
+  else
+    print_reports(json_object_get(v, "reports"));
   json_decref(v);
   return 0;
 }
 
 int main(int argc, char **argv) {
-  cli c = {getenv("BAOGAO_INDEX"), 0, -1};
+  cli c = {getenv("BAOGAO_SERVER"), getenv("BAOGAO_INDEX"), 0, -1};
   const char *command = NULL;
   /* The command's own arguments are gathered at the front of argv (the
    * write position never passes the read position). */
@@ -473,10 +545,13 @@ int main(int argc, char **argv) {
       for (; i < argc; i++) rest[nrest++] = argv[i];
       break;
     }
-    if (!strcmp(a, "--index") || !strcmp(a, "--color")) {
+    if (!strcmp(a, "--index") || !strcmp(a, "--color") ||
+        !strcmp(a, "--server")) {
       if (i + 1 >= argc) die_use("%s needs a value", a);
       if (!strcmp(a, "--index"))
         c.index = argv[++i];
+      else if (!strcmp(a, "--server"))
+        c.server = argv[++i];
       else
         a = argv[++i], c.color = !strcmp(a, "always") ? 1
                                  : !strcmp(a, "never") ? 0
@@ -485,6 +560,8 @@ int main(int argc, char **argv) {
       if (c.color == -2) die_use("--color takes auto, always or never%s", "");
     } else if (!strncmp(a, "--index=", 8)) {
       c.index = a + 8;
+    } else if (!strncmp(a, "--server=", 9)) {
+      c.server = a + 9;
     } else if (!strcmp(a, "--json")) {
       c.json = 1;
     } else if (!strcmp(a, "--version")) {
@@ -502,6 +579,7 @@ int main(int argc, char **argv) {
     }
   }
   if (!c.index || !c.index[0]) c.index = "data/index";
+  if (c.server && !c.server[0]) c.server = NULL;
   if (c.color == -1) {
     const char *nc = getenv("NO_COLOR");
     c.color = isatty(STDOUT_FILENO) && !(nc && nc[0]);

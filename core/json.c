@@ -50,6 +50,88 @@ json_t *bg_json_results(const bg_results *res) {
                    hits);
 }
 
+static char *dup_str(const json_t *v) {
+  const char *s = json_string_value(v);
+  size_t n = json_string_length(v);
+  char *p = malloc(n + 1);
+  if (p) {
+    memcpy(p, s ? s : "", n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+/* Fills h from the hit object o; 0 on success. */
+static int parse_hit(const json_t *o, bg_hit *h) {
+  json_t *sec = json_object_get(o, "section");
+  json_t *m = json_object_get(o, "matches");
+  json_t *text = json_object_get(o, "text");
+  if (!json_is_object(o) || !json_is_string(json_object_get(o, "report")) ||
+      !json_is_string(text) || !json_is_array(sec) || !json_is_array(m) ||
+      !json_is_integer(json_object_get(o, "para")))
+    return -1;
+  h->report = dup_str(json_object_get(o, "report"));
+  h->region = json_is_string(json_object_get(o, "region"))
+                  ? dup_str(json_object_get(o, "region"))
+                  : strdup("");
+  h->text = dup_str(text);
+  h->text_len = json_string_length(text);
+  h->year = (int)json_integer_value(json_object_get(o, "year"));
+  h->para = (uint32_t)json_integer_value(json_object_get(o, "para"));
+  h->score = json_number_value(json_object_get(o, "score"));
+  h->section = calloc(json_array_size(sec) + 1, sizeof *h->section);
+  h->matches = calloc(2 * json_array_size(m) + 1, sizeof *h->matches);
+  if (!h->report || !h->region || !h->text || !h->section || !h->matches)
+    return -1;
+  size_t i;
+  json_t *v;
+  json_array_foreach(sec, i, v) {
+    if (!json_is_string(v) || !(h->section[i] = dup_str(v))) return -1;
+    h->nsection++;
+  }
+  json_array_foreach(m, i, v) {
+    if (!json_is_array(v) || json_array_size(v) != 2) return -1;
+    h->matches[2 * i] = (uint32_t)json_integer_value(json_array_get(v, 0));
+    h->matches[2 * i + 1] = (uint32_t)json_integer_value(json_array_get(v, 1));
+    h->nmatches++;
+  }
+  return 0;
+}
+
+int bg_json_parse_results(const json_t *j, bg_results **out, bg_err *err) {
+  *out = NULL;
+  json_t *hits = json_object_get(j, "hits");
+  if (!json_is_object(j) || !json_is_array(hits) ||
+      !json_is_integer(json_object_get(j, "total")))
+    return bg_err_set(err, BG_EFORMAT, "not a search answer");
+  bg_results *res = calloc(1, sizeof *res);
+  if (!res) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  res->query = json_is_string(json_object_get(j, "query"))
+                   ? dup_str(json_object_get(j, "query"))
+                   : strdup("");
+  res->total = (uint64_t)json_integer_value(json_object_get(j, "total"));
+  res->offset = (size_t)json_integer_value(json_object_get(j, "offset"));
+  res->limit = (size_t)json_integer_value(json_object_get(j, "limit"));
+  res->took_ms = json_number_value(json_object_get(j, "took_ms"));
+  res->hits = calloc(json_array_size(hits) + 1, sizeof *res->hits);
+  if (!res->query || !res->hits) {
+    bg_results_free(res);
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(hits, i, v) {
+    res->nhits++;
+    if (parse_hit(v, &res->hits[i]) != 0) {
+      bg_results_free(res);
+      return bg_err_set(err, BG_EFORMAT, "malformed hit %zu in search answer",
+                        i + 1);
+    }
+  }
+  *out = res;
+  return BG_OK;
+}
+
 json_t *bg_json_reports(json_t *reports) {
   return json_pack("{s:O}", "reports", reports);
 }

@@ -16,6 +16,11 @@
  * Caller owns the reference; NULL when out of memory. */
 json_t *bg_json_results(const bg_results *res);
 
+/* Reads a search answer (as bg_json_results() builds it, e.g. received
+ * from the daemon) back into results; *out owned by the caller
+ * (bg_results_free()).  BG_EFORMAT when j is not such an object. */
+int bg_json_parse_results(const json_t *j, bg_results **out, bg_err *err);
+
 /* {"reports": [...]} around the array bg_reader_reports() gives (taking a
  * reference of its own). */
 json_t *bg_json_reports(json_t *reports);

@@ -8,7 +8,7 @@ packages=(
   # build
   gcc g++ make cmake pkg-config
   # libraries
-  libxapian-dev zlib1g-dev libutf8proc-dev libjansson-dev
+  libxapian-dev zlib1g-dev libutf8proc-dev libjansson-dev libcurl4-openssl-dev
   # tests
   libcmocka-dev python3 jq util-linux
 )
