@@ -16,8 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <math.h>
+
+#include "count.h"
 #include "error.h"
 #include "json.h"
+#include "kwic.h"
 #include "remote.h"
 #include "search.h"
 #include "units.h"
@@ -34,6 +38,8 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  search QUERY   matching paragraphs (baogao search --help for more)\n"
+    "  count QUERY    exact frequency by year, region or report, with gaps\n"
+    "  kwic QUERY     concordance: one line per occurrence, in context\n"
     "  reports        the indexed reports with their metadata\n"
     "  stats          index statistics\n"
     "  units [TEXT]   how TEXT (or each line of standard input) is cut into\n"
@@ -75,6 +81,30 @@ static const char usage_search[] =
     "  --offset N     hits to skip (default 0)\n"
     "  --all          show every hit\n"
     "  --sort KEY     relevance (default), year (oldest first), -year\n";
+
+static const char usage_count[] =
+    "usage: baogao count QUERY [--by year|region|report]\n"
+    "\n"
+    "How often the query occurs in every bucket of the index (also where it\n"
+    "does not, so gaps show): reports with a matching paragraph, matching\n"
+    "paragraphs, exact occurrences of the query's phrases in them, the\n"
+    "bucket's units of text and occurrences per 10,000 units, with a bar;\n"
+    "then the first and last year with an occurrence.\n"
+    "\n"
+    "  --by KEY       year (default), region or report\n";
+
+static const char usage_kwic[] =
+    "usage: baogao kwic QUERY [--width N] [--sort year|left|right] [--tsv]\n"
+    "\n"
+    "Concordance: one line per occurrence (not per paragraph) with the\n"
+    "report, paragraph, the text on its left, the match and the text on its\n"
+    "right, aligned on the match.\n"
+    "\n"
+    "  --width N      columns of context on each side (default 30; CJK\n"
+    "                 characters are two columns wide)\n"
+    "  --sort KEY     year (default: year, report, paragraph), left (by the\n"
+    "                 words before the match, read backwards), right\n"
+    "  --tsv          tab-separated values with a header, for spreadsheets\n";
 
 static const char usage_reports[] =
     "usage: baogao reports\n\nLists the indexed reports: year, region, id,\n"
@@ -317,12 +347,18 @@ static int cmd_units(const cli *c, int argc, char **argv) {
   return rc;
 }
 
+/* Opens the local index; NULL after reporting why it cannot be opened. */
 static bg_reader *open_index(const cli *c) {
   bg_err err = {0};
   bg_reader *r = NULL;
   if (bg_reader_open(&r, c->index, &err) != BG_OK) {
+    if (c->json) {
+      json_t *e = bg_json_error("no_index", bg_err_msg(&err));
+      if (e) print_json(e);
+      json_decref(e);
+    }
     fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
-    exit(EXIT_INDEX);
+    return NULL;
   }
   return r;
 }
@@ -394,6 +430,7 @@ static int run_search(const cli *c, const char *q, size_t qlen,
     return fetch(c, "/v1/search", kv, o->all ? 10 : 8, out);
   }
   bg_reader *r = open_index(c);
+  if (!r) return EXIT_INDEX;
   bg_err err = {0};
   bg_results *res = NULL;
   int rc = bg_search(r, q, qlen, o, &res, &err);
@@ -406,75 +443,117 @@ static int run_search(const cli *c, const char *q, size_t qlen,
   return *out ? 0 : fail(c, "out_of_memory", "out of memory", EXIT_INDEX);
 }
 
-static int cmd_search(const cli *c, int argc, char **argv) {
-  bg_search_opts o = {.limit = 10, .sort = BG_SORT_RELEVANCE};
+/* Options of the query commands (search, count, kwic). */
+typedef struct qargs {
+  bg_search_opts o;
+  bg_by by;
+  size_t width;
+  bg_kwic_sort ksort;
+  int tsv;
+} qargs;
+
+/* Reads the options of command cmd ("search", "count", "kwic") and joins
+ * its other arguments into the query; returns the query (caller frees), or
+ * NULL after printing the help. */
+static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
+                         size_t *qlen) {
+  int search = !strcmp(cmd, "search"), count = !strcmp(cmd, "count");
+  int kwic = !strcmp(cmd, "kwic");
   int opts_done = 0, nq = 0;
   for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
+    const char *arg = argv[i];
     const char *val = NULL;
-    if (!opts_done && !strcmp(a, "--")) {
+    if (!opts_done && !strcmp(arg, "--")) {
       opts_done = 1;
       continue;
     }
-    int is_opt = !opts_done && a[0] == '-' && a[1] &&
-                 ((a[1] >= 'a' && a[1] <= 'z') ||
-                  (a[1] >= 'A' && a[1] <= 'Z') || a[1] == '-');
+    int is_opt = !opts_done && arg[0] == '-' && arg[1] &&
+                 ((arg[1] >= 'a' && arg[1] <= 'z') ||
+                  (arg[1] >= 'A' && arg[1] <= 'Z') || arg[1] == '-');
     if (!is_opt) {
       argv[nq++] = argv[i]; /* query words gather at the front */
       continue;
     }
-    const char *eq = strchr(a, '=');
-    size_t nl = eq ? (size_t)(eq - a) : strlen(a);
-    int needs = (nl == 7 && !strncmp(a, "--limit", nl)) ||
-                (nl == 8 && !strncmp(a, "--offset", nl)) ||
-                (nl == 6 && !strncmp(a, "--sort", nl));
-    if (needs) {
+    const char *eq = strchr(arg, '=');
+    size_t nl = eq ? (size_t)(eq - arg) : strlen(arg);
+    char name[32];
+    snprintf(name, sizeof name, "%.*s", (int)(nl < 31 ? nl : 31), arg);
+    int known_val = (search && (!strcmp(name, "--limit") ||
+                                !strcmp(name, "--offset"))) ||
+                    ((search || kwic) && !strcmp(name, "--sort")) ||
+                    (count && !strcmp(name, "--by")) ||
+                    (kwic && !strcmp(name, "--width"));
+    if (known_val) {
       if (eq)
         val = eq + 1;
       else if (i + 1 < argc)
         val = argv[++i];
       else
-        die_use("%s needs a value", a);
+        die_use("%s needs a value", name);
     }
-    if (!strncmp(a, "--limit", 7) && nl == 7) {
-      if (parse_size(val, &o.limit) != 0)
+    if (known_val && !strcmp(name, "--limit")) {
+      if (parse_size(val, &a->o.limit) != 0)
         die_use("--limit takes a whole number from 0 to 100000000, not '%s'",
                 val);
-    } else if (!strncmp(a, "--offset", 8) && nl == 8) {
-      if (parse_size(val, &o.offset) != 0)
+    } else if (known_val && !strcmp(name, "--offset")) {
+      if (parse_size(val, &a->o.offset) != 0)
         die_use("--offset takes a whole number from 0 to 100000000, not '%s'",
                 val);
-    } else if (!strncmp(a, "--sort", 6) && nl == 6) {
+    } else if (known_val && !strcmp(name, "--width")) {
+      if (parse_size(val, &a->width) != 0 || a->width > 1000)
+        die_use("--width takes a number of columns from 0 to 1000, not '%s'",
+                val);
+    } else if (known_val && !strcmp(name, "--by")) {
+      int by = bg_by_parse(val);
+      if (by < 0) die_use("--by takes year, region or report, not '%s'", val);
+      a->by = (bg_by)by;
+    } else if (known_val && search) { /* --sort */
       if (!strcmp(val, "relevance"))
-        o.sort = BG_SORT_RELEVANCE;
+        a->o.sort = BG_SORT_RELEVANCE;
       else if (!strcmp(val, "year"))
-        o.sort = BG_SORT_YEAR;
+        a->o.sort = BG_SORT_YEAR;
       else if (!strcmp(val, "-year"))
-        o.sort = BG_SORT_YEAR_DESC;
+        a->o.sort = BG_SORT_YEAR_DESC;
       else
         die_use("--sort takes relevance, year or -year, not '%s'", val);
-    } else if (!strcmp(a, "--all")) {
-      o.all = 1;
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage_search, stdout);
-      return 0;
+    } else if (known_val) { /* kwic --sort */
+      int ks = bg_kwic_sort_parse(val);
+      if (ks < 0) die_use("--sort takes year, left or right, not '%s'", val);
+      a->ksort = (bg_kwic_sort)ks;
+    } else if (search && !strcmp(arg, "--all")) {
+      a->o.all = 1;
+    } else if (kwic && !strcmp(arg, "--tsv")) {
+      a->tsv = 1;
+    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+      fputs(search ? usage_search : count ? usage_count : usage_kwic, stdout);
+      return NULL;
     } else {
       die_use("unknown option '%s' (to search for a term starting with '-', "
               "put -- before the query)",
-              a);
+              arg);
     }
   }
-  if (nq == 0) die_use("search needs a query%s", "");
-  size_t qlen = 0;
-  for (int i = 0; i < nq; i++) qlen += strlen(argv[i]) + 1;
-  char *q = calloc(qlen + 1, 1);
-  if (!q) return EXIT_USE;
-  qlen = 0;
+  if (nq == 0) die_use("%s needs a query", cmd);
+  size_t n = 0;
+  for (int i = 0; i < nq; i++) n += strlen(argv[i]) + 1;
+  char *q = calloc(n + 1, 1);
+  if (!q) die_use("out of memory%s", "");
+  n = 0;
   for (int i = 0; i < nq; i++) {
-    if (i) q[qlen++] = ' ';
-    memcpy(q + qlen, argv[i], strlen(argv[i]));
-    qlen += strlen(argv[i]);
+    if (i) q[n++] = ' ';
+    memcpy(q + n, argv[i], strlen(argv[i]));
+    n += strlen(argv[i]);
   }
+  *qlen = n;
+  return q;
+}
+
+static int cmd_search(const cli *c, int argc, char **argv) {
+  qargs a = {.o = {.limit = 10, .sort = BG_SORT_RELEVANCE}};
+  size_t qlen = 0;
+  char *q = parse_qargs("search", argc, argv, &a, &qlen);
+  if (!q) return 0;
+  bg_search_opts o = a.o;
   json_t *j = NULL;
   int rc = run_search(c, q, qlen, &o, &j);
   free(q);
@@ -496,6 +575,176 @@ static int cmd_search(const cli *c, int argc, char **argv) {
   return 0;
 }
 
+/* The answer of count or kwic as JSON, from the server or the local
+ * index; returns 0 or an exit status after reporting the problem. */
+static int run_view(const cli *c, int kwic, const char *q, size_t qlen,
+                    const qargs *a, json_t **out) {
+  *out = NULL;
+  if (c->server) {
+    char width[32];
+    snprintf(width, sizeof width, "%zu", a->width);
+    const char *kv[] = {"q", q, "by", bg_by_name(a->by), "width", width,
+                        "sort", bg_kwic_sort_name(a->ksort)};
+    if (kwic) {
+      kv[2] = "width", kv[3] = width, kv[4] = "sort";
+      kv[5] = bg_kwic_sort_name(a->ksort);
+    }
+    return fetch(c, kwic ? "/v1/kwic" : "/v1/count", kv, kwic ? 6 : 4, out);
+  }
+  bg_reader *r = open_index(c);
+  if (!r) return EXIT_INDEX;
+  bg_err err = {0};
+  int rc;
+  if (kwic) {
+    bg_kwic_result *k = NULL;
+    rc = bg_kwic(r, q, qlen, a->width, a->ksort, 0, &k, &err);
+    if (rc == BG_OK) *out = bg_json_kwic(k);
+    bg_kwic_free(k);
+  } else {
+    bg_count_result *cr = NULL;
+    rc = bg_count(r, q, qlen, a->by, 0, &cr, &err);
+    if (rc == BG_OK) *out = bg_json_count(cr);
+    bg_count_free(cr);
+  }
+  bg_reader_close(r);
+  if (rc != BG_OK)
+    return fail(c, rc == BG_EQUERY ? "bad_query" : "index_error",
+                bg_err_msg(&err), rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX);
+  return *out ? 0 : fail(c, "out_of_memory", "out of memory", EXIT_INDEX);
+}
+
+/* A bar of `cols` columns (in eighths) for value v of max. */
+static void bar(double v, double max, int cols) {
+  static const char *const part[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  if (max <= 0 || v <= 0) return;
+  long eighths = lround(v / max * cols * 8);
+  if (eighths == 0) eighths = 1;
+  for (long i = 0; i < eighths / 8; i++) fputs("█", stdout);
+  fputs(part[eighths % 8], stdout);
+}
+
+static void print_count(const cli *c, json_t *j) {
+  json_t *bs = json_object_get(j, "buckets");
+  size_t i, wkey = 3;
+  json_t *b;
+  double max = 0;
+  json_array_foreach(bs, i, b) {
+    const char *k = jstr(b, "key");
+    size_t w = bg_utf8_width(k, strlen(k));
+    if (w > wkey) wkey = w;
+    double v = json_number_value(json_object_get(b, "per_10k"));
+    if (v > max) max = v;
+  }
+  if (c->color) fputs(bold_on, stdout);
+  pad(jstr(j, "by"), wkey + 2);
+  printf("%8s %11s %12s %10s %8s\n", "reports", "paragraphs", "occurrences",
+         "units", "per 10k");
+  if (c->color) fputs(hl_off, stdout);
+  json_array_foreach(bs, i, b) {
+    pad(jstr(b, "key"), wkey + 2);
+    double v = json_number_value(json_object_get(b, "per_10k"));
+    printf("%8lld %11lld %12lld %10lld %8.2f  ",
+           (long long)json_integer_value(json_object_get(b, "reports")),
+           (long long)json_integer_value(json_object_get(b, "paragraphs")),
+           (long long)json_integer_value(json_object_get(b, "occurrences")),
+           (long long)json_integer_value(json_object_get(b, "units")), v);
+    if (c->color) fputs(hl_on, stdout);
+    bar(v, max, 30);
+    if (c->color) fputs(hl_off, stdout);
+    putchar('\n');
+  }
+  if (c->color) fputs(dim_on, stdout);
+  const char *first = json_string_value(json_object_get(j, "first"));
+  const char *last = json_string_value(json_object_get(j, "last"));
+  if (first)
+    printf("first %s, last %s", first, last ? last : first);
+  else
+    printf("no occurrence");
+  printf("; %zu buckets; %.1f ms\n", json_array_size(bs),
+         json_number_value(json_object_get(j, "took_ms")));
+  if (c->color) fputs(hl_off, stdout);
+}
+
+/* Writes s with tabs and line breaks as spaces (for TSV). */
+static void put_field(const char *s) {
+  for (; *s; s++) putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void print_kwic(const cli *c, json_t *j, const qargs *a) {
+  json_t *ls = json_object_get(j, "lines");
+  size_t i;
+  json_t *l;
+  if (a->tsv) {
+    puts("report\tyear\tpara\tleft\tmatch\tright");
+    json_array_foreach(ls, i, l) {
+      json_int_t y = json_integer_value(json_object_get(l, "year"));
+      put_field(jstr(l, "report"));
+      if (y > 0)
+        printf("\t%lld\t", (long long)y);
+      else
+        fputs("\t\t", stdout);
+      printf("%lld\t", (long long)json_integer_value(json_object_get(l, "para")));
+      put_field(jstr(l, "left"));
+      putchar('\t');
+      put_field(jstr(l, "match"));
+      putchar('\t');
+      put_field(jstr(l, "right"));
+      putchar('\n');
+    }
+    return;
+  }
+  char pre[512];
+  size_t wpre = 0;
+  json_array_foreach(ls, i, l) {
+    snprintf(pre, sizeof pre, "%s ¶%lld", jstr(l, "report"),
+             (long long)json_integer_value(json_object_get(l, "para")));
+    size_t w = bg_utf8_width(pre, strlen(pre));
+    if (w > wpre) wpre = w;
+  }
+  json_array_foreach(ls, i, l) {
+    snprintf(pre, sizeof pre, "%s ¶%lld", jstr(l, "report"),
+             (long long)json_integer_value(json_object_get(l, "para")));
+    if (c->color) fputs(dim_on, stdout);
+    pad(pre, wpre + 2);
+    if (c->color) fputs(hl_off, stdout);
+    const char *left = jstr(l, "left");
+    size_t lw = bg_utf8_width(left, strlen(left));
+    for (size_t k = lw; k < a->width; k++) putchar(' ');
+    fputs(left, stdout);
+    if (c->color) fputs(hl_on, stdout);
+    fputs(c->color ? "" : " ", stdout);
+    fputs(jstr(l, "match"), stdout);
+    fputs(c->color ? "" : " ", stdout);
+    if (c->color) fputs(hl_off, stdout);
+    puts(jstr(l, "right"));
+  }
+  if (c->color) fputs(dim_on, stdout);
+  printf("%lld occurrence%s; %.1f ms\n",
+         (long long)json_integer_value(json_object_get(j, "total")),
+         json_integer_value(json_object_get(j, "total")) == 1 ? "" : "s",
+         json_number_value(json_object_get(j, "took_ms")));
+  if (c->color) fputs(hl_off, stdout);
+}
+
+static int cmd_view(const cli *c, int argc, char **argv, int kwic) {
+  qargs a = {.by = BG_BY_YEAR, .width = 30, .ksort = BG_KWIC_YEAR};
+  size_t qlen = 0;
+  char *q = parse_qargs(kwic ? "kwic" : "count", argc, argv, &a, &qlen);
+  if (!q) return 0;
+  json_t *j = NULL;
+  int rc = run_view(c, kwic, q, qlen, &a, &j);
+  free(q);
+  if (rc != 0) return rc;
+  if (c->json)
+    print_json(j);
+  else if (kwic)
+    print_kwic(c, j, &a);
+  else
+    print_count(c, j);
+  json_decref(j);
+  return 0;
+}
+
 static int cmd_list(const cli *c, int argc, char **argv, int stats) {
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -510,6 +759,7 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
     if (rc != 0) return rc;
   } else {
     bg_reader *r = open_index(c);
+    if (!r) return EXIT_INDEX;
     bg_err err = {0};
     json_t *arr = NULL;
     int rc = stats ? bg_reader_stats(r, &v, &err)
@@ -594,13 +844,17 @@ int main(int argc, char **argv) {
     rc = cmd_list(&c, nrest, rest, 0);
   } else if (!strcmp(command, "stats")) {
     rc = cmd_list(&c, nrest, rest, 1);
+  } else if (!strcmp(command, "count")) {
+    rc = cmd_view(&c, nrest, rest, 0);
+  } else if (!strcmp(command, "kwic")) {
+    rc = cmd_view(&c, nrest, rest, 1);
   } else if (!strcmp(command, "units")) {
     rc = cmd_units(&c, nrest, rest);
   } else if (!strcmp(command, "help")) {
     fputs(usage_main, stdout);
     rc = 0;
   } else {
-    die_use("unknown command '%s' (commands: search, reports, stats, units)",
+    die_use("unknown command '%s' (commands: search, count, kwic, reports, stats, units)",
             command);
     return EXIT_USE;
   }

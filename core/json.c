@@ -4,6 +4,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,54 @@ int bg_json_parse_results(const json_t *j, bg_results **out, bg_err *err) {
 
 json_t *bg_json_reports(json_t *reports) {
   return json_pack("{s:O}", "reports", reports);
+}
+
+static json_t *year_str(int y) {
+  char b[16];
+  if (y <= 0) return json_null();
+  snprintf(b, sizeof b, "%d", y);
+  return json_string(b);
+}
+
+json_t *bg_json_count(const bg_count_result *c) {
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  for (size_t i = 0; i < c->nbuckets; i++) {
+    const bg_bucket *b = &c->buckets[i];
+    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f}", "key", b->key,
+                          "reports", (json_int_t)b->reports, "paragraphs",
+                          (json_int_t)b->paragraphs, "occurrences",
+                          (json_int_t)b->occurrences, "units",
+                          (json_int_t)b->units, "per_10k", b->per_10k);
+    if (!o || json_array_append_new(arr, o) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return json_pack("{s:s, s:s, s:o, s:o, s:f, s:o}", "query", c->query, "by",
+                   bg_by_name(c->by), "first", year_str(c->first), "last",
+                   year_str(c->last), "took_ms",
+                   round(c->took_ms * 1000) / 1000, "buckets", arr);
+}
+
+json_t *bg_json_kwic(const bg_kwic_result *k) {
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  for (size_t i = 0; i < k->nlines; i++) {
+    const bg_kwic_line *l = &k->lines[i];
+    json_t *o = json_pack("{s:s, s:o, s:I, s:s, s:s, s:s}", "report",
+                          l->report, "year",
+                          l->year > 0 ? json_integer(l->year) : json_null(),
+                          "para", (json_int_t)l->para, "left", l->left,
+                          "match", l->match, "right", l->right);
+    if (!o || json_array_append_new(arr, o) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return json_pack("{s:s, s:I, s:f, s:o}", "query", k->query, "total",
+                   (json_int_t)k->total, "took_ms",
+                   round(k->took_ms * 1000) / 1000, "lines", arr);
 }
 
 char *bg_json_dump(const json_t *v) {

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "count.h"
+#include "kwic.h"
 #include "search.h"
 
 /* The search answer:
@@ -24,6 +26,15 @@ int bg_json_parse_results(const json_t *j, bg_results **out, bg_err *err);
 /* {"reports": [...]} around the array bg_reader_reports() gives (taking a
  * reference of its own). */
 json_t *bg_json_reports(json_t *reports);
+
+/* {"query", "by", "first", "last", "took_ms", "buckets": [{"key",
+ *  "reports", "paragraphs", "occurrences", "units", "per_10k"}]};
+ * first/last are year strings, null when the query never occurs. */
+json_t *bg_json_count(const bg_count_result *c);
+
+/* {"query", "total", "took_ms", "lines": [{"report", "year", "para",
+ *  "left", "match", "right"}]} */
+json_t *bg_json_kwic(const bg_kwic_result *k);
 
 /* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
  * newline; caller frees.  NULL when out of memory. */

@@ -398,6 +398,12 @@ typedef struct run {
   size_t ntf, tf_cap;
   uint64_t *df; /* per positive phrase */
   bg_err *err;
+  /* scans (bg_scan): a callback per matching report instead of ranking */
+  bg_scan_fn scan;
+  void *scan_ctx;
+  bg_occ *occs;
+  size_t occs_cap;
+  bg_docdata *scan_data;
 } run;
 
 /* Positions of term in did into list slot k. */
@@ -623,6 +629,72 @@ static int grow(void **p, size_t *cap, size_t need, size_t size) {
   return BG_OK;
 }
 
+static int cmp_occ(const void *a, const void *b) {
+  const bg_occ *x = a, *y = b;
+  if (x->para != y->para) return x->para < y->para ? -1 : 1;
+  if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+  if (x->nunits != y->nunits) return x->nunits < y->nunits ? -1 : 1;
+  return x->phrase < y->phrase ? -1 : x->phrase > y->phrase;
+}
+
+/* Hands one matching report to the scan callback: its matching paragraphs
+ * and every occurrence of the query's phrases in them. */
+static int scan_doc(run *R, const doc *d, const pset *res) {
+  size_t n = 0;
+  for (size_t ph = 0; ph < R->c.nphrases; ph++) {
+    const enode *e = R->c.phrases[ph];
+    size_t j = 0;
+    for (size_t o = 0; o < e->nocc; o++) {
+      uint32_t p = (uint32_t)para_of(R, e->occ[o]);
+      while (j < res->n && res->v[j] < p) j++;
+      if (j == res->n || res->v[j] != p) continue;
+      if (grow((void **)&R->occs, &R->occs_cap, n + 1, sizeof *R->occs))
+        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      bg_occ *oc = &R->occs[n++];
+      oc->para = p;
+      oc->unit = e->occ[o] - R->paras[2 * p];
+      oc->nunits = (uint32_t)e->nunits;
+      oc->phrase = (uint32_t)ph;
+    }
+  }
+  if (n > 1) qsort(R->occs, n, sizeof *R->occs, cmp_occ);
+  /* The same phrase twice in a query is one occurrence, not two. */
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++)
+    if (w == 0 || R->occs[w - 1].para != R->occs[i].para ||
+        R->occs[w - 1].unit != R->occs[i].unit ||
+        R->occs[w - 1].nunits != R->occs[i].nunits)
+      R->occs[w++] = R->occs[i];
+  uint64_t units = 0;
+  for (size_t i = 0; i < R->npara; i++) units += R->paras[2 * i + 1];
+  bg_scan_doc sd = {d->did, d->year, d->id, res->v, res->n, R->occs, w,
+                    R->npara, units, R};
+  int rc = R->scan(R->scan_ctx, &sd);
+  bg_docdata_free(R->scan_data);
+  R->scan_data = NULL;
+  return rc;
+}
+
+int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
+                 size_t *len, bg_err *err) {
+  run *R = d->run;
+  if (!R->scan_data) {
+    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    if (rc != BG_OK) return rc;
+  }
+  return bg_docdata_para(R->scan_data, para, text, len, err);
+}
+
+int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
+  run *R = d->run;
+  if (!R->scan_data) {
+    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    if (rc != BG_OK) return rc;
+  }
+  *meta = bg_docdata_meta(R->scan_data);
+  return BG_OK;
+}
+
 /* Evaluates the query in one candidate report and appends its matching
  * paragraphs to the candidates, with the tf of each positive phrase. */
 static int eval_doc(run *R, uint32_t did) {
@@ -662,6 +734,11 @@ static int eval_doc(run *R, uint32_t did) {
     return rc;
   }
   R->ndocs++;
+  if (R->scan) {
+    rc = scan_doc(R, d, &res);
+    free(res.v);
+    return rc;
+  }
   /* Candidates with their tf vectors. */
   size_t np = R->c.nphrases;
   if (grow((void **)&R->cands, &R->cands_cap, R->ncands + res.n,
@@ -704,8 +781,9 @@ oom:
 
 /* ---- ranking ---- */
 
-static const run *sort_run; /* qsort has no context argument in C11 */
-static bg_sort sort_key;
+/* qsort has no context argument in C11: per thread, for the daemon */
+static _Thread_local const run *sort_run;
+static _Thread_local bg_sort sort_key;
 
 static int cmp_ties(const cand *a, const cand *b) {
   const doc *da = &sort_run->docs[a->doc], *db = &sort_run->docs[b->doc];
@@ -893,8 +971,8 @@ static int section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
   return BG_OK;
 }
 
-static const run *order_run;
-static const size_t *order_pick;
+static _Thread_local const run *order_run;
+static _Thread_local const size_t *order_pick;
 
 static int cmp_by_doc(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -970,6 +1048,8 @@ void bg_results_free(bg_results *res) {
 }
 
 static void run_free(run *R) {
+  free(R->occs);
+  bg_docdata_free(R->scan_data);
   enode_free(R->root);
   bg_units_reset(&R->c.units);
   free(R->c.phrases);
@@ -1091,6 +1171,66 @@ int bg_search(bg_reader *r, const char *q, size_t len,
   res->took_ms = now_ms() - t0;
   *out = res;
   return BG_OK;
+}
+
+int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
+            bg_scan_fn fn, void *ctx, bg_err *err) {
+  double t0 = now_ms();
+  bg_qnode *tree = NULL;
+  int rc = bg_query_parse(q, len, &tree, err);
+  if (rc != BG_OK) return rc;
+  run R;
+  memset(&R, 0, sizeof R);
+  R.r = r;
+  R.err = err;
+  R.scan = fn;
+  R.scan_ctx = ctx;
+  bg_units_init(&R.c.units);
+  uint32_t *ids = NULL;
+  size_t nids = 0;
+  bg_xq *xq = NULL;
+  rc = compile(&R.c, tree, 1, &R.root, err);
+  if (rc != BG_OK) goto done;
+  mark_guaranteed(R.root);
+  R.df = calloc(R.c.nphrases + 1, sizeof *R.df);
+  if (!R.df || !(xq = candidates(R.root))) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
+  for (size_t i = 0; i < nids; i++) {
+    if (timeout_ms > 0 && now_ms() > t0 + timeout_ms) {
+      rc = bg_err_set(err, BG_ETIMEOUT,
+                      "the query took longer than its limit of %.0f ms; "
+                      "narrow it with more words or filters",
+                      timeout_ms);
+      goto done;
+    }
+    if ((rc = eval_doc(&R, ids[i])) != BG_OK) goto done;
+  }
+done:
+  bg_xq_free(xq);
+  free(ids);
+  run_free(&R);
+  bg_query_free(tree);
+  return rc;
+}
+
+size_t bg_query_phrase_count(const char *q, size_t len) {
+  bg_qnode *tree = NULL;
+  if (bg_query_parse(q, len, &tree, NULL) != BG_OK) return 0;
+  compiler c;
+  memset(&c, 0, sizeof c);
+  bg_units_init(&c.units);
+  enode *root = NULL;
+  size_t n = 0;
+  if (compile(&c, tree, 1, &root, NULL) == BG_OK) n = c.nphrases;
+  enode_free(root);
+  bg_units_reset(&c.units);
+  free(c.phrases);
+  free(c.all_phrases);
+  bg_query_free(tree);
+  return n;
 }
 
 /* ---- the reader ---- */

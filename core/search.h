@@ -84,6 +84,49 @@ int bg_search(bg_reader *r, const char *q, size_t len,
 
 void bg_results_free(bg_results *res);
 
+/* ---- scans: every matching report, for views over the whole index ---- */
+
+/* One occurrence of a query phrase: paragraph index (0-based), position of
+ * its first unit in the paragraph's units, its length in units, and which
+ * positive phrase of the query it is (in query order). */
+typedef struct bg_occ {
+  uint32_t para, unit, nunits, phrase;
+} bg_occ;
+
+/* A report with at least one matching paragraph, as a scan sees it.  The
+ * arrays are borrowed for the duration of the callback. */
+typedef struct bg_scan_doc {
+  uint32_t did;
+  int year;
+  const char *id;
+  const uint32_t *paras; /* matching paragraphs, 0-based, ascending */
+  size_t nparas;
+  const bg_occ *occ;     /* occurrences in them, by paragraph and unit */
+  size_t nocc;
+  size_t npara_total;    /* paragraphs in the report */
+  uint64_t units;        /* units in the report */
+  void *run;             /* for bg_scan_para() and bg_scan_meta() */
+} bg_scan_doc;
+
+typedef int (*bg_scan_fn)(void *ctx, const bg_scan_doc *d);
+
+/* Evaluates query q like bg_search() and calls fn for every report with a
+ * matching paragraph, in document order; fn returning non-zero stops the
+ * scan with that status.  timeout_ms 0: no limit. */
+int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
+            bg_scan_fn fn, void *ctx, bg_err *err);
+
+/* Inside a scan callback: the text of paragraph index para of the report,
+ * borrowed until the callback returns or the next call. */
+int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
+                 size_t *len, bg_err *err);
+
+/* Inside a scan callback: the report's metadata (borrowed). */
+int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err);
+
+/* Number of positive phrases in query q (0 when it does not parse). */
+size_t bg_query_phrase_count(const char *q, size_t len);
+
 /* Every report's metadata as a JSON array, ordered by year then id
  * (caller owns the reference). */
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);

@@ -14,10 +14,13 @@
 
 #include <cmocka.h>
 
+#include "count.h"
 #include "index.h"
+#include "kwic.h"
 #include "json.h"
 #include "report.h"
 #include "search.h"
+#include "units.h"
 
 static char dir[64];
 
@@ -337,6 +340,89 @@ static void test_timeout(void **state) {
   bg_reader_close(r);
 }
 
+static void test_count(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_count_result *c = NULL;
+  assert_int_equal(bg_count(r, "发展", 6, BG_BY_YEAR, 0, &c, &err), 0);
+  /* every year shows, in order, also without occurrences */
+  assert_int_equal(c->nbuckets, 3);
+  assert_string_equal(c->buckets[0].key, "1990");
+  assert_string_equal(c->buckets[1].key, "2021");
+  assert_string_equal(c->buckets[2].key, "2022");
+  /* 2021: paragraphs 3, 4, 8; 发展 occurs 1 + 1 + 3 times */
+  assert_int_equal(c->buckets[1].reports, 1);
+  assert_int_equal(c->buckets[1].paragraphs, 3);
+  assert_int_equal(c->buckets[1].occurrences, 5);
+  assert_int_equal(c->first, 1990);
+  assert_int_equal(c->last, 2022);
+  assert_true(c->buckets[1].units > 0);
+  bg_count_free(c);
+
+  assert_int_equal(bg_count(r, "稳中有进", 12, BG_BY_REGION, 0, &c, &err), 0);
+  assert_int_equal(c->nbuckets, 2);
+  assert_string_equal(c->buckets[0].key, "乙省");
+  assert_int_equal(c->buckets[0].occurrences, 1);
+  assert_string_equal(c->buckets[1].key, "甲市");
+  assert_int_equal(c->buckets[1].occurrences, 0);
+  assert_int_equal(c->first, 2022);
+  bg_count_free(c);
+
+  assert_int_equal(bg_count(r, "不存在", 9, BG_BY_REPORT, 0, &c, &err), 0);
+  assert_int_equal(c->nbuckets, 3);
+  assert_int_equal(c->first, 0);
+  bg_count_free(c);
+  assert_int_equal(bg_count(r, "(发展", 7, BG_BY_YEAR, 0, &c, &err),
+                   BG_EQUERY);
+  assert_null(c);
+  bg_reader_close(r);
+}
+
+/* The last code point of s (0 for ""). */
+static uint32_t last_cp(const char *s) {
+  size_t n = strlen(s), i = n;
+  if (n == 0) return 0;
+  do i--; while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+  return bg_utf8_next(s, n, &i);
+}
+
+static void test_kwic(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_kwic_result *k = NULL;
+  /* one line per occurrence: 高质量发展 twice in 2021 ¶8, once in ¶3 */
+  assert_int_equal(bg_kwic(r, "高质量发展", 15, 6, BG_KWIC_YEAR, 0, &k, &err),
+                   0);
+  assert_int_equal(k->total, 3);
+  assert_int_equal(k->lines[0].para, 3);
+  assert_int_equal(k->lines[1].para, 8);
+  assert_string_equal(k->lines[1].left, "推动");
+  assert_string_equal(k->lines[1].match, "高质量发展");
+  /* 6 columns of context: three CJK characters */
+  assert_string_equal(k->lines[1].right, "，发展");
+  assert_string_equal(k->lines[2].left, "经济，");
+  assert_string_equal(k->lines[2].right, "。");
+  bg_kwic_free(k);
+  /* the match as it stands in the source, full-width and all */
+  assert_int_equal(bg_kwic(r, "gdp", 3, 4, BG_KWIC_RIGHT, 0, &k, &err), 0);
+  assert_int_equal(k->total, 2);
+  assert_string_equal(k->lines[0].match, "GDP");
+  assert_string_equal(k->lines[0].right, " 增"); /* 1 + 2 columns */
+  assert_string_equal(k->lines[1].match, "ＧＤＰ");
+  assert_string_equal(k->lines[1].right, "增长");
+  bg_kwic_free(k);
+  /* left sort reads the left context backwards from the match */
+  assert_int_equal(bg_kwic(r, "发展", 6, 4, BG_KWIC_LEFT, 0, &k, &err), 0);
+  for (size_t i = 1; i < k->nlines; i++)
+    assert_true(last_cp(k->lines[i - 1].left) <= last_cp(k->lines[i].left));
+  bg_kwic_free(k);
+  bg_reader_close(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queries),
@@ -346,6 +432,8 @@ int main(void) {
       cmocka_unit_test(test_reports_stats_json),
       cmocka_unit_test(test_refresh),
       cmocka_unit_test(test_timeout),
+      cmocka_unit_test(test_count),
+      cmocka_unit_test(test_kwic),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

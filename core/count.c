@@ -1,0 +1,195 @@
+/*
+ * count.c - occurrence counts by year, region or report (see count.h).
+ *
+ * Buckets come from the metadata of every report in the index (so empty
+ * buckets show); counts come from a scan of the query (search.h), which
+ * finds every occurrence exactly.
+ */
+#include "count.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct idmap {
+  const char *id; /* borrowed from the reports array */
+  size_t bucket;
+} idmap;
+
+typedef struct counter {
+  bg_count_result *res;
+  idmap *ids;
+  size_t nids;
+} counter;
+
+const char *bg_by_name(bg_by by) {
+  switch (by) {
+  case BG_BY_YEAR:
+    return "year";
+  case BG_BY_REGION:
+    return "region";
+  case BG_BY_REPORT:
+    return "report";
+  }
+  return "year";
+}
+
+int bg_by_parse(const char *name) {
+  if (!strcmp(name, "year")) return BG_BY_YEAR;
+  if (!strcmp(name, "region")) return BG_BY_REGION;
+  if (!strcmp(name, "report")) return BG_BY_REPORT;
+  return -1;
+}
+
+void bg_count_free(bg_count_result *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->nbuckets; i++) free(c->buckets[i].key);
+  free(c->buckets);
+  free(c->query);
+  free(c);
+}
+
+static int cmp_idmap(const void *a, const void *b) {
+  return strcmp(((const idmap *)a)->id, ((const idmap *)b)->id);
+}
+
+/* The bucket key of a report's metadata. */
+static void key_of(json_t *m, bg_by by, char *buf, size_t cap) {
+  const char *s = NULL;
+  json_int_t y;
+  switch (by) {
+  case BG_BY_YEAR:
+    y = json_integer_value(json_object_get(m, "year"));
+    if (y > 0) {
+      snprintf(buf, cap, "%lld", (long long)y);
+      return;
+    }
+    break;
+  case BG_BY_REGION:
+    s = json_string_value(json_object_get(m, "region"));
+    break;
+  case BG_BY_REPORT:
+    s = json_string_value(json_object_get(m, "id"));
+    break;
+  }
+  snprintf(buf, cap, "%s", s && s[0] ? s : "unknown");
+}
+
+/* Builds one bucket per distinct key, in the order the reports come (by
+ * year, then id); maps every report id to its bucket. */
+static int make_buckets(json_t *reports, bg_by by, counter *C,
+                        bg_err *err) {
+  size_t n = json_array_size(reports);
+  bg_count_result *res = C->res;
+  res->buckets = calloc(n + 1, sizeof *res->buckets);
+  C->ids = calloc(n + 1, sizeof *C->ids);
+  if (!res->buckets || !C->ids)
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  size_t i;
+  json_t *m;
+  char key[512];
+  json_array_foreach(reports, i, m) {
+    key_of(m, by, key, sizeof key);
+    size_t b = 0;
+    while (b < res->nbuckets && strcmp(res->buckets[b].key, key)) b++;
+    if (b == res->nbuckets) {
+      if (!(res->buckets[b].key = strdup(key)))
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+      res->nbuckets++;
+    }
+    res->buckets[b].units +=
+        (uint64_t)json_integer_value(json_object_get(m, "units"));
+    C->ids[C->nids].id = json_string_value(json_object_get(m, "id"));
+    C->ids[C->nids++].bucket = b;
+  }
+  qsort(C->ids, C->nids, sizeof *C->ids, cmp_idmap);
+  return BG_OK;
+}
+
+static int on_doc(void *ctx, const bg_scan_doc *d) {
+  counter *C = ctx;
+  idmap want = {d->id, 0};
+  idmap *hit = bsearch(&want, C->ids, C->nids, sizeof *C->ids, cmp_idmap);
+  if (!hit) return BG_EMODIFIED; /* a report added since the list was read */
+  bg_bucket *b = &C->res->buckets[hit->bucket];
+  b->reports++;
+  b->paragraphs += d->nparas;
+  b->occurrences += d->nocc;
+  if (d->year > 0 && (d->nocc > 0 || d->nparas > 0)) {
+    if (C->res->first == 0 || d->year < C->res->first) C->res->first = d->year;
+    if (d->year > C->res->last) C->res->last = d->year;
+  }
+  return BG_OK;
+}
+
+/* Years numerically with "unknown" last; other keys keep report order. */
+static int cmp_year_bucket(const void *a, const void *b) {
+  const bg_bucket *x = a, *y = b;
+  int ux = !strcmp(x->key, "unknown"), uy = !strcmp(y->key, "unknown");
+  if (ux != uy) return ux - uy;
+  long kx = strtol(x->key, NULL, 10), ky = strtol(y->key, NULL, 10);
+  return kx < ky ? -1 : kx > ky;
+}
+
+static int cmp_key_bucket(const void *a, const void *b) {
+  const bg_bucket *x = a, *y = b;
+  int ux = !strcmp(x->key, "unknown"), uy = !strcmp(y->key, "unknown");
+  if (ux != uy) return ux - uy;
+  return strcmp(x->key, y->key);
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
+             double timeout_ms, bg_count_result **out, bg_err *err) {
+  *out = NULL;
+  double t0 = now_ms();
+  int rc = BG_OK;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    json_t *reports = NULL;
+    counter C = {0};
+    C.res = calloc(1, sizeof *C.res);
+    if (!C.res || !(C.res->query = malloc(len + 1))) {
+      bg_count_free(C.res);
+      return bg_err_set(err, BG_ENOMEM, "out of memory");
+    }
+    memcpy(C.res->query, q, len);
+    C.res->query[len] = '\0';
+    C.res->by = by;
+    rc = bg_reader_reports(r, &reports, err);
+    if (rc == BG_OK) rc = make_buckets(reports, by, &C, err);
+    if (rc == BG_OK) rc = bg_scan(r, q, len, timeout_ms, on_doc, &C, err);
+    free(C.ids);
+    json_decref(reports);
+    if (rc == BG_OK) {
+      bg_count_result *res = C.res;
+      if (by == BG_BY_YEAR)
+        qsort(res->buckets, res->nbuckets, sizeof *res->buckets,
+              cmp_year_bucket);
+      else if (by == BG_BY_REGION)
+        qsort(res->buckets, res->nbuckets, sizeof *res->buckets,
+              cmp_key_bucket);
+      for (size_t i = 0; i < res->nbuckets; i++) {
+        bg_bucket *b = &res->buckets[i];
+        b->per_10k = b->units ? round(b->occurrences * 1e4 / b->units * 100) /
+                                    100
+                              : 0;
+      }
+      res->took_ms = now_ms() - t0;
+      *out = res;
+      return BG_OK;
+    }
+    bg_count_free(C.res);
+    /* The index moved between the report list and the scan: again. */
+    if (rc != BG_EMODIFIED || bg_reader_refresh(r, NULL, err) != BG_OK) break;
+  }
+  if (rc == BG_EMODIFIED)
+    bg_err_set(err, rc, "the index kept changing during the count");
+  return rc;
+}
