@@ -660,7 +660,8 @@ static void print_count(const cli *c, json_t *j) {
     printf("first %s, last %s", first, last ? last : first);
   else
     printf("no occurrence");
-  printf("; %zu buckets; %.1f ms\n", json_array_size(bs),
+  printf("; %zu bucket%s; %.1f ms\n", json_array_size(bs),
+         json_array_size(bs) == 1 ? "" : "s",
          json_number_value(json_object_get(j, "took_ms")));
   if (c->color) fputs(hl_off, stdout);
 }

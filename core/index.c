@@ -21,7 +21,7 @@
 
 #define BLOCK_BYTES 16384
 #define STUB "XAPIANDB"
-#define MAGIC "BGD1"
+#define MAGIC "BGD2"
 
 struct bg_index {
   char *dir;
@@ -629,6 +629,13 @@ static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   d->cached = SIZE_MAX;
   size_t i = 4;
   uint64_t v, ml;
+  if (len >= 4 && memcmp(data, "BGD", 3) == 0 && data[3] != MAGIC[3]) {
+    bg_docdata_free(d);
+    return bg_err_set(err, BG_ECORRUPT,
+                      "the index was written in another format (%.4s, this "
+                      "baogao reads %s): run baogao-index on it again",
+                      data, MAGIC);
+  }
   if (len < 4 || memcmp(data, MAGIC, 4) != 0) goto corrupt;
   d->data = malloc(len);
   if (!d->data) goto oom;
