@@ -1298,6 +1298,74 @@ uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
 
 uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
 
+struct bg_xdb *bg_reader_db(bg_reader *r) { return r->db; }
+
+void bg_doc_text_free(bg_doc_text *t) {
+  if (!t) return;
+  for (size_t i = 0; i < t->npara; i++) free(t->para[i]);
+  free(t->para);
+  free(t->len);
+  free(t->level);
+  free(t->id);
+  free(t->region);
+  json_decref(t->meta);
+  free(t);
+}
+
+int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
+                          bg_err *err) {
+  *out = NULL;
+  char t[BG_TERM_MAX];
+  size_t tl = bg_term_prefixed(BG_PREFIX_ID, id, strlen(id), t, sizeof t);
+  if (!tl) return bg_err_set(err, BG_ENOTFOUND, "no report '%s'", id);
+  uint32_t did = 0;
+  int rc = bg_xdb_find(r->db, t, tl, &did, err);
+  if (rc != BG_OK) return rc;
+  if (!did)
+    return bg_err_set(err, BG_ENOTFOUND,
+                      "no report '%s' in the index (baogao reports lists them)",
+                      id);
+  bg_docdata *d = NULL;
+  if ((rc = bg_docdata_load(r->db, did, &d, err)) != BG_OK) return rc;
+  bg_doc_text *x = calloc(1, sizeof *x);
+  size_t n = bg_docdata_npara(d);
+  json_t *m = bg_docdata_meta(d);
+  if (!x || !(x->para = calloc(n + 1, sizeof *x->para)) ||
+      !(x->len = calloc(n + 1, sizeof *x->len)) ||
+      !(x->level = calloc(n + 1, sizeof *x->level)) ||
+      !(x->id = strdup(id))) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto fail;
+  }
+  const char *reg = json_string_value(json_object_get(m, "region"));
+  x->region = strdup(reg ? reg : "");
+  x->year = (int)json_integer_value(json_object_get(m, "year"));
+  x->meta = json_incref(m);
+  if (!x->region) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto fail;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *p;
+    size_t len;
+    if ((rc = bg_docdata_para(d, i, &p, &len, err)) != BG_OK) goto fail;
+    if (!(x->para[i] = dupn(p, len))) {
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+      goto fail;
+    }
+    x->len[i] = len;
+    x->level[i] = bg_docdata_level(d, i);
+    x->npara++;
+  }
+  bg_docdata_free(d);
+  *out = x;
+  return BG_OK;
+fail:
+  bg_docdata_free(d);
+  bg_doc_text_free(x);
+  return rc;
+}
+
 static int cmp_report(const void *a, const void *b) {
   json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
   json_int_t ya = json_integer_value(json_object_get(x, "year"));

@@ -127,6 +127,30 @@ int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err);
 /* Number of positive phrases in query q (0 when it does not parse). */
 size_t bg_query_phrase_count(const char *q, size_t len);
 
+/* ---- whole reports ---- */
+
+/* A report's paragraphs as stored, for views that compare texts. */
+typedef struct bg_doc_text {
+  char *id;
+  int year;          /* 0 when unknown */
+  char *region;
+  json_t *meta;      /* the report's metadata (owned) */
+  size_t npara;
+  char **para;       /* paragraph i+1 (NUL-terminated) */
+  size_t *len;       /* its length in bytes */
+  int *level;        /* heading level, 0 for body text */
+} bg_doc_text;
+
+/* Loads report id with all its paragraphs; BG_ENOTFOUND when the index has
+ * no such report.  *out is owned by the caller (bg_doc_text_free()). */
+int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
+                          bg_err *err);
+void bg_doc_text_free(bg_doc_text *t);
+
+/* The underlying database handle, for modules of core that query the index
+ * directly (similar passages); borrowed, valid until the next refresh. */
+struct bg_xdb *bg_reader_db(bg_reader *r);
+
 /* Every report's metadata as a JSON array, ordered by year then id
  * (caller owns the reference). */
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);
