@@ -1070,36 +1070,49 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int search_once(bg_reader *r, const bg_qnode *q,
-                       const bg_search_opts *opts, double deadline,
-                       bg_results *res, bg_err *err) {
-  run R;
-  memset(&R, 0, sizeof R);
-  R.r = r;
-  R.err = err;
-  bg_units_init(&R.c.units);
+/* Compiles q into R and evaluates it in every candidate report, before
+ * deadline when timeout_ms > 0.  The caller frees R with run_free(). */
+static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
+                    double timeout_ms, double deadline, bg_err *err) {
+  R->r = r;
+  R->err = err;
+  bg_units_init(&R->c.units);
   uint32_t *ids = NULL;
-  size_t nids = 0, *pick = NULL;
+  size_t nids = 0;
   bg_xq *xq = NULL;
-  int rc = compile(&R.c, q, 1, &R.root, err);
+  int rc = compile(&R->c, q, 1, &R->root, err);
   if (rc != BG_OK) goto done;
-  mark_guaranteed(R.root);
-  R.df = calloc(R.c.nphrases + 1, sizeof *R.df);
-  if (!R.df || !(xq = candidates(R.root))) {
+  mark_guaranteed(R->root);
+  R->df = calloc(R->c.nphrases + 1, sizeof *R->df);
+  if (!R->df || !(xq = candidates(R->root))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
   for (size_t i = 0; i < nids; i++) {
-    if (opts->timeout_ms > 0 && now_ms() > deadline) {
+    if (timeout_ms > 0 && now_ms() > deadline) {
       rc = bg_err_set(err, BG_ETIMEOUT,
-                      "the search took longer than its limit of %.0f ms; "
+                      "the query took longer than its limit of %.0f ms; "
                       "narrow it with more words or filters",
-                      opts->timeout_ms);
+                      timeout_ms);
       goto done;
     }
-    if ((rc = eval_doc(&R, ids[i])) != BG_OK) goto done;
+    if ((rc = eval_doc(R, ids[i])) != BG_OK) goto done;
   }
+done:
+  bg_xq_free(xq);
+  free(ids);
+  return rc;
+}
+
+static int search_once(bg_reader *r, const bg_qnode *q,
+                       const bg_search_opts *opts, double deadline,
+                       bg_results *res, bg_err *err) {
+  run R;
+  memset(&R, 0, sizeof R);
+  size_t *pick = NULL;
+  int rc = evaluate(&R, r, q, opts->timeout_ms, deadline, err);
+  if (rc != BG_OK) goto done;
   /* Rank. */
   double nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
                                           strlen(BG_TERM_PARAS));
@@ -1130,8 +1143,6 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   for (size_t i = 0; i < n; i++) pick[i] = from + i;
   rc = fill_hits(&R, pick, n, res->hits);
 done:
-  bg_xq_free(xq);
-  free(ids);
   free(pick);
   run_free(&R);
   return rc;
@@ -1181,36 +1192,9 @@ int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
   if (rc != BG_OK) return rc;
   run R;
   memset(&R, 0, sizeof R);
-  R.r = r;
-  R.err = err;
   R.scan = fn;
   R.scan_ctx = ctx;
-  bg_units_init(&R.c.units);
-  uint32_t *ids = NULL;
-  size_t nids = 0;
-  bg_xq *xq = NULL;
-  rc = compile(&R.c, tree, 1, &R.root, err);
-  if (rc != BG_OK) goto done;
-  mark_guaranteed(R.root);
-  R.df = calloc(R.c.nphrases + 1, sizeof *R.df);
-  if (!R.df || !(xq = candidates(R.root))) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto done;
-  }
-  if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
-  for (size_t i = 0; i < nids; i++) {
-    if (timeout_ms > 0 && now_ms() > t0 + timeout_ms) {
-      rc = bg_err_set(err, BG_ETIMEOUT,
-                      "the query took longer than its limit of %.0f ms; "
-                      "narrow it with more words or filters",
-                      timeout_ms);
-      goto done;
-    }
-    if ((rc = eval_doc(&R, ids[i])) != BG_OK) goto done;
-  }
-done:
-  bg_xq_free(xq);
-  free(ids);
+  rc = evaluate(&R, r, tree, timeout_ms, t0 + timeout_ms, err);
   run_free(&R);
   bg_query_free(tree);
   return rc;
