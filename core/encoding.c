@@ -7,6 +7,17 @@
  * U+10FFFF) because it needs no conversion; everything else goes through
  * iconv, whose input pointer tells the byte offset of the first sequence
  * it could not decode.
+ *
+ * GB18030 and Big5 share their byte ranges: most Big5 text decodes as
+ * GB18030 without error (into nonsense), and short GBK text may decode as
+ * Big5.  When both decode, the text is decoded both ways and the one that
+ * reads like Chinese wins: the most frequent characters of written
+ * Chinese (Simplified and Traditional forms alike) make up about 40% of
+ * real text and a few percent of a wrong decoding, which in turn is full
+ * of characters real text hardly has (private-use code points, kana,
+ * bopomofo, box drawing).  GBK text almost never decodes as Big5 at all
+ * (its trail bytes 0x80-0xA0 are not Big5), so only Big5 text is read
+ * as Big5.
  */
 #include "encoding.h"
 
@@ -25,19 +36,58 @@
  * a UTF-8 report with one bad byte has hundreds of them. */
 #define UTF8_EVIDENCE 8
 
+/* The charset Big5 text is read in: Big5 with the Hong Kong additions,
+ * a superset of plain Big5. */
+#define BIG5 "BIG5-HKSCS"
+
 /* Names accepted for the charsets this module knows best.  GBK and GB2312
  * are read as GB18030, their superset: files labelled GB2312 routinely
  * hold GBK characters (镕 in 朱镕基), and the superset decodes them. */
 static const struct {
   const char *alias, *name;
 } aliases[] = {
-    {"UTF-8", "UTF-8"},       {"UTF8", "UTF-8"},
-    {"UTF-16", "UTF-16"},     {"UTF16", "UTF-16"},
-    {"UTF-16LE", "UTF-16LE"}, {"UTF16LE", "UTF-16LE"},
-    {"UTF-16BE", "UTF-16BE"}, {"UTF16BE", "UTF-16BE"},
-    {"GB18030", "GB18030"},   {"GBK", "GB18030"},
-    {"GB2312", "GB18030"},    {"CP936", "GB18030"},
-    {"EUC-CN", "GB18030"},    {"EUCCN", "GB18030"},
+    {"UTF-8", "UTF-8"},       {"UTF8", "UTF-8"},        {"UTF-16", "UTF-16"},
+    {"UTF16", "UTF-16"},      {"UTF-16LE", "UTF-16LE"}, {"UTF16LE", "UTF-16LE"},
+    {"UTF-16BE", "UTF-16BE"}, {"UTF16BE", "UTF-16BE"},  {"GB18030", "GB18030"},
+    {"GBK", "GB18030"},       {"GB2312", "GB18030"},    {"CP936", "GB18030"},
+    {"EUC-CN", "GB18030"},    {"EUCCN", "GB18030"},     {"BIG5HKSCS", BIG5},
+    {"BIG5-HKSCS", BIG5},
+};
+
+/* The most frequent characters of written Chinese, in both scripts,
+ * sorted: 的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你
+ * 对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都
+ * 同现当没动面起看定天分还进好小部其些主样理心本前开但因只从想实日者意无力
+ * 与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手
+ * 应向头文体政美相见被利二等产或新制身果加, and the Traditional forms
+ * 這個們來為爲國說時會對於著過發後裡裏種經麼學現當沒動還進樣開從實無與長機關
+ * 點業將兩間問應頭體見產製黨員組織階級報運義區設濟勞農. */
+static const uint16_t frequent[] = {
+    0x4E00, 0x4E09, 0x4E0A, 0x4E0B, 0x4E0D, 0x4E0E, 0x4E1A, 0x4E24, 0x4E2A,
+    0x4E2D, 0x4E3A, 0x4E3B, 0x4E48, 0x4E4B, 0x4E5F, 0x4E86, 0x4E8B, 0x4E8C,
+    0x4E8E, 0x4E9B, 0x4EA7, 0x4EBA, 0x4ECE, 0x4ED6, 0x4EE5, 0x4EEC, 0x4F1A,
+    0x4F46, 0x4F53, 0x4F5C, 0x4F60, 0x4F7F, 0x4F86, 0x500B, 0x5011, 0x5168,
+    0x5169, 0x516C, 0x5173, 0x5176, 0x51FA, 0x5206, 0x5229, 0x5230, 0x5236,
+    0x524D, 0x529B, 0x52A0, 0x52A8, 0x52D5, 0x52DE, 0x5340, 0x5341, 0x53BB,
+    0x53C8, 0x53D1, 0x53EA, 0x53EF, 0x540C, 0x540E, 0x5411, 0x548C, 0x54E1,
+    0x554F, 0x56E0, 0x56FD, 0x570B, 0x5728, 0x5730, 0x5831, 0x5916, 0x591A,
+    0x5927, 0x5929, 0x5934, 0x597D, 0x5982, 0x5B50, 0x5B66, 0x5B78, 0x5B9A,
+    0x5B9E, 0x5BB6, 0x5BE6, 0x5BF9, 0x5C06, 0x5C07, 0x5C0D, 0x5C0F, 0x5C31,
+    0x5DE5, 0x5DF2, 0x5E74, 0x5E76, 0x5E94, 0x5F00, 0x5F53, 0x5F88, 0x5F8C,
+    0x5F97, 0x5F9E, 0x5FC3, 0x6027, 0x60C5, 0x60F3, 0x610F, 0x61C9, 0x6210,
+    0x6211, 0x6216, 0x6240, 0x624B, 0x628A, 0x653F, 0x6587, 0x65B0, 0x65B9,
+    0x65BC, 0x65E0, 0x65E5, 0x65F6, 0x660E, 0x662F, 0x6642, 0x6700, 0x6703,
+    0x6709, 0x672C, 0x673A, 0x6765, 0x679C, 0x6837, 0x696D, 0x6A23, 0x6A5F,
+    0x6B63, 0x6B64, 0x6C11, 0x6C92, 0x6CA1, 0x6CD5, 0x6FDF, 0x70B9, 0x70BA,
+    0x7121, 0x7136, 0x7232, 0x7269, 0x73B0, 0x73FE, 0x7406, 0x751F, 0x7522,
+    0x7528, 0x7531, 0x7576, 0x767C, 0x7684, 0x76F8, 0x770B, 0x7740, 0x77E5,
+    0x79CD, 0x7A2E, 0x7B2C, 0x7B49, 0x7D1A, 0x7D44, 0x7D93, 0x7E54, 0x7ECF,
+    0x7F8E, 0x7FA9, 0x8005, 0x800C, 0x80FD, 0x81EA, 0x8207, 0x8457, 0x884C,
+    0x88AB, 0x88CF, 0x88E1, 0x88FD, 0x8981, 0x898B, 0x89C1, 0x8A2D, 0x8AAA,
+    0x8BF4, 0x8D77, 0x8EAB, 0x8FB2, 0x8FC7, 0x8FD8, 0x8FD9, 0x8FDB, 0x9019,
+    0x9032, 0x904B, 0x904E, 0x9053, 0x9084, 0x90A3, 0x90E8, 0x90FD, 0x91CC,
+    0x91CD, 0x9577, 0x957F, 0x958B, 0x9593, 0x95DC, 0x95EE, 0x95F4, 0x968E,
+    0x9762, 0x982D, 0x9AD4, 0x9AD8, 0x9EBC, 0x9EDE, 0x9EE8,
 };
 
 /* Checks that s[0, len) is strict UTF-8.  Returns 1 when it is; else 0
@@ -70,7 +120,8 @@ static int utf8_check(const char *data, size_t len, size_t *bad,
     }
     if (len - i < n || s[i + 1] < lo || s[i + 1] > hi) break;
     size_t k = 2;
-    while (k < n && (s[i + k] & 0xC0) == 0x80) k++;
+    while (k < n && (s[i + k] & 0xC0) == 0x80)
+      k++;
     if (k < n) break;
     i += n;
     count++;
@@ -97,6 +148,20 @@ static void strip_bom(char *s, size_t *len) {
   if (*len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
     memmove(s, s + 3, *len - 3 + 1); /* with the NUL */
     *len -= 3;
+  }
+}
+
+/* Gives the two Big5 punctuation marks that glibc's Big5-HKSCS table
+ * still maps as the obsolete Unicode BIG5.TXT did their HKSCS-2008 (and
+ * Windows code page 950) code points: A145 U+2022 -> U+2027 HYPHENATION
+ * POINT, A14E U+FF64 -> U+FE51 SMALL IDEOGRAPHIC COMMA.  No other Big5-HKSCS
+ * code gives U+2022 or U+FF64, so the text can be fixed after decoding. */
+static void hkscs_fix(char *s, size_t len) {
+  for (size_t i = 0; i + 3 <= len; i++) {
+    if (memcmp(s + i, "\xE2\x80\xA2", 3) == 0)
+      memcpy(s + i, "\xE2\x80\xA7", 3);
+    else if (memcmp(s + i, "\xEF\xBD\xA4", 3) == 0)
+      memcpy(s + i, "\xEF\xB9\x91", 3);
   }
 }
 
@@ -157,6 +222,7 @@ static int convert(const char *data, size_t len, const char *charset,
   }
   buf[used] = '\0';
   strip_bom(buf, &used);
+  if (strcmp(charset, BIG5) == 0) hkscs_fix(buf, used);
   *out = buf;
   *out_len = used;
   buf = NULL;
@@ -182,8 +248,8 @@ static const char *utf16_order(const char *data, size_t len) {
 }
 
 /* Reads data as UTF-8, which must be strictly valid. */
-static int read_utf8(const char *data, size_t len, char **out,
-                     size_t *out_len, bg_err *err) {
+static int read_utf8(const char *data, size_t len, char **out, size_t *out_len,
+                     bg_err *err) {
   size_t bad = 0;
   if (!utf8_check(data, len, &bad, NULL))
     return bg_err_set(err, BG_EENCODING, "invalid UTF-8 at byte %zu", bad);
@@ -208,13 +274,54 @@ static int read_as(const char *data, size_t len, const char *charset,
   return BG_OK;
 }
 
+/* How much the UTF-8 text s[0, len) reads like Chinese: one point for
+ * each of the most frequent characters, less one for each character that
+ * real text hardly has but a decoding in the wrong charset is full of. */
+static long chinese_score(const char *text, size_t len) {
+  const unsigned char *s = (const unsigned char *)text;
+  long score = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t c = s[i];
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (n > len - i) break; /* cannot happen: the text is iconv's */
+    if (n == 2) c = (c & 0x1F) << 6 | (s[i + 1] & 0x3F);
+    if (n == 3)
+      c = (c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
+          (s[i + 2] & 0x3F);
+    if (n == 4) c = 0x10000; /* beyond the BMP: rare either way */
+    i += n;
+    if (c >= 0x4E00 && c <= 0x9FFF) {
+      size_t lo = 0, hi = sizeof frequent / sizeof frequent[0];
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (frequent[mid] < c)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      if (lo < sizeof frequent / sizeof frequent[0] && frequent[lo] == c)
+        score++;
+    } else if ((c >= 0xE000 && c <= 0xF8FF) || /* private use */
+               (c >= 0x3040 && c <= 0x30FF) || /* kana */
+               (c >= 0x3100 && c <= 0x312F) || /* bopomofo */
+               (c >= 0x0370 && c <= 0x04FF) || /* Greek, Cyrillic */
+               (c >= 0x2500 && c <= 0x257F) || /* box drawing */
+               (c >= 0xF900 && c <= 0xFAFF) || /* compatibility */
+               (c >= 0x3400 && c <= 0x4DBF) || /* extension A */
+               c >= 0x10000) {
+      score--;
+    }
+  }
+  return score;
+}
+
 /* Detects the charset of data and, when out is not NULL, keeps the text
  * decoded on the way. */
 static int detect(const char *data, size_t len, char *name, char **out,
                   size_t *out_len, bg_err *err) {
   const char *charset = NULL;
-  char *text = NULL;
-  size_t text_len = 0, bad = 0, multi = 0;
+  char *text = NULL, *big5 = NULL;
+  size_t text_len = 0, big5_len = 0, bad = 0, multi = 0;
   int rc = BG_OK;
 
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -237,8 +344,8 @@ static int detect(const char *data, size_t len, char *name, char **out,
     rc = bg_err_set(err, BG_EENCODING, "invalid UTF-8 at byte %zu", bad);
     goto cleanup;
   }
-  /* GB text holds no NUL bytes; UTF-16 without a BOM does, and much of
-   * it would decode as GB18030 nonsense. */
+  /* GB and Big5 text holds no NUL bytes; UTF-16 without a BOM does, and
+   * much of it would decode as GB18030 nonsense. */
   const char *nul = memchr(data, '\0', len);
   if (nul) {
     rc = bg_err_set(err, BG_EENCODING,
@@ -248,16 +355,34 @@ static int detect(const char *data, size_t len, char *name, char **out,
                     bad, (size_t)(nul - data));
     goto cleanup;
   }
-  size_t gb_bad = 0;
-  charset = "GB18030";
-  rc = convert(data, len, charset, &text, &text_len, &gb_bad);
-  if (rc == BG_EENCODING)
-    bg_err_set(err, rc,
-               "neither UTF-8 (invalid at byte %zu) nor GB18030 (invalid "
-               "at byte %zu)",
-               bad, gb_bad);
-  else if (rc)
-    bg_err_set(err, rc, NULL);
+  size_t gb_bad = 0, big5_bad = 0;
+  int gb_rc = convert(data, len, "GB18030", &text, &text_len, &gb_bad);
+  int big5_rc = convert(data, len, BIG5, &big5, &big5_len, &big5_bad);
+  if (gb_rc == BG_ENOMEM || big5_rc == BG_ENOMEM) {
+    rc = bg_err_set(err, BG_ENOMEM, NULL);
+  } else if (gb_rc == BG_OK &&
+             (big5_rc != BG_OK ||
+              chinese_score(text, text_len) >= chinese_score(big5, big5_len))) {
+    charset = "GB18030"; /* ties too: mainland reports are GB */
+  } else if (big5_rc == BG_OK) {
+    charset = BIG5;
+    free(text);
+    text = big5;
+    text_len = big5_len;
+    big5 = NULL;
+  } else if (gb_rc == BG_EENCODING && big5_rc == BG_EENCODING) {
+    rc = bg_err_set(err, BG_EENCODING,
+                    "neither UTF-8 (invalid at byte %zu), GB18030 (invalid "
+                    "at byte %zu) nor %s (invalid at byte %zu)",
+                    bad, gb_bad, BIG5, big5_bad);
+  } else if (gb_rc == BG_EENCODING) { /* an iconv without Big5-HKSCS */
+    rc = bg_err_set(err, BG_EENCODING,
+                    "neither UTF-8 (invalid at byte %zu) nor GB18030 "
+                    "(invalid at byte %zu)",
+                    bad, gb_bad);
+  } else {
+    rc = bg_err_set(err, BG_EINVAL, "iconv cannot read GB18030");
+  }
 
 cleanup:
   if (rc == BG_OK) {
@@ -269,6 +394,7 @@ cleanup:
     }
   }
   free(text);
+  free(big5);
   return rc;
 }
 
@@ -292,15 +418,13 @@ static const char *resolve(const char *given, char *buf) {
   return buf;
 }
 
-int bg_encoding_detect(const char *data, size_t len, char *name,
-                       bg_err *err) {
+int bg_encoding_detect(const char *data, size_t len, char *name, bg_err *err) {
   name[0] = '\0';
   return detect(data, len, name, NULL, NULL, err);
 }
 
 int bg_encoding_to_utf8(const char *data, size_t len, const char *encoding,
-                        char **out, size_t *out_len, char *used,
-                        bg_err *err) {
+                        char **out, size_t *out_len, char *used, bg_err *err) {
   char name[BG_ENCODING_NAME_MAX] = "";
   int rc;
   *out = NULL;

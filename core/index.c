@@ -396,10 +396,11 @@ int bg_index_remove(bg_index *ix, const char *id, bg_err *err) {
 
 uint64_t bg_index_hash(const char *text, size_t len,
                        const char *encoding_opt) {
-  char head[64];
-  int n = snprintf(head, sizeof head, "baogao-%d|%s|", BG_INDEX_FORMAT,
-                   encoding_opt ? encoding_opt : "");
+  char head[32];
+  int n = snprintf(head, sizeof head, "baogao-%d|", BG_INDEX_FORMAT);
   uint64_t h = bg_fnv1a(BG_FNV_INIT, head, (size_t)n);
+  if (encoding_opt) h = bg_fnv1a(h, encoding_opt, strlen(encoding_opt));
+  h = bg_fnv1a(h, "|", 1);
   return bg_fnv1a(h, text, len);
 }
 
@@ -460,13 +461,15 @@ static char *meta_json(const bg_report *r, const bg_docmeta *m,
   char hash[17];
   snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
   json_t *o = json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:I, "
-      "s:I, s:I, s:s}",
+      "{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+      "s:s, s:b, s:I, s:I, s:I, s:s}",
       "id", r->id, "title", r->title, "region", r->region, "date", r->date,
       "speaker", r->speaker, "year", r->year, "year_from", r->year_from,
-      "region_from", r->region_from, "source", m->source ? m->source : "",
-      "encoding", m->encoding ? m->encoding : "", "format",
-      m->format ? m->format : "", "gzip", m->gzip, "paragraphs",
+      "region_from", r->region_from, "date_from", r->date_from,
+      "speaker_from", r->speaker_from, "title_from", r->title_from,
+      "source", m->source ? m->source : "", "encoding",
+      m->encoding ? m->encoding : "",
+      "format", m->format ? m->format : "", "gzip", m->gzip, "paragraphs",
       (json_int_t)r->npara, "units", (json_int_t)units, "bytes",
       (json_int_t)r->text_len, "hash", hash);
   if (!o) return NULL;

@@ -29,7 +29,7 @@
 
 /* Bumped when the stored form changes; part of every content hash, so an
  * indexer of a newer format re-indexes everything. */
-#define BG_INDEX_FORMAT 2
+#define BG_INDEX_FORMAT 3
 
 typedef struct bg_index bg_index;
 
@@ -37,7 +37,7 @@ typedef struct bg_index bg_index;
 typedef struct bg_docmeta {
   const char *source;   /* absolute path of the file */
   const char *encoding; /* charset read */
-  const char *format;   /* "txt", "md" */
+  const char *format;   /* "txt", "md", "docx", "html", "pdf" */
   int gzip;
   uint64_t hash;        /* content hash (see bg_index_hash) */
 } bg_docmeta;
@@ -50,7 +50,8 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err);
 /* Commits and closes; NULL is fine. */
 int bg_index_close(bg_index *ix, bg_err *err);
 
-/* The content hash of a decoded report text under the given options. */
+/* The content hash of a decoded report text under the given options
+ * (any string: the indexer's --encoding and the report's manifest row). */
 uint64_t bg_index_hash(const char *text, size_t len, const char *encoding_opt);
 
 /* Looks up report id: *found 0 when absent, else its stored hash and

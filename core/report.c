@@ -221,7 +221,8 @@ static int small_at(const char *s, size_t n, size_t *used) {
 }
 
 /* Reads a date "2023年1月5日" (digits Arabic, full-width or Chinese) at
- * s[0, n); returns 1 and the date and its end, or 0. */
+ * s[0, n), or one without its day ("2024年1月在…", *d = 0); returns 1
+ * and the date and its end, or 0. */
 static int date_at(const char *s, size_t n, int *y, int *m, int *d,
                    size_t *end) {
   size_t i, l;
@@ -231,10 +232,13 @@ static int date_at(const char *s, size_t n, int *y, int *m, int *d,
   i += l;
   if (!starts(s + i, n - i, "月")) return 0;
   i += strlen("月");
-  if ((*d = small_at(s + i, n - i, &l)) < 1 || *d > 31) return 0;
-  i += l;
-  if (!starts(s + i, n - i, "日")) return 0;
-  *end = i + strlen("日");
+  *end = i;
+  *d = small_at(s + i, n - i, &l);
+  if (*d < 1 || *d > 31 || !starts(s + i + l, n - i - l, "日")) {
+    *d = 0;
+    return 1;
+  }
+  *end = i + l + strlen("日");
   return 1;
 }
 
@@ -349,6 +353,11 @@ static int numbered(const char *p, size_t n, const entry *top, int *num) {
     return 1;
   }
   return 0;
+}
+
+int bg_report_heading_level(const char *p, size_t n) {
+  int num;
+  return p ? numbered(p, n, NULL, &num) : 0;
 }
 
 /* Bytes of the short title of heading p[0, n): the part before the first
@@ -597,7 +606,8 @@ static size_t place(const char *s, size_t n) {
   if (n == strlen("国务院") && starts(s, n, "国务院")) return n;
   if (cps(s, n) < 2 || (n == strlen("自治区") && starts(s, n, "自治区")))
     return 0;
-  static const char *const kinds[] = {"省", "市", "区", "县", "州", "旗", "盟"};
+  static const char *const kinds[] = {"省", "市", "区", "县", "州",
+                                      "旗", "盟", "镇", "乡"};
   int dots;
   size_t k = han(s, n, &dots);
   if (dots || k < 2 || k > 20) return 0;
@@ -613,6 +623,17 @@ typedef struct found {
   size_t region_len, speaker_len, title_len;
 } found;
 
+/* The offset of the people's congress named in s[from, n): "人民代表大会",
+ * or "人大" after a session number or 全国 ("在县十八届人大三次会议上"),
+ * or (size_t)-1. */
+static size_t congress(const char *s, size_t n, size_t from) {
+  size_t k = find(s, n, from, "人民代表大会");
+  for (size_t at = from;
+       k == (size_t)-1 && (at = find(s, n, at, "人大")) != (size_t)-1; at++)
+    if (ends(s, at, "届") || ends(s, at, "全国")) k = at;
+  return k;
+}
+
 /* The date line: "——2023年1月5日在济南市钢城区第十九届人民代表大会…"
  * (possibly broken before 人民代表大会, so the next line is read with
  * it).  The region is what stands between the last 在 and the session
@@ -620,16 +641,15 @@ typedef struct found {
  * State Council's report.  A speaker may sit between the date and 在
  * ("2025年1月16日省长 李乐成在…", "…日龚正市长在…"). */
 static void date_line(const opening *o, found *f) {
-  static const char congress[] = "人民代表大会";
   for (int i = 0; i < o->before; i++) {
     const char *s = o->buf + o->off[i];
     size_t n = o->len[i], ds, de;
     int y, m, d;
     if (!find_date(s, n, &y, &m, &d, &ds, &de)) continue;
     /* The line and the next are contiguous in buf but for a NUL. */
-    size_t k = find(s, n, de, congress);
+    size_t k = congress(s, n, de);
     if (k == (size_t)-1 && i + 1 < o->n)
-      k = find(s, o->off[i + 1] + o->len[i + 1] - o->off[i], n + 1, congress);
+      k = congress(s, o->off[i + 1] + o->len[i + 1] - o->off[i], n + 1);
     if (k == (size_t)-1) continue;
     f->year = y, f->month = m, f->day = d;
     size_t j = k, at = rfind(s, de, k, "在");
@@ -770,6 +790,81 @@ static int heading_year(const bg_report *r) {
   return 0;
 }
 
+/* The year of a session of the National People's Congress: session m of
+ * the n-th congress ("第五届全国人民代表大会第二次会议" met in 1979), or 0.
+ * Until the sixth congress sessions were irregular; since 1983 there is
+ * one a year, five a congress. */
+static int npc_year(int n, int m) {
+  static const int early[5][5] = {{1954, 1955, 1956, 1957, 1958},
+                                  {1959, 1960, 1962, 1963, 0},
+                                  {1964, 0, 0, 0, 0},
+                                  {1975, 0, 0, 0, 0},
+                                  {1978, 1979, 1980, 1981, 1982}};
+  if (n < 1 || m < 1 || m > 5 || n > 30) return 0;
+  return n <= 5 ? early[n - 1][m - 1] : 1983 + 5 * (n - 6) + (m - 1);
+}
+
+/* Reads "第一届全国人民代表大会第二次会议" (also "十四届全国人大二次会议")
+ * at s[0, n) and returns the year the session met, else 0. */
+static int session_at(const char *s, size_t n) {
+  size_t i = 0, l;
+  int count;
+  if (starts(s, n, "第")) i += strlen("第");
+  int nth = chinese(s + i, n - i, &l, &count);
+  if (nth < 1) nth = arabic(s + i, n - i, 2, &l, &count);
+  if (nth < 1) return 0;
+  i += l;
+  if (starts(s + i, n - i, "届")) i += strlen("届");
+  if (starts(s + i, n - i, "全国人民代表大会"))
+    i += strlen("全国人民代表大会");
+  else if (starts(s + i, n - i, "全国人大"))
+    i += strlen("全国人大");
+  else
+    return 0;
+  if (starts(s + i, n - i, "第")) i += strlen("第");
+  int mth = chinese(s + i, n - i, &l, &count);
+  if (mth < 1) mth = arabic(s + i, n - i, 1, &l, &count);
+  if (mth < 1 || !starts(s + i + l, n - i - l, "次会议")) return 0;
+  return npc_year(nth, mth);
+}
+
+/* The year of the session of the National People's Congress the report
+ * is made to, when an opening paragraph says so: "我代表中华人民共和国国务
+ * 院向第一届全国人民代表大会第三次会议提出…" (the 1950s reports name no
+ * date). */
+static int session_year(const opening *o) {
+  for (int i = 0; i < o->n; i++) {
+    const char *s = o->buf + o->off[i];
+    size_t n = o->len[i];
+    for (size_t at = 0; (at = find(s, n, at, "向")) != (size_t)-1;) {
+      at += strlen("向");
+      int y = session_at(s + at, n - at);
+      if (y) return y;
+    }
+  }
+  return 0;
+}
+
+/* Returns 1 when s[0, n) speaks for the State Council or to the National
+ * People's Congress: "我受国务院的委托", "根据国务院的决定", "向第五届全国
+ * 人民代表大会作政府工作报告". */
+static int national(const char *s, size_t n) {
+  static const char *const phrases[] = {"我代表中华人民共和国国务院",
+                                        "受国务院的委托",
+                                        "受国务院委托",
+                                        "根据国务院的决定",
+                                        "向全国人民代表大会",
+                                        "向大会作政府工作报告"};
+  for (size_t k = 0; k < sizeof phrases / sizeof *phrases; k++)
+    if (find(s, n, 0, phrases[k]) != (size_t)-1)
+      return k < 5 || find(s, n, 0, "国务院") != (size_t)-1;
+  for (size_t at = 0; (at = find(s, n, at, "向")) != (size_t)-1;) {
+    at += strlen("向");
+    if (session_at(s + at, n - at)) return 1;
+  }
+  return 0;
+}
+
 /* The province-level region of the given kind ("省", "市", "自治区")
  * named most often in the text, or NULL on a tie or none: the last resort
  * for a report whose opening lines say only "我代表省人民政府". */
@@ -801,7 +896,8 @@ static const char *most_named(const bg_report *r, const char *kind) {
   return tie ? NULL : best;
 }
 
-/* Region from the greeting "我代表国务院" / "我代表江苏省人民政府"; when it
+/* Region from the greeting "我代表国务院" / "我代表江苏省人民政府" (or words
+ * that only the State Council's report uses, see national()); when it
  * names only the kind of government ("我代表省人民政府"), the province of
  * that kind the text names most. */
 static void greeting(const bg_report *r, const opening *o, found *f) {
@@ -809,6 +905,10 @@ static void greeting(const bg_report *r, const opening *o, found *f) {
   for (int i = 0; i < o->n && !f->region; i++) {
     const char *s = o->buf + o->off[i];
     size_t n = o->len[i], k = find(s, n, 0, "我代表"), e, len;
+    if (national(s, n)) {
+      f->region = "国务院", f->region_len = strlen("国务院");
+      return;
+    }
     if (k == (size_t)-1) continue;
     k += strlen("我代表");
     if (starts(s + k, n - k, "国务院")) {
@@ -863,6 +963,7 @@ static int metadata(bg_report *r, const char *id) {
   if (!r->year) {
     int y = f.year;
     if (!y && f.title) y = title_year(f.title, f.title_len);
+    if (!y) y = session_year(&o);
     if (!y) y = heading_year(r);
     if (y) r->year = y, r->year_from = "text";
   }
@@ -878,11 +979,20 @@ static int metadata(bg_report *r, const char *id) {
   }
   if (f.year) {
     char buf[32];
-    int k = snprintf(buf, sizeof buf, "%04d-%02d-%02d", f.year, f.month, f.day);
+    int k = f.day ? snprintf(buf, sizeof buf, "%04d-%02d-%02d", f.year, f.month,
+                             f.day)
+                  : snprintf(buf, sizeof buf, "%04d-%02d", f.year, f.month);
     if ((rc = set(&r->date, buf, (size_t)k))) goto done;
+    r->date_from = "text";
   }
-  if (f.speaker && (rc = set(&r->speaker, f.speaker, f.speaker_len))) goto done;
-  if (f.title && (rc = set(&r->title, f.title, f.title_len))) goto done;
+  if (f.speaker) {
+    if ((rc = set(&r->speaker, f.speaker, f.speaker_len))) goto done;
+    r->speaker_from = "text";
+  }
+  if (f.title) {
+    if ((rc = set(&r->title, f.title, f.title_len))) goto done;
+    r->title_from = "text";
+  }
 done:
   free(o.buf);
   return rc;
@@ -902,7 +1012,8 @@ int bg_report_parse(const char *id, const char *utf8, size_t len,
     return bg_err_set(err, BG_ERANGE, "report too large: %zu bytes", len);
   if (!id) id = "";
   if (!(r = calloc(1, sizeof *r))) goto nomem;
-  r->year_from = r->region_from = "";
+  r->year_from = r->region_from = r->date_from = r->speaker_from =
+      r->title_from = "";
   if (!(r->id = dup(id, strlen(id))) || !(r->title = dup("", 0)) ||
       !(r->region = dup("", 0)) || !(r->date = dup("", 0)) ||
       !(r->speaker = dup("", 0)))
@@ -920,6 +1031,33 @@ int bg_report_parse(const char *id, const char *utf8, size_t len,
 nomem:
   bg_report_free(r);
   return bg_err_set(err, BG_ENOMEM, "out of memory parsing report %s", id);
+}
+
+int bg_report_override(bg_report *r, const bg_report_meta *m, const char *from,
+                       bg_err *err) {
+  const char *vals[] = {m->region, m->date, m->speaker, m->title};
+  char **slot[] = {&r->region, &r->date, &r->speaker, &r->title};
+  const char **froms[] = {&r->region_from, &r->date_from, &r->speaker_from,
+                          &r->title_from};
+  char *copies[4] = {NULL, NULL, NULL, NULL};
+  for (int k = 0; k < 4; k++) {
+    if (vals[k] && !(copies[k] = dup(vals[k], strlen(vals[k])))) {
+      for (int j = 0; j < k; j++)
+        free(copies[j]);
+      return bg_err_set(err, BG_ENOMEM, "out of memory");
+    }
+  }
+  for (int k = 0; k < 4; k++) {
+    if (!copies[k]) continue;
+    free(*slot[k]);
+    *slot[k] = copies[k];
+    *froms[k] = from;
+  }
+  if (m->year) {
+    r->year = m->year;
+    r->year_from = from;
+  }
+  return BG_OK;
 }
 
 /* Frees everything the report owns, then the report itself. */

@@ -41,11 +41,15 @@ typedef struct bg_report {
   char *id;          /* report id (file name without extensions) */
   char *title;       /* e.g. "政府工作报告" (spaces removed); "" if none */
   char *region;      /* e.g. "济南市钢城区"; "" if unknown */
-  char *date;        /* "2023-01-05"; "" if unknown */
+  char *date;        /* "2023-01-05" (or "2024-01"); "" if unknown */
   char *speaker;     /* "程学锋"; "" if unknown */
   int year;          /* 0 if unknown */
-  const char *year_from;   /* "name", "text" or "" (static strings) */
-  const char *region_from; /* "name", "text" or "" */
+  /* Where each field came from (static strings): "name" (the id),
+   * "text" (the opening lines), "manifest" (bg_report_override()), or ""
+   * when the field is unknown.  Date, speaker and title never come from
+   * the name. */
+  const char *year_from, *region_from, *date_from, *speaker_from,
+      *title_from;
   char *text;        /* all paragraphs, each followed by '\n' */
   size_t text_len;
   bg_para *para;     /* npara paragraphs; para[i] is paragraph i+1 */
@@ -56,10 +60,13 @@ typedef struct bg_report {
  * bg_source_id()) in the given format.  Year and region come from an id of
  * the form YEAR_REGION[.anything] when it has that form, else from the
  * opening lines: the date line ("——2023年1月5日在济南市钢城区第十九届人民
- * 代表大会…": year, and the region between 在 and the session; 全国人民代表
- * 大会 means "国务院"), then the title's year ("1954年政府工作报告"), the
- * speaker line's office ("四川省人民政府省长 施小琳"), the greeting ("我代表
- * 国务院"), and last the headings ("一、2018年工作回顾" -> 2019).  Date,
+ * 代表大会…", also "…在县十八届人大三次会议上" and a date without its day:
+ * year, and the region between 在 and the session; 全国人民代表大会 means
+ * "国务院"), then the title's year ("1954年政府工作报告"), the session of
+ * the National People's Congress the report is made to ("向第一届全国人民
+ * 代表大会第三次会议提出" -> 1956), the speaker line's office ("四川省人民
+ * 政府省长 施小琳"), the greeting ("我代表国务院", "我受国务院的委托"), and
+ * last the headings ("一、2018年工作回顾" -> 2019).  Date,
  * speaker and title always come from the text.  Invalid UTF-8 is carried
  * through byte for byte.  On success *out is owned by the caller
  * (bg_report_free()) and r->text is also NUL-terminated; on failure *out
@@ -70,5 +77,26 @@ int bg_report_parse(const char *id, const char *utf8, size_t len,
 
 /* Frees r and everything it owns; NULL is fine. */
 void bg_report_free(bg_report *r);
+
+/* Metadata given from outside the report (a manifest row): NULL strings
+ * and a year of 0 are not given. */
+typedef struct bg_report_meta {
+  int year;
+  const char *region, *date, *speaker, *title;
+} bg_report_meta;
+
+/* Replaces the fields of r that m gives, and marks each as coming from
+ * `from` (a string that outlives r, such as "manifest").  Returns BG_OK or
+ * BG_ENOMEM (r keeps its old values then). */
+int bg_report_override(bg_report *r, const bg_report_meta *m,
+                       const char *from, bg_err *err);
+
+/* The heading level that the numbering opening the line p[0, n) has on
+ * its own (no white space at either end): 1 for "第一部分…" and back matter
+ * ("附件1"), 2 for "一、…", 3 for "（一）…", 4 for "1．…", 5 for "（1）…";
+ * 0 for body text ("一是…", "2022年…").  Readers of formats that break
+ * paragraphs into lines (PDF) use it to tell a heading from a wrapped
+ * line. */
+int bg_report_heading_level(const char *p, size_t n);
 
 #endif

@@ -3,10 +3,16 @@
  *
  * A file is read whole (reports are a few hundred KB; the limit below
  * keeps a stray disk image or gzip bomb from taking the machine),
- * gunzipped when it is gzip data, and decoded by encoding.c.  Every error
- * message starts with the path, so the indexer can print it as it is.
+ * gunzipped when it is gzip data, then decoded by encoding.c (text and
+ * Markdown) or read by the reader of its format (docx.c, html.c, pdf.c).
+ * Every error message starts with the path, so the indexer can print it
+ * as it is.
  */
 #include "source.h"
+
+#include "docx.h"
+#include "html.h"
+#include "pdf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,9 +40,11 @@ static bg_format parse_name(const char *path, const char **name,
     const char *ext;
     bg_format format;
   } exts[] = {
-      {".txt", BG_FMT_TXT},
-      {".md", BG_FMT_MD},
-      {".markdown", BG_FMT_MD},
+      {".txt", BG_FMT_TXT},     {".md", BG_FMT_MD},
+      {".markdown", BG_FMT_MD}, {".docx", BG_FMT_DOCX},
+      {".html", BG_FMT_HTML},   {".htm", BG_FMT_HTML},
+      {".shtml", BG_FMT_HTML},  {".xhtml", BG_FMT_HTML},
+      {".pdf", BG_FMT_PDF},
   };
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
@@ -57,6 +65,23 @@ bg_format bg_source_format(const char *path) {
   const char *name;
   size_t id_len;
   return parse_name(path, &name, &id_len);
+}
+
+const char *bg_source_format_name(bg_format format) {
+  switch (format) {
+  case BG_FMT_TXT:
+    return "txt";
+  case BG_FMT_MD:
+    return "md";
+  case BG_FMT_DOCX:
+    return "docx";
+  case BG_FMT_HTML:
+    return "html";
+  case BG_FMT_PDF:
+    return "pdf";
+  default:
+    return "";
+  }
 }
 
 int bg_source_id(const char *path, char *buf, size_t cap) {
@@ -194,6 +219,37 @@ cleanup:
   return rc;
 }
 
+/* The length of the Markdown front matter at the start of s[0, n): a line
+ * "---" (YAML) or "+++" (TOML) first, up to and including the next line
+ * that is the same (or "..." for YAML); 0 when there is none or it is never
+ * closed. */
+static size_t front_matter(const char *s, size_t n) {
+  const char *fence;
+  if (n >= 3 && memcmp(s, "---", 3) == 0)
+    fence = "---";
+  else if (n >= 3 && memcmp(s, "+++", 3) == 0)
+    fence = "+++";
+  else
+    return 0;
+  size_t i = 0;
+  for (int first = 1; i < n; first = 0) {
+    size_t b = i;
+    while (i < n && s[i] != '\n' && s[i] != '\r')
+      i++;
+    size_t e = i;
+    if (i < n) i += s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+      e--;
+    int is_fence =
+        e - b == 3 &&
+        (memcmp(s + b, fence, 3) == 0 ||
+         (!first && fence[0] == '-' && memcmp(s + b, "...", 3) == 0));
+    if (first && !is_fence) return 0; /* "---x" is no fence */
+    if (!first && is_fence) return i;
+  }
+  return 0;
+}
+
 int bg_source_read(const char *path, const char *encoding, bg_source *src,
                    bg_err *err) {
   char *raw = NULL, *plain = NULL;
@@ -214,10 +270,29 @@ int bg_source_read(const char *path, const char *encoding, bg_source *src,
     plain_len = raw_len;
     raw = NULL;
   }
-  rc = bg_encoding_to_utf8(plain, plain_len, encoding, &src->text, &src->len,
-                           src->encoding, err);
-  if (rc) goto cleanup;
   src->format = bg_source_format(path);
+  switch (src->format) {
+  case BG_FMT_DOCX:
+    rc = bg_docx_text(plain, plain_len, &src->text, &src->len, src->encoding,
+                      err);
+    break;
+  case BG_FMT_HTML:
+    rc = bg_html_text(plain, plain_len, encoding, &src->text, &src->len,
+                      src->encoding, err);
+    break;
+  case BG_FMT_PDF:
+    rc = bg_pdf_text(plain, plain_len, &src->text, &src->len, err);
+    break;
+  default:
+    rc = bg_encoding_to_utf8(plain, plain_len, encoding, &src->text, &src->len,
+                             src->encoding, err);
+    if (rc == BG_OK && src->format == BG_FMT_MD) {
+      size_t fm = front_matter(src->text, src->len);
+      memmove(src->text, src->text + fm, src->len - fm + 1);
+      src->len -= fm;
+    }
+  }
+  if (rc) goto cleanup;
   src->gzip = gz;
   src->raw_len = raw_len;
 

@@ -6,7 +6,10 @@
  * Incremental and idempotent: an unchanged report is skipped (content
  * hash), a changed one replaced as one document, a new one added.  Changes
  * are committed as the run goes, so a killed run leaves the index as of its
- * last commit and running again finishes the job.
+ * last commit and running again finishes the job.  A manifest.tsv in a
+ * folder walked (or in the folder of a file named) gives metadata that
+ * overrides the name's and the text's; it is part of the content hash, so
+ * a changed row re-indexes its report.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "manifest.h"
 #include "report.h"
 #include "source.h"
 
@@ -33,12 +37,16 @@ static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--compact | --no-compact] [-q | -v] PATH...\n"
     "\n"
-    "Indexes report files (.txt, .md, optionally .gz) and folders of them,\n"
-    "recursively.  Unchanged reports are skipped, changed ones replaced.\n"
+    "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
+    "of them optionally .gz) and folders of them, recursively.  Unchanged\n"
+    "reports are skipped, changed ones replaced.  A manifest.tsv in a folder\n"
+    "(columns file, year, region, date, speaker, title) overrides metadata.\n"
     "\n"
-    "  --index DIR      index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
-    "  --encoding NAME  read every file in this charset (GB18030, UTF-16, ...)\n"
-    "                   instead of detecting it\n"
+    "  --index DIR      index folder (default: $BAOGAO_INDEX, else "
+    "./data/index)\n"
+    "  --encoding NAME  read every text file and web page in this charset\n"
+    "                   (GB18030, BIG5-HKSCS, UTF-16, ...) instead of "
+    "detecting it\n"
     "  --prune          remove reports whose source file no longer exists\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
@@ -52,6 +60,7 @@ static const char usage[] =
 
 typedef struct file {
   char *path;
+  char *root; /* the folder walked that found it, or the file's folder */
   off_t size;
 } file;
 
@@ -76,21 +85,43 @@ static int skip_name(const char *name) {
   return 0;
 }
 
-static int add_file(files *fs, const char *path, off_t size) {
+/* The folder of path ("." for a bare name, "/" at the top), malloc'd. */
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return strdup(".");
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  char *d = malloc(n + 1);
+  if (d) {
+    memcpy(d, path, n);
+    d[n] = '\0';
+  }
+  return d;
+}
+
+/* Adds path, found under root (NULL: the file's own folder). */
+static int add_file(files *fs, const char *path, const char *root, off_t size) {
   if (fs->n == fs->cap) {
     size_t cap = fs->cap ? fs->cap * 2 : 64;
     file *nv = realloc(fs->v, cap * sizeof *nv);
     if (!nv) return -1;
     fs->v = nv, fs->cap = cap;
   }
-  fs->v[fs->n].path = strdup(path);
-  if (!fs->v[fs->n].path) return -1;
-  fs->v[fs->n++].size = size;
+  file *f = &fs->v[fs->n];
+  f->path = strdup(path);
+  f->root = root ? strdup(root) : dir_of(path);
+  if (!f->path || !f->root) {
+    free(f->path);
+    free(f->root);
+    return -1;
+  }
+  f->size = size;
+  fs->n++;
   return 0;
 }
 
 static void files_free(files *fs) {
-  for (size_t i = 0; i < fs->n; i++) free(fs->v[i].path);
+  for (size_t i = 0; i < fs->n; i++)
+    free(fs->v[i].path), free(fs->v[i].root);
   free(fs->v);
   fs->v = NULL;
   fs->n = fs->cap = 0;
@@ -100,9 +131,10 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects report files under dir, in sorted order; returns the number of
- * errors met. */
-static int walk(files *fs, const char *dir, int depth, int verbose) {
+/* Collects report files under dir (reached from the folder root), in
+ * sorted order; returns the number of errors met. */
+static int walk(files *fs, const char *dir, const char *root, int depth,
+                int verbose) {
   if (depth > 64) {
     fprintf(stderr, "baogao-index: %s: folders nested too deep, skipped\n",
             dir);
@@ -142,11 +174,11 @@ static int walk(files *fs, const char *dir, int depth, int verbose) {
       } else if (S_ISDIR(st.st_mode)) {
         /* Symbolic links to folders are not followed: no loops. */
         if (lstat(p, &lst) == 0 && !S_ISLNK(lst.st_mode))
-          errors += walk(fs, p, depth + 1, verbose);
+          errors += walk(fs, p, root, depth + 1, verbose);
       } else if (S_ISREG(st.st_mode) && bg_source_format(p) != BG_FMT_NONE &&
                  !skip_name(names[i])) {
-        if (add_file(fs, p, st.st_size) != 0) errors++;
-      } else if (verbose) {
+        if (add_file(fs, p, root, st.st_size) != 0) errors++;
+      } else if (verbose && strcmp(names[i], BG_MANIFEST_NAME) != 0) {
         fprintf(stderr, "  skip %s (not a report file)\n", p);
       }
       free(p);
@@ -204,14 +236,85 @@ static int collect_gone(void *ctx, const char *id, const char *source) {
   return 0;
 }
 
+/* The manifests read so far, one per folder (m NULL when the folder has
+ * none or it could not be read, which was reported once). */
+typedef struct manifests {
+  struct {
+    char *dir;
+    bg_manifest *m;
+  } * v;
+  size_t n, cap;
+  int errors; /* manifests that could not be read */
+} manifests;
+
+/* The manifest of folder dir, read on first use. */
+static const bg_manifest *manifest_of(manifests *ms, const char *dir) {
+  for (size_t i = 0; i < ms->n; i++)
+    if (!strcmp(ms->v[i].dir, dir)) return ms->v[i].m;
+  bg_manifest *m = NULL;
+  bg_err err = {0};
+  if (bg_manifest_load(dir, &m, &err) != BG_OK) {
+    fprintf(stderr,
+            "baogao-index: %s; the reports it lists are indexed without it\n",
+            bg_err_msg(&err));
+    ms->errors++;
+  }
+  if (ms->n == ms->cap) {
+    size_t cap = ms->cap ? ms->cap * 2 : 16;
+    void *nv = realloc(ms->v, cap * sizeof *ms->v);
+    if (!nv) {
+      bg_manifest_free(m);
+      return NULL;
+    }
+    ms->v = nv, ms->cap = cap;
+  }
+  if (!(ms->v[ms->n].dir = strdup(dir))) {
+    bg_manifest_free(m);
+    return NULL;
+  }
+  ms->v[ms->n++].m = m;
+  return m;
+}
+
+static void manifests_free(manifests *ms) {
+  for (size_t i = 0; i < ms->n; i++) {
+    free(ms->v[i].dir);
+    bg_manifest_free(ms->v[i].m);
+  }
+  free(ms->v);
+}
+
+/* The manifest row of file f: the manifest of the nearest folder from the
+ * file's own up to the folder walked that lists it; NULL when none does. */
+static const bg_report_meta *manifest_row(manifests *ms, const file *f) {
+  char *d = dir_of(f->path);
+  const bg_report_meta *row = NULL;
+  while (d && !row) {
+    const char *rel = f->path;
+    if (strcmp(d, ".") != 0 || !strncmp(f->path, "./", 2))
+      rel = f->path + strlen(d) + (strcmp(d, "/") != 0);
+    row = bg_manifest_find(manifest_of(ms, d), rel);
+    char *up = dir_of(d);
+    if (!strcmp(d, f->root) || !up || !strcmp(up, d)) {
+      free(up);
+      break;
+    }
+    free(d);
+    d = up;
+  }
+  free(d);
+  return row;
+}
+
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
-static int index_file(bg_index *ix, const char *path, const char *encoding,
-                      int verbose, stats *st) {
+static int index_file(bg_index *ix, const file *f, const char *encoding,
+                      manifests *ms, int verbose, stats *st) {
+  const char *path = f->path;
   bg_err err = {0};
   bg_source src = {0};
   bg_report *r = NULL;
-  char *old_source = NULL;
+  char *old_source = NULL, *opts = NULL;
   int result = -1;
   char id[1024], abspath[PATH_MAX];
   if (bg_source_id(path, id, sizeof id) != BG_OK) {
@@ -226,7 +329,20 @@ static int index_file(bg_index *ix, const char *path, const char *encoding,
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
     return -1;
   }
-  uint64_t hash = bg_index_hash(src.text, src.len, encoding);
+  /* The options the text was indexed under: --encoding and the row. */
+  const bg_report_meta *row = manifest_row(ms, f);
+  char *row_str = row ? bg_manifest_row_string(row) : NULL;
+  size_t opts_len =
+      (encoding ? strlen(encoding) : 0) + (row_str ? strlen(row_str) : 0) + 16;
+  if ((row && !row_str) || !(opts = malloc(opts_len))) {
+    free(row_str);
+    fprintf(stderr, "baogao-index: %s: out of memory\n", path);
+    goto cleanup;
+  }
+  snprintf(opts, opts_len, "%s%s%s", encoding ? encoding : "",
+           row_str ? "|manifest|" : "", row_str ? row_str : "");
+  free(row_str);
+  uint64_t hash = bg_index_hash(src.text, src.len, opts);
   int found = 0;
   uint64_t old_hash = 0;
   if (bg_index_lookup(ix, id, &found, &old_hash, &old_source, &err) != BG_OK) {
@@ -249,12 +365,13 @@ static int index_file(bg_index *ix, const char *path, const char *encoding,
       goto cleanup;
     }
   }
-  if (bg_report_parse(id, src.text, src.len, src.format, &r, &err) != BG_OK) {
+  if (bg_report_parse(id, src.text, src.len, src.format, &r, &err) != BG_OK ||
+      (row && bg_report_override(r, row, "manifest", &err) != BG_OK)) {
     fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
     goto cleanup;
   }
-  bg_docmeta m = {abspath, src.encoding,
-                  src.format == BG_FMT_MD ? "md" : "txt", src.gzip, hash};
+  bg_docmeta m = {abspath, src.encoding, bg_source_format_name(src.format),
+                  src.gzip, hash};
   if (bg_index_put(ix, r, &m, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
     goto cleanup;
@@ -264,12 +381,17 @@ static int index_file(bg_index *ix, const char *path, const char *encoding,
     st->replaced++;
   else
     st->added++;
-  if (verbose)
-    fprintf(stderr, "  %s %s (%s, %zu paragraphs, %d %s)\n",
-            found ? "replace" : "add", path, src.encoding, r->npara, r->year,
-            r->region);
+  if (verbose) {
+    char year[16] = "?";
+    if (r->year) snprintf(year, sizeof year, "%d", r->year);
+    fprintf(stderr, "  %s %s (%s%s%s%s, %zu paragraphs, %s %s%s)\n",
+            found ? "replace" : "add", path, m.format, src.gzip ? ".gz" : "",
+            src.encoding[0] ? " " : "", src.encoding, r->npara, year,
+            r->region[0] ? r->region : "?", row ? "; manifest" : "");
+  }
   result = 1;
 cleanup:
+  free(opts);
   free(old_source);
   bg_report_free(r);
   bg_source_free(&src);
@@ -342,14 +464,19 @@ int main(int argc, char **argv) {
       fprintf(stderr, "baogao-index: %s: %s\n", paths[i], strerror(errno));
       file_errors++;
     } else if (S_ISDIR(st.st_mode)) {
-      file_errors += walk(&fs, paths[i], 0, verbose);
+      /* "dir/" walks as "dir", so that paths below it read "dir/x". */
+      size_t n = strlen(paths[i]);
+      while (n > 1 && paths[i][n - 1] == '/')
+        paths[i][--n] = '\0';
+      file_errors += walk(&fs, paths[i], paths[i], 0, verbose);
     } else if (bg_source_format(paths[i]) == BG_FMT_NONE) {
       fprintf(stderr,
               "baogao-index: %s: not a report file (expected .txt, .md, "
-              "or either with .gz)\n",
+              ".docx, .html, .htm, .shtml or .pdf, any of them optionally "
+              ".gz)\n",
               paths[i]);
       file_errors++;
-    } else if (add_file(&fs, paths[i], st.st_size) != 0) {
+    } else if (add_file(&fs, paths[i], NULL, st.st_size) != 0) {
       fprintf(stderr, "baogao-index: out of memory\n");
       files_free(&fs);
       return 1;
@@ -370,9 +497,11 @@ int main(int argc, char **argv) {
 
   int tty = isatty(STDERR_FILENO) && !quiet && !verbose;
   stats st = {0};
+  manifests ms = {0};
   st.t0 = now_s();
   st.files_total = fs.n;
-  for (size_t i = 0; i < fs.n; i++) st.bytes_total += (uint64_t)fs.v[i].size;
+  for (size_t i = 0; i < fs.n; i++)
+    st.bytes_total += (uint64_t)fs.v[i].size;
   int was_empty = bg_index_doccount(ix) == 0;
   /* BAOGAO_COMMIT_DOCS lowers the commit interval (tests use it to kill
    * the indexer between commits). */
@@ -403,7 +532,7 @@ int main(int argc, char **argv) {
       seen[i] = strdup(id);
     }
     if (tty) progress(&st, id, 0);
-    int r = index_file(ix, fs.v[i].path, encoding, verbose, &st);
+    int r = index_file(ix, &fs.v[i], encoding, &ms, verbose, &st);
     if (r < 0) st.failed++;
     if (r > 0) {
       since_commit++;
@@ -425,7 +554,8 @@ int main(int argc, char **argv) {
   }
   if (tty) progress(&st, "", 1);
   if (seen)
-    for (size_t i = 0; i < fs.n; i++) free(seen[i]);
+    for (size_t i = 0; i < fs.n; i++)
+      free(seen[i]);
   free(seen);
   if (!fatal && !stop_requested && prune) {
     prune_ctx pc = {0};
@@ -462,6 +592,7 @@ int main(int argc, char **argv) {
     }
     if (tty) fprintf(stderr, "\r\033[K");
   }
+  file_errors += ms.errors;
   uint32_t total = bg_index_doccount(ix);
   if (bg_index_close(ix, &err) != BG_OK && !fatal) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
@@ -472,9 +603,9 @@ int main(int argc, char **argv) {
             "%zu added, %zu replaced, %zu unchanged, %zu removed, %zu failed; "
             "%u reports in %s (%.1f s)\n",
             st.added, st.replaced, st.unchanged, st.removed,
-            st.failed + (size_t)file_errors, total, index_dir,
-            now_s() - st.t0);
+            st.failed + (size_t)file_errors, total, index_dir, now_s() - st.t0);
   files_free(&fs);
+  manifests_free(&ms);
   if (stop_requested) {
     fprintf(stderr, "baogao-index: interrupted; the index holds every report "
                     "indexed so far, run again to finish\n");

@@ -9,6 +9,10 @@ packages=(
   gcc g++ make cmake pkg-config
   # libraries
   libxapian-dev zlib1g-dev libutf8proc-dev libjansson-dev libcurl4-openssl-dev
+  libmicrohttpd-dev
+  # report formats: .docx (zip + XML), .html, .pdf
+  libzip-dev libxml2-dev libpoppler-glib-dev
+  libmicrohttpd-dev
   # tests
   libcmocka-dev python3 jq util-linux
 )

@@ -3,7 +3,8 @@
 # indexer_test.sh - behaviour tests of baogao-index (and the baogao CLI's
 # handling of an index): fresh build, idempotent re-run, changed files,
 # --prune, bad files, the lock, kill -9 at random moments (also during
-# compaction), folder creation, and the CLI's exit statuses.
+# compaction), folder creation, the CLI's exit statuses, and report files
+# in other formats and charsets with a manifest.tsv.
 #
 #   indexer_test.sh [BAOGAO_INDEX_BIN [BAOGAO_BIN]]
 #
@@ -714,6 +715,112 @@ run ix --help
 check_eq "9. baogao-index --help: exit 0 with text" "0 1" "$rc $([[ -s $T/out ]] && echo 1 || echo 0)"
 run ix --index "$T/idx9"
 check_eq "9. baogao-index without PATH: exit 1" 1 "$rc"
+
+# ===== 10. formats, encodings, manifests =====
+
+C10=$T/c10
+mkdir -p "$C10/县"
+# A Word document (zipped by python3), a GBK web page and its gzip copy,
+# Big5 text, Markdown with front matter, and a report whose name says
+# nothing, described by a manifest.
+if command -v python3 >/dev/null 2>&1; then
+  python3 - "$C10/2025_文档市.docx" <<'PY'
+import sys, zipfile
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+paras = ["2025年文档市政府工作报告", "各位代表：",
+         "现在，我代表市人民政府向大会报告工作，推进文档独有短语。"]
+body = "".join("<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % p for p in paras)
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("word/document.xml",
+               '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="%s">'
+               "<w:body>%s</w:body></w:document>" % (W, body))
+PY
+  have_docx=1
+else
+  have_docx=0
+fi
+printf '%s\n' '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">' \
+  '<title>网页</title></head><body><nav>首页 | 导航</nav>' \
+  '<h1>政府工作报告</h1><p>——2024年1月8日在网页县第十八届人民代表大会第四次会议上</p>' \
+  '<p>现在，我代表县人民政府，' '向大会报告网页独有短语。</p><footer>版权所有</footer></body></html>' |
+  iconv -f UTF-8 -t GB18030 >"$C10/2024_网页县.html"
+gzip -c "$C10/2024_网页县.html" >"$C10/2023_压缩页.htm.gz"
+printf '%s\n' '政府工作報告' '各位代表：' '現在，我代表市人民政府向大會報告繁體獨有短語。' \
+  '過去一年，我們堅持穩中求進工作總基調，經濟社會發展取得新成效。' |
+  iconv -f UTF-8 -t BIG5 >"$C10/2024_繁体市.txt"
+printf '%s\n' '---' 'title: 笔记' 'year: 2024' '---' '# 标题' '' 'Markdown独有短语。' \
+  >"$C10/2024_笔记.md"
+printf '%s\n' '政府工作报告' '现在，我代表区人民政府报告清单独有短语。' >"$C10/县/无名报告.txt"
+printf 'file\tyear\tregion\tspeaker\n# the county report\n县/无名报告.txt\t2022\t清单区\t王清单\n' \
+  >"$C10/manifest.tsv"
+I10=$T/idx10
+run ix -v --index "$I10" "$C10"
+check_eq "10. formats: exit 0" 0 "$rc"
+[[ $rc == 0 ]] || sed 's/^/#   /' "$T/err"
+check_grep "10. verbose names the Big5 charset" "add .*2024_繁体市\.txt \(txt BIG5-HKSCS" "$T/err"
+check_grep "10. verbose names the GB18030 page" "add .*2024_网页县\.html \(html GB18030" "$T/err"
+check_grep "10. verbose says a manifest row applied" "add .*无名报告\.txt .*; manifest\)" "$T/err"
+cli --index "$I10" --json reports >"$T/r10.json"
+check_eq "10. the Big5 report's encoding" BIG5-HKSCS "$(report_field 2024_繁体市 encoding <"$T/r10.json")"
+check_eq "10. the web page: html, GB18030" "html GB18030" \
+  "$(report_field 2024_网页县 format <"$T/r10.json") $(report_field 2024_网页县 encoding <"$T/r10.json")"
+check_eq "10. the web page: 3 paragraphs (no title, navigation or footer)" 3 \
+  "$(report_field 2024_网页县 paragraphs <"$T/r10.json")"
+check_eq "10. the gzip page read through gzip" "html true" \
+  "$(report_field 2023_压缩页 format <"$T/r10.json") $(report_field 2023_压缩页 gzip <"$T/r10.json")"
+check_eq "10. Markdown: front matter dropped" 2 "$(report_field 2024_笔记 paragraphs <"$T/r10.json")"
+check_eq "10. manifest: year, region, speaker" "2022 清单区 王清单" \
+  "$(report_field 无名报告 year <"$T/r10.json") $(report_field 无名报告 region <"$T/r10.json") $(report_field 无名报告 speaker <"$T/r10.json")"
+check_eq "10. manifest: where they came from" "manifest manifest manifest text" \
+  "$(report_field 无名报告 year_from <"$T/r10.json") $(report_field 无名报告 region_from <"$T/r10.json") $(report_field 无名报告 speaker_from <"$T/r10.json") $(report_field 无名报告 title_from <"$T/r10.json")"
+check_eq "10. the page's metadata from its text" "name text 2024-01-08" \
+  "$(report_field 2024_网页县 year_from <"$T/r10.json") $(report_field 2024_网页县 date_from <"$T/r10.json") $(report_field 2024_网页县 date <"$T/r10.json")"
+check_eq "10. 网页独有短语 in the page and its gzip copy" 2 "$(total_of "$I10" 网页独有短语)"
+for q in 繁體獨有短語 Markdown独有短语 清单独有短语; do
+  check_eq "10. $q found once" 1 "$(total_of "$I10" "$q")"
+done
+check_eq "10. region: from the manifest searches" 1 "$(total_of "$I10" 'region:清单区 清单独有短语')"
+if [[ $have_docx == 1 ]]; then
+  check_eq "10. the Word document: docx, 3 paragraphs" "docx 3" \
+    "$(report_field 2025_文档市 format <"$T/r10.json") $(report_field 2025_文档市 paragraphs <"$T/r10.json")"
+  check_eq "10. 文档独有短语 found once" 1 "$(total_of "$I10" 文档独有短语)"
+else
+  skip "10. the Word document: needs python3 to make it"
+fi
+run ix -v --index "$I10" "$C10"
+check_eq "10. re-run: every file the same" "0 0" "$rc $(grep -c '^ *replace \|^ *add ' "$T/err" || true)"
+# A changed manifest row re-indexes its report, and only it.
+printf 'file\tyear\tregion\n县/无名报告.txt\t2021\t清单区\n' >"$C10/manifest.tsv"
+run ix -v --index "$I10" "$C10"
+check_eq "10. changed manifest: one report replaced" "0 1" \
+  "$rc $(grep -c '^ *replace ' "$T/err" || true)"
+check_grep "10. ... the one it lists" "replace .*无名报告\.txt" "$T/err"
+cli --index "$I10" --json reports >"$T/r10.json"
+check_eq "10. ... with the new year and no speaker" "2021 manifest " \
+  "$(report_field 无名报告 year <"$T/r10.json") $(report_field 无名报告 year_from <"$T/r10.json") $(report_field 无名报告 speaker <"$T/r10.json")"
+# A broken manifest is reported with its line; the files are indexed.
+printf 'file\tyear\n县/无名报告.txt\t二〇二一\n' >"$C10/manifest.tsv"
+run ix --index "$I10" "$C10"
+check_eq "10. broken manifest: exit 1" 1 "$rc"
+check_grep "10. ... named with its line" "manifest\.tsv:2: year '二〇二一' is not a year" "$T/err"
+check_eq "10. ... the reports are all still there" $((5 + have_docx)) "$(doccount "$I10")"
+# Bad files beside good ones, with a forced encoding: the bad ones are
+# named (with the offset of a broken byte), the good ones indexed.
+C11=$T/c11
+mkdir -p "$C11"
+iconv -f UTF-8 -t GB18030 "$seed_file" >"$C11/2030_好.txt"
+cp "$C10/2024_网页县.html" "$C11/2031_好页.html"
+off=$(head -n 5 "$C11/2030_好.txt" | wc -c)
+{ head -c "$off" "$C11/2030_好.txt"; printf '\200'; tail -c "+$((off + 1))" "$C11/2030_好.txt"; } >"$C11/2032_坏.txt"
+echo "not a zip" >"$C11/2033_坏.docx"
+echo "not a pdf" >"$C11/2034_坏.pdf"
+run ix --index "$T/idx11" --encoding GB18030 "$C11"
+check_eq "10. bad files, forced GB18030: exit 1" 1 "$rc"
+check_grep "10. ... broken byte: file and offset $off" "2032_坏\.txt: invalid GB18030 at byte $off\$" "$T/err"
+check_grep "10. ... a damaged Word file named" "2033_坏\.docx: not a Word document" "$T/err"
+check_grep "10. ... a damaged PDF named" "2034_坏\.pdf: not a PDF document" "$T/err"
+check_eq "10. ... the good files are indexed" "2030_好 2031_好页" \
+  "$(cli --index "$T/idx11" --json reports | report_ids | tr '\n' ' ' | sed 's/ $//')"
 
 finished=1
 echo "$passed passed, $failed failed"

@@ -144,13 +144,17 @@ static void test_detect_gb18030(void **state) {
 
 static void test_detect_fails(void **state) {
   (void)state;
-  /* 0x80 and 0xFF are neither UTF-8 nor GB18030. */
+  /* 0x80 and 0xFF are neither UTF-8, GB18030 nor Big5. */
   expect_error("ab\xD6\xD0\xFF", 5, NULL, BG_EENCODING,
-               "neither UTF-8 (invalid at byte 2) nor GB18030 (invalid at "
-               "byte 4)");
+               "neither UTF-8 (invalid at byte 2), GB18030 (invalid at "
+               "byte 4) nor BIG5-HKSCS (invalid at byte 4)");
   expect_error("ab\xD6", 3, NULL, BG_EENCODING,
-               "neither UTF-8 (invalid at byte 2) nor GB18030 (invalid at "
-               "byte 2)");
+               "neither UTF-8 (invalid at byte 2), GB18030 (invalid at "
+               "byte 2) nor BIG5-HKSCS (invalid at byte 2)");
+  /* GBK trail bytes 0x80-0xA0 are not Big5. */
+  expect_error("\xB5\x80\xB5\xC4\xFF", 5, NULL, BG_EENCODING,
+               "neither UTF-8 (invalid at byte 0), GB18030 (invalid at "
+               "byte 4) nor BIG5-HKSCS (invalid at byte 0)");
 
   /* UTF-8 with a bad byte after plenty of good text stays UTF-8, even
    * where the whole would happen to decode as GB18030. */
@@ -171,6 +175,55 @@ static void test_detect_fails(void **state) {
                "neither UTF-8 (invalid at byte 2) nor GB18030 (NUL at byte "
                "5); name the encoding if it is UTF-16 without a BOM");
   free(le);
+}
+
+#define TRAD "政府工作報告：我們在這一年裡，經濟發展取得新成就。\n臺灣同胞。\n"
+
+/* Big5 text decodes as GB18030 too, into nonsense: the decoding that
+ * reads like Chinese wins. */
+static void test_detect_big5(void **state) {
+  (void)state;
+  size_t n;
+  char *big5 = encode(TRAD, strlen(TRAD), "BIG5-HKSCS", &n);
+  char *out, used[BG_ENCODING_NAME_MAX];
+  size_t out_len;
+  /* The premise: GB18030 decodes it without error. */
+  assert_int_equal(
+      bg_encoding_to_utf8(big5, n, "GB18030", &out, &out_len, used, NULL),
+      BG_OK);
+  free(out);
+  expect_text(big5, n, NULL, TRAD, strlen(TRAD), "BIG5-HKSCS");
+  free(big5);
+  /* Plain Big5 is read the same way. */
+  big5 = encode(TRAD, strlen(TRAD), "BIG5", &n);
+  expect_text(big5, n, NULL, TRAD, strlen(TRAD), "BIG5-HKSCS");
+  free(big5);
+
+  /* Hong Kong characters (啱, 嘅, 咗, 𨋢) are only in Big5-HKSCS. */
+  const char *hk = "呢部𨋢啱啱壞咗，我哋嘅工作人員正在這裡維修。\n";
+  big5 = encode(hk, strlen(hk), "BIG5-HKSCS", &n);
+  expect_text(big5, n, NULL, hk, strlen(hk), "BIG5-HKSCS");
+  expect_text(big5, n, "big5hkscs", hk, strlen(hk), "BIG5-HKSCS");
+  free(big5);
+
+  /* Traditional characters written in GBK stay GB18030. */
+  char *gb = encode(TRAD, strlen(TRAD), "GB18030", &n);
+  expect_text(gb, n, NULL, TRAD, strlen(TRAD), "GB18030");
+  free(gb);
+  /* Simplified text that happens to decode as Big5 as well. */
+  const char *simp = "政府发展的";
+  gb = encode(simp, strlen(simp), "GB18030", &n);
+  assert_int_equal(
+      bg_encoding_to_utf8(gb, n, "BIG5-HKSCS", &out, &out_len, used, NULL),
+      BG_OK);
+  free(out);
+  expect_text(gb, n, NULL, simp, strlen(simp), "GB18030");
+  free(gb);
+  /* Two characters that make sense either way: GB18030. */
+  big5 = encode("臺灣", 6, "BIG5", &n);
+  expect_text(big5, n, NULL, "\xE7\xB1\x93\xE8\x8A\x96", 6, "GB18030");
+  expect_text(big5, n, "BIG5-HKSCS", "臺灣", 6, "BIG5-HKSCS");
+  free(big5);
 }
 
 static void test_strict_utf8(void **state) {
@@ -280,9 +333,9 @@ static void test_forced_gb18030_errors(void **state) {
   snprintf(msg, sizeof msg, "invalid GB18030 at byte %zu", n);
   expect_error(cut, n + 1, "GB18030", BG_EENCODING, msg);
   snprintf(msg, sizeof msg,
-           "neither UTF-8 (invalid at byte 0) nor GB18030 (invalid at byte "
-           "%zu)",
-           n);
+           "neither UTF-8 (invalid at byte 0), GB18030 (invalid at byte "
+           "%zu) nor BIG5-HKSCS (invalid at byte %zu)",
+           n, n);
   expect_error(cut, n + 1, NULL, BG_EENCODING, msg);
   free(gb);
   free(broken);
@@ -336,14 +389,29 @@ static void test_shared_samples(void **state) {
     return; /* skip() does not return; said for cppcheck */
   }
   expect_text(gbk, gbk_len, NULL, utf8, utf8_len, "GB18030");
+  free(utf8);
 
-  char *out;
-  size_t out_len;
+  /* The UTF-8 twin of the Big5 sample starts with a BOM. */
+  utf8 = read_shared("cityu_test.utf8.txt", &utf8_len);
+  assert_non_null(utf8);
+  assert_memory_equal(utf8, "\xEF\xBB\xBF", 3);
+  char *out = NULL, used[BG_ENCODING_NAME_MAX];
+  size_t out_len = 0;
   bg_err err = {0};
-  assert_int_equal(bg_encoding_to_utf8(big5, big5_len, "big5-hkscs", &out,
-                                       &out_len, NULL, &err),
+  for (int forced = 0; forced < 2; forced++) {
+    int rc = bg_encoding_to_utf8(big5, big5_len, forced ? "big5-hkscs" : NULL,
+                                 &out, &out_len, used, &err);
+    if (rc) fail_msg("%s", err.msg);
+    assert_string_equal(used, "BIG5-HKSCS");
+    assert_int_equal(out_len, utf8_len - 3);
+    assert_memory_equal(out, utf8 + 3, out_len);
+    free(out);
+  }
+  /* A145 is U+2027 (HKSCS-2008, CP950), not glibc's U+2022. */
+  assert_int_equal(bg_encoding_to_utf8("\xA1\x45\xA1\x4E", 4, "BIG5-HKSCS",
+                                       &out, &out_len, used, &err),
                    BG_OK);
-  assert_memory_equal(out, "「練得銅皮鐵骨」", 24);
+  assert_string_equal(out, "\u2027\uFE51");
   free(out);
   free(gbk);
   free(utf8);
@@ -355,6 +423,7 @@ int main(void) {
       cmocka_unit_test(test_detect_utf8),
       cmocka_unit_test(test_detect_utf16),
       cmocka_unit_test(test_detect_gb18030),
+      cmocka_unit_test(test_detect_big5),
       cmocka_unit_test(test_detect_fails),
       cmocka_unit_test(test_strict_utf8),
       cmocka_unit_test(test_forced_names),

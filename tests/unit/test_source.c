@@ -203,7 +203,8 @@ static void test_format_and_id(void **state) {
       {"a.tar.gz", BG_FMT_NONE, NULL},
       {"a.txt.gz.gz", BG_FMT_NONE, NULL},
       {"a.txt.bak", BG_FMT_NONE, NULL},
-      {"a.html", BG_FMT_NONE, NULL},
+      {"a.html", BG_FMT_HTML, "a"},
+      {"a.doc", BG_FMT_NONE, NULL},
       {"a.mdx", BG_FMT_NONE, NULL},
       {"a.txtx", BG_FMT_NONE, NULL},
       {"atxt", BG_FMT_NONE, NULL},
@@ -371,12 +372,12 @@ static void test_broken_bytes(void **state) {
   snprintf(msg, sizeof msg, "invalid GB18030 at byte %zu", head_len);
   expect_error(path, "GB18030", BG_EENCODING, msg, 0);
   expect_error(path, "GBK", BG_EENCODING, msg, 0);
-  /* Detection names the offset in both charsets it tried. */
+  /* Detection names the offset in every charset it tried. */
   snprintf(msg, sizeof msg,
-           "neither UTF-8 (invalid at byte 1) nor GB18030 (invalid at byte "
-           "%zu)",
+           "neither UTF-8 (invalid at byte 1), GB18030 (invalid at byte "
+           "%zu) nor BIG5-HKSCS (invalid at byte ",
            head_len);
-  expect_error(path, NULL, BG_EENCODING, msg, 0);
+  expect_error(path, NULL, BG_EENCODING, msg, 1);
   /* Offsets count bytes of the uncompressed data. */
   path_of(fx, "broken_gb.txt.gz", path);
   write_gz(path, "wb", data, len);
