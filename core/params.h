@@ -1,0 +1,87 @@
+/*
+ * params.h - the parameters of an HTTP request to baogao-searchd:
+ * percent-decoding and validating a query string, and reading
+ * Accept-Encoding.
+ *
+ * Everything here works on raw bytes from the network and trusts none of
+ * them: any byte string gives either a validated request or an error with
+ * an HTTP status, a stable code for programs ("bad_limit") and a message
+ * for people.  No function keeps a pointer to its input.
+ *
+ * Query strings are application/x-www-form-urlencoded: `&` separates
+ * parameters, the first `=` separates a name from its value, `+` is a
+ * space and `%XX` a byte.  Every name and value must decode to UTF-8
+ * without NUL.  A parameter the endpoint does not know, or one given
+ * twice, is an error (a typo such as `limt=5` should not be ignored
+ * silently).
+ */
+#ifndef BG_PARAMS_H
+#define BG_PARAMS_H
+
+#include <stddef.h>
+
+#include "search.h"
+
+/* The limits a request is checked against. */
+typedef struct bg_params_limits {
+  size_t max_query_bytes; /* q longer than this (decoded): query_too_long */
+  size_t max_limit;       /* limit above this: bad_limit */
+  size_t max_offset;      /* offset above this: bad_offset */
+} bg_params_limits;
+
+/* Why a request was refused. */
+typedef struct bg_params_err {
+  int http;         /* HTTP status: 400, 414, or 500 when out of memory */
+  const char *code; /* stable code, a static string: see bg_params_search */
+  char msg[512];    /* for people; valid UTF-8 */
+} bg_params_err;
+
+/* A validated search request. */
+typedef struct bg_params_query {
+  char *q;             /* the decoded query, NUL-terminated (owned) */
+  size_t qlen;         /* its length in bytes, without the NUL */
+  bg_search_opts opts; /* limit (default 10), offset, all, sort; timeout 0 */
+} bg_params_query;
+
+/* Parses the query string qs[0, len) (what follows `?`, without it) of
+ * GET /v1/search: q (required), limit, offset, all (1/true/yes/on or
+ * 0/false/no/off; a bare `all` means 1) and sort (relevance, year,
+ * -year).  On success returns BG_OK and fills *out, which the caller
+ * releases with bg_params_query_reset().  Otherwise returns BG_EINVAL (or
+ * BG_ENOMEM), leaves *out empty and describes the problem in *e with one
+ * of these codes:
+ *
+ *   bad_escape          a `%` not followed by two hex digits
+ *   nul_byte            a name or value decodes to a NUL byte
+ *   bad_utf8            a name or value is not valid UTF-8
+ *   unknown_parameter   a name the endpoint does not take
+ *   duplicate_parameter a name given twice
+ *   missing_query       no q
+ *   empty_query         q empty or only white space
+ *   query_too_long      q longer than lim->max_query_bytes (HTTP 414)
+ *   bad_limit, bad_offset, bad_all, bad_sort   a value out of its domain
+ *   out_of_memory       (HTTP 500)
+ */
+int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
+                     bg_params_query *out, bg_params_err *e);
+
+/* Frees what bg_params_search() put in q and empties it (q may be NULL). */
+void bg_params_query_reset(bg_params_query *q);
+
+/* Checks that the query string qs[0, len) of an endpoint without
+ * parameters (named by path, for the message) is empty: BG_OK, or
+ * BG_EINVAL with the first problem in *e (the codes above). */
+int bg_params_none(const char *qs, size_t len, const char *path,
+                   bg_params_err *e);
+
+/* Returns 1 when an Accept-Encoding header value s[0, len) accepts gzip:
+ * `gzip` (or `x-gzip`) with a q-value above 0, or else `*` with a q-value
+ * above 0.  `gzip;q=0` refuses it; so does a malformed q-value. */
+int bg_params_accepts_gzip(const char *s, size_t len);
+
+/* Percent-decodes s[0, len) into out (room for len bytes; `+` becomes a
+ * space).  Returns the decoded length, or -1 when a `%` is not followed
+ * by two hex digits, with its offset in *bad (may be NULL). */
+long bg_params_decode(const char *s, size_t len, char *out, size_t *bad);
+
+#endif

@@ -1,0 +1,1197 @@
+/*
+ * baogao-searchd - the HTTP search daemon.
+ *
+ *   baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]
+ *                  [--quiet] [limits...]
+ *
+ * Answers GET /v1/search, /v1/reports, /v1/stats, /healthz and /metrics
+ * with the same JSON bytes `baogao --json` prints (core/json.c builds
+ * both).
+ *
+ * Threads: libmicrohttpd's internal polling thread(s) read requests,
+ * validate them (core/params.c) and answer everything that does not need
+ * the index: errors, /healthz, /metrics.  A request that needs the index
+ * is suspended and queued for a pool of --threads workers; each worker owns
+ * one bg_reader (readers are not shared between threads), brings it up to
+ * the index's latest commit before every request, answers, and resumes the
+ * connection.  So one slow search holds one worker, never the connections
+ * of others, and the work of all connections is shared by all workers.
+ *
+ * The main thread blocks the signals and waits for them with sigtimedwait:
+ * SIGTERM/SIGINT stop the daemon gracefully, SIGHUP makes every reader
+ * reopen the index.  Once a second it refreshes its own reader, which
+ * feeds /healthz and the index figures of /metrics.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "error.h"
+#include "json.h"
+#include "params.h"
+#include "search.h"
+
+#define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
+#define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
+#define GRACE_MS 5000        /* how long SIGTERM waits for requests */
+#define INDEX_POLL_MS 1000   /* the main thread's index refresh period */
+#define MAX_OFFSET 100000000 /* as the CLI */
+
+static const char usage[] =
+    "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
+    "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
+    "                      [--max-limit N] [--max-hits N]\n"
+    "                      [--max-connections N]\n"
+    "\n"
+    "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
+    "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
+    "            [&sort=relevance|year|-year]\n"
+    "  /v1/reports   /v1/stats   /healthz   /metrics\n"
+    "Answers are the JSON `baogao --json` prints; errors are\n"
+    "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
+    "with a 4xx/5xx status.\n"
+    "\n"
+    "options:\n"
+    "  --index DIR           index folder (default: $BAOGAO_INDEX, else\n"
+    "                        ./data/index)\n"
+    "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8765;\n"
+    "                        [::1]:8765 for IPv6; port 0 picks a free port).\n"
+    "                        The address is printed on standard output as\n"
+    "                        'listening on http://ADDR:PORT'\n"
+    "  --threads N           search workers, each with its own index handle\n"
+    "                        (default: the number of CPUs, at least 2)\n"
+    "  --quiet               no log lines on standard error (errors that\n"
+    "                        stop the daemon are still printed)\n"
+    "  --timeout-ms MS       time limit of one search (default 5000)\n"
+    "  --max-query-bytes N   longest query q, in bytes (default 4096)\n"
+    "  --max-limit N         largest limit (default 1000)\n"
+    "  --max-hits N          most hits an all=1 answer may hold (default\n"
+    "                        50000)\n"
+    "  --max-connections N   open connections at most (default 256)\n"
+    "  -h, --help            show this help\n"
+    "  --version             show the version\n"
+    "\n"
+    "Signals: SIGTERM/SIGINT stop gracefully (requests in flight finish);\n"
+    "SIGHUP reopens the index.  New commits of baogao-index are seen without\n"
+    "a signal.  Exit status: 0 stopped by a signal, 1 bad usage or cannot\n"
+    "listen.\n";
+
+/* ---- configuration and shared state ---- */
+
+typedef struct config {
+  const char *index;
+  const char *listen;
+  unsigned threads;
+  int quiet;
+  double timeout_ms;
+  size_t max_hits;
+  unsigned max_connections;
+  bg_params_limits lim;
+} config;
+
+static config cfg;
+
+static atomic_uint reopen_gen; /* SIGHUP bumps it: every reader reopens */
+static atomic_int stopping;    /* SIGTERM seen: close connections after use */
+static atomic_long in_flight;  /* requests between request line and end */
+
+/* What the main thread's reader sees, for /healthz and /metrics. */
+static struct {
+  atomic_int up;
+  atomic_uint_least64_t revision, documents, reports, paragraphs, units;
+  pthread_mutex_t mu; /* guards why */
+  char why[512];      /* why the index is not up */
+} ix = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* "2025-03-05T08:09:10.123Z" */
+static void iso_time(char *buf, size_t size) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+/* A notice on stderr (not with --quiet). */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...) {
+  if (cfg.quiet) return;
+  char t[40], msg[768];
+  iso_time(t, sizeof t);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "%s baogao-searchd: %s\n", t, msg);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  if (cfg.quiet) return;
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+    msg[--n] = '\0';
+  note("libmicrohttpd: %s", msg);
+}
+
+/* ---- routes and metrics ---- */
+
+typedef enum {
+  R_SEARCH,
+  R_REPORTS,
+  R_STATS,
+  R_HEALTHZ,
+  R_METRICS,
+  R_OTHER,
+  R_COUNT
+} route;
+
+static const char *const route_path[R_COUNT] = {
+    "/v1/search", "/v1/reports", "/v1/stats", "/healthz", "/metrics", "other"};
+
+#define NBUCKETS 14
+static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                           0.025,  0.05,  0.1,    0.25,  0.5,
+                                           1,      2.5,   5,      10};
+
+static struct {
+  atomic_uint_least64_t by_status[R_COUNT][600];
+  atomic_uint_least64_t bucket[R_COUNT][NBUCKETS + 1]; /* not cumulative */
+  atomic_uint_least64_t sum_us[R_COUNT];
+  atomic_uint_least64_t aborted; /* closed before an answer was queued */
+  atomic_uint_least64_t gzipped;
+  atomic_uint busy; /* workers answering */
+  atomic_uint queued;
+} metrics;
+
+static time_t started_at;
+
+static void count_request(route r, unsigned status, double ms) {
+  if (status < 100 || status >= 600) {
+    atomic_fetch_add(&metrics.aborted, 1);
+    return;
+  }
+  atomic_fetch_add(&metrics.by_status[r][status], 1);
+  double s = ms / 1000;
+  int b = 0;
+  while (b < NBUCKETS && s > bucket_le[b])
+    b++;
+  atomic_fetch_add(&metrics.bucket[r][b], 1);
+  atomic_fetch_add(&metrics.sum_us[r], (uint_least64_t)(ms * 1000));
+}
+
+/* The Prometheus text exposition; caller frees. */
+static char *metrics_text(size_t *len) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  if (!f) return NULL;
+  fprintf(f, "# HELP baogao_http_requests_total HTTP requests answered, by "
+             "route and status.\n"
+             "# TYPE baogao_http_requests_total counter\n");
+  for (int r = 0; r < R_COUNT; r++)
+    for (int s = 100; s < 600; s++) {
+      uint_least64_t n = atomic_load(&metrics.by_status[r][s]);
+      if (n)
+        fprintf(f,
+                "baogao_http_requests_total{route=\"%s\",status=\"%d\"} "
+                "%llu\n",
+                route_path[r], s, (unsigned long long)n);
+    }
+  fprintf(f,
+          "# HELP baogao_http_requests_aborted_total Requests closed "
+          "before an answer (bad HTTP, client gone, shutdown).\n"
+          "# TYPE baogao_http_requests_aborted_total counter\n"
+          "baogao_http_requests_aborted_total %llu\n",
+          (unsigned long long)atomic_load(&metrics.aborted));
+  fprintf(f, "# HELP baogao_http_request_duration_seconds Time from the "
+             "request line to the last byte of the answer.\n"
+             "# TYPE baogao_http_request_duration_seconds histogram\n");
+  for (int r = 0; r < R_COUNT; r++) {
+    uint_least64_t cum = 0;
+    for (int b = 0; b <= NBUCKETS; b++) {
+      cum += atomic_load(&metrics.bucket[r][b]);
+      if (b < NBUCKETS)
+        fprintf(f,
+                "baogao_http_request_duration_seconds_bucket{route=\"%s\","
+                "le=\"%g\"} %llu\n",
+                route_path[r], bucket_le[b], (unsigned long long)cum);
+      else
+        fprintf(f,
+                "baogao_http_request_duration_seconds_bucket{route=\"%s\","
+                "le=\"+Inf\"} %llu\n",
+                route_path[r], (unsigned long long)cum);
+    }
+    fprintf(f,
+            "baogao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+            "baogao_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+            route_path[r], atomic_load(&metrics.sum_us[r]) / 1e6, route_path[r],
+            (unsigned long long)cum);
+  }
+  fprintf(f,
+          "# HELP baogao_http_responses_gzipped_total Answers sent "
+          "gzip-compressed.\n"
+          "# TYPE baogao_http_responses_gzipped_total counter\n"
+          "baogao_http_responses_gzipped_total %llu\n"
+          "# HELP baogao_http_requests_in_flight Requests being read, "
+          "answered or sent.\n"
+          "# TYPE baogao_http_requests_in_flight gauge\n"
+          "baogao_http_requests_in_flight %ld\n"
+          "# HELP baogao_workers Search workers.\n"
+          "# TYPE baogao_workers gauge\n"
+          "baogao_workers %u\n"
+          "# HELP baogao_workers_busy Search workers answering a request.\n"
+          "# TYPE baogao_workers_busy gauge\n"
+          "baogao_workers_busy %u\n"
+          "# HELP baogao_queue_length Requests waiting for a worker.\n"
+          "# TYPE baogao_queue_length gauge\n"
+          "baogao_queue_length %u\n",
+          (unsigned long long)atomic_load(&metrics.gzipped),
+          (long)atomic_load(&in_flight), cfg.threads,
+          atomic_load(&metrics.busy), atomic_load(&metrics.queued));
+  fprintf(f,
+          "# HELP baogao_index_up 1 when the index is open.\n"
+          "# TYPE baogao_index_up gauge\n"
+          "baogao_index_up %d\n"
+          "# HELP baogao_index_documents Xapian documents in the index.\n"
+          "# TYPE baogao_index_documents gauge\n"
+          "baogao_index_documents %llu\n"
+          "# HELP baogao_index_reports Reports in the index.\n"
+          "# TYPE baogao_index_reports gauge\n"
+          "baogao_index_reports %llu\n"
+          "# HELP baogao_index_paragraphs Paragraphs in the index.\n"
+          "# TYPE baogao_index_paragraphs gauge\n"
+          "baogao_index_paragraphs %llu\n"
+          "# HELP baogao_index_units Units in the index.\n"
+          "# TYPE baogao_index_units gauge\n"
+          "baogao_index_units %llu\n"
+          "# HELP baogao_index_revision Revision of the index.\n"
+          "# TYPE baogao_index_revision gauge\n"
+          "baogao_index_revision %llu\n",
+          atomic_load(&ix.up), (unsigned long long)atomic_load(&ix.documents),
+          (unsigned long long)atomic_load(&ix.reports),
+          (unsigned long long)atomic_load(&ix.paragraphs),
+          (unsigned long long)atomic_load(&ix.units),
+          (unsigned long long)atomic_load(&ix.revision));
+  fprintf(f,
+          "# HELP baogao_start_time_seconds Start time of the daemon, Unix "
+          "seconds.\n"
+          "# TYPE baogao_start_time_seconds gauge\n"
+          "baogao_start_time_seconds %lld\n"
+          "# HELP baogao_build_info Version of baogao-searchd.\n"
+          "# TYPE baogao_build_info gauge\n"
+          "baogao_build_info{version=\"%s\",libmicrohttpd=\"%s\"} 1\n",
+          (long long)started_at, BAOGAO_VERSION, MHD_get_version());
+  if (fclose(f) != 0) {
+    free(buf);
+    return NULL;
+  }
+  *len = size;
+  return buf;
+}
+
+/* ---- requests ---- */
+
+/* A request's life: its headers arrive (NEW), the end of its (ignored)
+ * body is seen and it is answered at once or handed to a worker
+ * (WAITING), the worker's answer is queued (ANSWERED). */
+enum { RQ_NEW, RQ_HEADERS, RQ_WAITING, RQ_ANSWERED };
+
+typedef struct request {
+  struct MHD_Connection *conn;
+  struct request *next; /* in the work queue */
+  double t0;
+  char *target; /* the raw request target: path and query string */
+  char method[16];
+  route route;
+  int state;
+  int gzip;                  /* the client accepts gzip */
+  unsigned status;           /* status of the answer queued; 0: none */
+  struct MHD_Response *resp; /* an answer made, not queued yet */
+  bg_params_query pq;        /* a search's parameters */
+} request;
+
+/* Writes the request target for the log: bytes outside printable ASCII
+ * escaped, cut after about 300 bytes. */
+static void log_target(char *buf, size_t size, const char *s) {
+  size_t o = 0;
+  for (; *s && o + 8 < size; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x21 || c > 0x7e || c == '\\')
+      o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+    else
+      buf[o++] = (char)c;
+  }
+  if (*s) {
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
+  buf[o] = '\0';
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+  (void)cls;
+  request *rq = calloc(1, sizeof *rq);
+  if (!rq) return NULL;
+  rq->conn = c;
+  rq->t0 = now_ms();
+  rq->target = strdup(uri ? uri : "");
+  if (!rq->target) {
+    free(rq);
+    return NULL;
+  }
+  strcpy(rq->method, "-");
+  rq->route = R_OTHER;
+  atomic_fetch_add(&in_flight, 1);
+  return rq;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
+                    enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)c;
+  request *rq = *ctx;
+  if (!rq) return;
+  *ctx = NULL;
+  double ms = now_ms() - rq->t0;
+  unsigned status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->status : 0;
+  count_request(rq->route, status, ms);
+  if (!cfg.quiet) {
+    char t[40], target[340], st[16];
+    iso_time(t, sizeof t);
+    log_target(target, sizeof target, rq->target);
+    if (status)
+      snprintf(st, sizeof st, "%u", status);
+    else
+      strcpy(st, "-");
+    fprintf(stderr, "%s %s %s %s %.1f ms%s\n", t, rq->method, target, st, ms,
+            status                                          ? ""
+            : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+            : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? " (shutdown)"
+            : rq->status                                    ? " (client gone)"
+                                                            : " (no answer)");
+  }
+  if (rq->resp) MHD_destroy_response(rq->resp);
+  bg_params_query_reset(&rq->pq);
+  free(rq->target);
+  free(rq);
+  atomic_fetch_sub(&in_flight, 1);
+}
+
+/* Compresses in[0, n) as gzip into a new buffer; -1 when it fails. */
+static int gzip_buf(const char *in, size_t n, char **out, size_t *outn) {
+  if (n > UINT_MAX / 2) return -1;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return -1;
+  uLong cap = deflateBound(&z, (uLong)n);
+  char *buf = malloc(cap);
+  if (!buf) {
+    deflateEnd(&z);
+    return -1;
+  }
+  z.next_in = (Bytef *)in;
+  z.avail_in = (uInt)n;
+  z.next_out = (Bytef *)buf;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  size_t total = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(buf);
+    return -1;
+  }
+  *out = buf;
+  *outn = total;
+  return 0;
+}
+
+/* Makes the answer of rq from body[0, len) (taken over; freed here or by
+ * libmicrohttpd): compressed when the client takes gzip and it is large. */
+static void respond(request *rq, unsigned status, char *body, size_t len,
+                    const char *ctype) {
+  if (rq->resp) MHD_destroy_response(rq->resp);
+  rq->resp = NULL;
+  int gz = 0;
+  if (rq->gzip && len > GZIP_MIN_BYTES) {
+    char *z;
+    size_t zn;
+    if (gzip_buf(body, len, &z, &zn) == 0) {
+      free(body);
+      body = z;
+      len = zn;
+      gz = 1;
+    }
+  }
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer_with_free_callback(len, body, free);
+  if (!r) {
+    free(body);
+    static const char oom[] =
+        "{\"error\": {\"code\": \"out_of_memory\", \"message\": \"out of "
+        "memory\"}}\n";
+    r = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                        MHD_RESPMEM_PERSISTENT);
+    status = MHD_HTTP_SERVICE_UNAVAILABLE;
+    gz = 0;
+    if (!r) return; /* the handler answers with an error of its own */
+  }
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  if (gz) {
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    atomic_fetch_add(&metrics.gzipped, 1);
+  }
+  rq->resp = r;
+  rq->status = status;
+}
+
+static void respond_json(request *rq, unsigned status, const json_t *v) {
+  char *s = v ? bg_json_dump(v) : NULL;
+  if (!s) {
+    static const char oom[] = "{\"error\": {\"code\": \"out_of_memory\", "
+                              "\"message\": \"out of memory\"}}\n";
+    s = strdup(oom);
+    status = MHD_HTTP_SERVICE_UNAVAILABLE;
+    if (!s) return;
+  }
+  respond(rq, status, s, strlen(s), "application/json");
+}
+
+/* {"error": {"code": code, "message": message}} with status. */
+static void respond_error(request *rq, unsigned status, const char *code,
+                          const char *message) {
+  json_t *e = bg_json_error(code, message);
+  if (!e) e = bg_json_error(code, "the request cannot be answered");
+  respond_json(rq, status, e);
+  json_decref(e);
+}
+
+/* Queues the answer made for rq. */
+static enum MHD_Result send_answer(request *rq) {
+  struct MHD_Response *r = rq->resp;
+  rq->resp = NULL;
+  if (!r) {
+    rq->status = 0;
+    return MHD_NO; /* out of memory: close the connection */
+  }
+  if (atomic_load(&stopping))
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+  enum MHD_Result ret = MHD_queue_response(rq->conn, rq->status, r);
+  MHD_destroy_response(r);
+  if (ret != MHD_YES) rq->status = 0;
+  return ret;
+}
+
+/* ---- the work queue and its workers ---- */
+
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  request *head, *tail;
+  int stop;
+  pthread_t *tids;
+  unsigned started;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void enqueue(request *rq) {
+  pthread_mutex_lock(&pool.mu);
+  rq->next = NULL;
+  if (pool.tail)
+    pool.tail->next = rq;
+  else
+    pool.head = rq;
+  pool.tail = rq;
+  atomic_fetch_add(&metrics.queued, 1);
+  pthread_cond_signal(&pool.cv);
+  pthread_mutex_unlock(&pool.mu);
+}
+
+/* The next job, or NULL when the pool stops and nothing is left. */
+static request *dequeue(int *stop) {
+  pthread_mutex_lock(&pool.mu);
+  while (!pool.head && !pool.stop)
+    pthread_cond_wait(&pool.cv, &pool.mu);
+  request *rq = pool.head;
+  if (rq) {
+    pool.head = rq->next;
+    if (!pool.head) pool.tail = NULL;
+    atomic_fetch_sub(&metrics.queued, 1);
+  }
+  *stop = pool.stop;
+  pthread_mutex_unlock(&pool.mu);
+  return rq;
+}
+
+typedef struct worker {
+  bg_reader *r;
+  unsigned gen; /* reopen_gen when r was opened */
+} worker;
+
+static void drop_reader(worker *w) {
+  bg_reader_close(w->r);
+  w->r = NULL;
+}
+
+/* Makes w->r an open reader at the index's latest commit. */
+static int ensure_reader(worker *w, bg_err *err) {
+  unsigned gen = atomic_load(&reopen_gen);
+  if (w->r && w->gen != gen) drop_reader(w);
+  if (w->r) {
+    if (bg_reader_refresh(w->r, NULL, err) == BG_OK) return BG_OK;
+    drop_reader(w);
+  }
+  int rc = bg_reader_open(&w->r, cfg.index, err);
+  if (rc == BG_OK) w->gen = gen;
+  return rc;
+}
+
+/* An index error: answer 503 and reopen for the next request. */
+static void index_failed(worker *w, request *rq, int rc, const bg_err *err) {
+  drop_reader(w);
+  if (rc == BG_ENOMEM)
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                  "out of memory");
+  else
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "index_unavailable",
+                  bg_err_msg(err));
+}
+
+static void serve_search(worker *w, request *rq) {
+  bg_search_opts o = rq->pq.opts;
+  o.timeout_ms = cfg.timeout_ms;
+  int all = o.all;
+  if (all) {
+    /* The same hits as all=1, but never more than max_hits of them. */
+    o.all = 0;
+    o.limit = cfg.max_hits + 1;
+  }
+  bg_err err = {0};
+  bg_results *res = NULL;
+  int rc = bg_search(w->r, rq->pq.q, rq->pq.qlen, &o, &res, &err);
+  if (rc == BG_EQUERY) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
+  } else if (rc == BG_ETIMEOUT) {
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout",
+                  bg_err_msg(&err));
+  } else if (rc == BG_EINVAL || rc == BG_ERANGE) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
+  } else if (rc != BG_OK) {
+    index_failed(w, rq, rc, &err);
+  } else if (all && res->nhits > cfg.max_hits) {
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the query has %llu hits from offset %zu on, and all=1 answers "
+             "at most %zu: page with limit and offset, or narrow the query",
+             (unsigned long long)(res->total - o.offset), o.offset,
+             cfg.max_hits);
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
+  } else {
+    if (all) res->limit = 0; /* as an all=1 answer says */
+    json_t *j = bg_json_results(res);
+    respond_json(rq, MHD_HTTP_OK, j);
+    json_decref(j);
+  }
+  bg_results_free(res);
+}
+
+static void serve_list(worker *w, request *rq) {
+  bg_err err = {0};
+  json_t *v = NULL;
+  int rc = rq->route == R_STATS ? bg_reader_stats(w->r, &v, &err)
+                                : bg_reader_reports(w->r, &v, &err);
+  if (rc != BG_OK) {
+    index_failed(w, rq, rc, &err);
+    return;
+  }
+  if (rq->route == R_STATS) {
+    respond_json(rq, MHD_HTTP_OK, v);
+  } else {
+    json_t *o = bg_json_reports(v);
+    respond_json(rq, MHD_HTTP_OK, o);
+    json_decref(o);
+  }
+  json_decref(v);
+}
+
+static void *worker_main(void *arg) {
+  (void)arg;
+  worker w = {0};
+  int stop;
+  request *rq;
+  while ((rq = dequeue(&stop)) != NULL) {
+    atomic_fetch_add(&metrics.busy, 1);
+    bg_err err = {0};
+    if (stop) {
+      respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down",
+                    "the daemon is stopping; try again later");
+    } else if (ensure_reader(&w, &err) != BG_OK) {
+      index_failed(&w, rq, err.code, &err);
+    } else if (rq->route == R_SEARCH) {
+      serve_search(&w, rq);
+    } else {
+      serve_list(&w, rq);
+    }
+    rq->state = RQ_ANSWERED;
+    atomic_fetch_sub(&metrics.busy, 1);
+    /* rq may be freed as soon as the connection resumes. */
+    MHD_resume_connection(rq->conn);
+  }
+  drop_reader(&w);
+  return NULL;
+}
+
+/* ---- the request handler ---- */
+
+static route route_of(const char *path, size_t n) {
+  for (int r = 0; r < R_OTHER; r++)
+    if (strlen(route_path[r]) == n && !memcmp(route_path[r], path, n))
+      return (route)r;
+  return R_OTHER;
+}
+
+static void respond_params_err(request *rq, const bg_params_err *e) {
+  respond_error(rq, (unsigned)e->http, e->code, e->msg);
+}
+
+static void respond_health(request *rq) {
+  if (atomic_load(&ix.up)) {
+    json_t *o = json_pack("{s:s, s:I, s:I}", "status", "ok", "reports",
+                          (json_int_t)atomic_load(&ix.reports), "revision",
+                          (json_int_t)atomic_load(&ix.revision));
+    respond_json(rq, MHD_HTTP_OK, o);
+    json_decref(o);
+  } else {
+    char why[512];
+    pthread_mutex_lock(&ix.mu);
+    memcpy(why, ix.why, sizeof why);
+    pthread_mutex_unlock(&ix.mu);
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "index_unavailable",
+                  why[0] ? why : "the index is not open");
+  }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **ctx) {
+  (void)cls;
+  (void)url;
+  (void)version;
+  (void)upload;
+  request *rq = *ctx;
+  if (!rq) {
+    static const char oom[] = "{\"error\": {\"code\": \"out_of_memory\", "
+                              "\"message\": \"out of memory\"}}\n";
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        sizeof oom - 1, (void *)oom, MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    enum MHD_Result ret =
+        MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, r);
+    MHD_destroy_response(r);
+    return ret;
+  }
+  if (rq->state == RQ_ANSWERED) return send_answer(rq);
+  if (rq->state == RQ_WAITING) return MHD_YES;
+  int has_body = 0;
+  if (rq->state == RQ_NEW) {
+    /* The method, printable, for the log and messages. */
+    size_t k = 0;
+    for (; method[k] && k + 1 < sizeof rq->method; k++)
+      rq->method[k] = method[k] > 0x20 && method[k] < 0x7f ? method[k] : '?';
+    rq->method[k] = '\0';
+    /* Answering before the request is read through makes libmicrohttpd
+     * close the connection: a request without a body is answered on the
+     * next call.  No endpoint takes a body: one that announces a body is
+     * answered now, rather than reading the body to its end. */
+    const char *cl = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    has_body = (cl && strcmp(cl, "0") != 0) ||
+               MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                           MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (!has_body) {
+      rq->state = RQ_HEADERS;
+      return MHD_YES;
+    }
+  } else if (*upload_size) {
+    *upload_size = 0; /* cannot happen: a body is announced */
+    return MHD_YES;
+  }
+
+  /* Route on the raw target: libmicrohttpd's decoded url would cut at %00.
+   * An absolute-form target (http://host/path) is cut to its path. */
+  const char *path = rq->target;
+  if (!strncmp(path, "http://", 7) || !strncmp(path, "https://", 8)) {
+    const char *slash = strchr(strstr(path, "//") + 2, '/');
+    path = slash ? slash : "/";
+  }
+  const char *qm = strchr(path, '?');
+  size_t plen = qm ? (size_t)(qm - path) : strlen(path);
+  const char *qs = qm ? qm + 1 : "";
+  size_t qlen = strlen(qs);
+  const char *hash = memchr(qs, '#', qlen);
+  if (hash) qlen = (size_t)(hash - qs);
+  rq->route = route_of(path, plen);
+
+  const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  rq->gzip = ae && bg_params_accepts_gzip(ae, strlen(ae));
+
+  bg_params_err e;
+  if (rq->route == R_OTHER) {
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
+                  "no such endpoint; the endpoints are /v1/search, "
+                  "/v1/reports, /v1/stats, /healthz and /metrics");
+    return send_answer(rq);
+  }
+  if (strcmp(method, MHD_HTTP_METHOD_GET) &&
+      strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "method %s is not allowed here: use GET or HEAD",
+             rq->method);
+    respond_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", msg);
+    if (rq->resp) MHD_add_response_header(rq->resp, "Allow", "GET, HEAD");
+    return send_answer(rq);
+  }
+  if (has_body) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "unexpected_body",
+                  "GET and HEAD requests take no body");
+    return send_answer(rq);
+  }
+  if (rq->route == R_SEARCH) {
+    if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
+      respond_params_err(rq, &e);
+      return send_answer(rq);
+    }
+  } else if (bg_params_none(qs, qlen, route_path[rq->route], &e) != BG_OK) {
+    respond_params_err(rq, &e);
+    return send_answer(rq);
+  }
+  switch (rq->route) {
+  case R_HEALTHZ:
+    respond_health(rq);
+    return send_answer(rq);
+  case R_METRICS: {
+    size_t len = 0;
+    char *text = metrics_text(&len);
+    if (!text)
+      respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                    "out of memory");
+    else
+      respond(rq, MHD_HTTP_OK, text, len,
+              "text/plain; version=0.0.4; charset=utf-8");
+    return send_answer(rq);
+  }
+  default:
+    /* Suspend before queueing: a worker may resume it at once. */
+    rq->state = RQ_WAITING;
+    MHD_suspend_connection(c);
+    enqueue(rq);
+    return MHD_YES;
+  }
+}
+
+/* ---- the index as the main thread sees it ---- */
+
+static void set_down(const char *why) {
+  pthread_mutex_lock(&ix.mu);
+  snprintf(ix.why, sizeof ix.why, "%s", why);
+  pthread_mutex_unlock(&ix.mu);
+  if (atomic_exchange(&ix.up, 0)) note("index unavailable: %s", why);
+}
+
+/* Brings the main reader up to date and the figures with it. */
+static void watch_index(bg_reader **r, unsigned *gen) {
+  bg_err err = {0};
+  int changed = 0;
+  unsigned g = atomic_load(&reopen_gen);
+  if (*r && *gen != g) {
+    bg_reader_close(*r);
+    *r = NULL;
+  }
+  if (*r && bg_reader_refresh(*r, &changed, &err) != BG_OK) {
+    bg_reader_close(*r);
+    *r = NULL;
+  }
+  if (!*r) {
+    if (bg_reader_open(r, cfg.index, &err) != BG_OK) {
+      set_down(bg_err_msg(&err));
+      return;
+    }
+    *gen = g;
+    changed = 1;
+  }
+  if (!changed && atomic_load(&ix.up)) return;
+  json_t *st = NULL;
+  if (bg_reader_stats(*r, &st, &err) != BG_OK) {
+    bg_reader_close(*r);
+    *r = NULL;
+    set_down(bg_err_msg(&err));
+    return;
+  }
+  atomic_store(&ix.documents, bg_reader_doccount(*r));
+  atomic_store(&ix.revision, bg_reader_revision(*r));
+  atomic_store(&ix.reports, (uint_least64_t)json_integer_value(
+                                json_object_get(st, "reports")));
+  atomic_store(&ix.paragraphs, (uint_least64_t)json_integer_value(
+                                   json_object_get(st, "paragraphs")));
+  atomic_store(&ix.units, (uint_least64_t)json_integer_value(
+                              json_object_get(st, "units")));
+  json_decref(st);
+  if (!atomic_exchange(&ix.up, 1))
+    note("index %s open: %llu reports, revision %llu", cfg.index,
+         (unsigned long long)atomic_load(&ix.reports),
+         (unsigned long long)atomic_load(&ix.revision));
+}
+
+/* ---- start-up ---- */
+
+static void die_use(const char *fmt, const char *arg) {
+  fprintf(stderr, "baogao-searchd: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(baogao-searchd --help for usage)\n");
+  exit(1);
+}
+
+static unsigned long parse_num(const char *opt, const char *s,
+                               unsigned long min, unsigned long max) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (!*s || *end || errno || s[0] == '-' || v < min || v > max) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s takes a whole number from %lu to %lu, not",
+             opt, min, max);
+    fprintf(stderr, "baogao-searchd: %s '%s'\n", msg, s);
+    fprintf(stderr, "(baogao-searchd --help for usage)\n");
+    exit(1);
+  }
+  return v;
+}
+
+/* Opens a listening socket on spec ("ADDR:PORT", "[V6]:PORT"); writes the
+ * URL it listens on to url.  -1 with a message on failure. */
+static int listen_on(const char *spec, char *url, size_t urlsize, int *v6) {
+  char host[256];
+  const char *colon = strrchr(spec, ':');
+  if (!colon || colon == spec || !colon[1]) {
+    fprintf(stderr,
+            "baogao-searchd: --listen takes ADDR:PORT (127.0.0.1:8765, "
+            "[::1]:8765, 0.0.0.0:8765), not '%s'\n",
+            spec);
+    return -1;
+  }
+  size_t hl = (size_t)(colon - spec);
+  if (spec[0] == '[' && hl >= 2 && spec[hl - 1] == ']') {
+    spec++;
+    hl -= 2;
+  }
+  if (hl >= sizeof host) hl = sizeof host - 1;
+  memcpy(host, spec, hl);
+  host[hl] = '\0';
+  const char *port = colon + 1;
+  char *end;
+  errno = 0;
+  unsigned long pn = strtoul(port, &end, 10);
+  if (*end || errno || port[0] < '0' || port[0] > '9' || pn > 65535) {
+    fprintf(stderr,
+            "baogao-searchd: --listen: the port must be a number from 0 to "
+            "65535, not '%s'\n",
+            port);
+    return -1;
+  }
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  int gai = getaddrinfo(host, port, &hints, &res);
+  if (gai != 0) {
+    fprintf(stderr, "baogao-searchd: cannot listen on %s: %s\n", colon - hl,
+            gai_strerror(gai));
+    return -1;
+  }
+  int fd = -1, saved = 0;
+  for (struct addrinfo *a = res; a; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      saved = errno;
+      continue;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (a->ai_family == AF_INET6)
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 511) == 0) {
+      *v6 = a->ai_family == AF_INET6;
+      break;
+    }
+    saved = errno;
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) {
+    fprintf(stderr, "baogao-searchd: cannot listen on %s:%s: %s\n", host, port,
+            strerror(saved));
+    return -1;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+  struct sockaddr_storage ss;
+  socklen_t sl = sizeof ss;
+  char h[NI_MAXHOST], p[NI_MAXSERV];
+  if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+      getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
+                  NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    fprintf(stderr, "baogao-searchd: cannot read the listening address: %s\n",
+            strerror(errno));
+    close(fd);
+    return -1;
+  }
+  snprintf(url, urlsize, *v6 ? "http://[%s]:%s" : "http://%s:%s", h, p);
+  return fd;
+}
+
+static void parse_args(int argc, char **argv) {
+  enum {
+    O_INDEX = 256,
+    O_LISTEN,
+    O_THREADS,
+    O_QUIET,
+    O_TIMEOUT,
+    O_MAXQ,
+    O_MAXLIMIT,
+    O_MAXHITS,
+    O_MAXCONN,
+    O_VERSION
+  };
+  static const struct option opts[] = {
+      {"index", required_argument, NULL, O_INDEX},
+      {"listen", required_argument, NULL, O_LISTEN},
+      {"threads", required_argument, NULL, O_THREADS},
+      {"quiet", no_argument, NULL, O_QUIET},
+      {"timeout-ms", required_argument, NULL, O_TIMEOUT},
+      {"max-query-bytes", required_argument, NULL, O_MAXQ},
+      {"max-limit", required_argument, NULL, O_MAXLIMIT},
+      {"max-hits", required_argument, NULL, O_MAXHITS},
+      {"max-connections", required_argument, NULL, O_MAXCONN},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, O_VERSION},
+      {NULL, 0, NULL, 0}};
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  cfg.index = getenv("BAOGAO_INDEX");
+  cfg.listen = "127.0.0.1:8765";
+  cfg.threads = ncpu < 2 ? 2 : ncpu > 256 ? 256 : (unsigned)ncpu;
+  cfg.timeout_ms = 5000;
+  cfg.max_hits = 50000;
+  cfg.max_connections = 256;
+  cfg.lim.max_query_bytes = 4096;
+  cfg.lim.max_limit = 1000;
+  cfg.lim.max_offset = MAX_OFFSET;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_INDEX:
+      cfg.index = optarg;
+      break;
+    case O_LISTEN:
+      cfg.listen = optarg;
+      break;
+    case O_THREADS:
+      cfg.threads = (unsigned)parse_num("--threads", optarg, 1, 256);
+      break;
+    case O_QUIET:
+      cfg.quiet = 1;
+      break;
+    case O_TIMEOUT:
+      cfg.timeout_ms = (double)parse_num("--timeout-ms", optarg, 1, 3600000);
+      break;
+    case O_MAXQ:
+      cfg.lim.max_query_bytes =
+          parse_num("--max-query-bytes", optarg, 1, 1 << 20);
+      break;
+    case O_MAXLIMIT:
+      cfg.lim.max_limit = parse_num("--max-limit", optarg, 0, 1000000);
+      break;
+    case O_MAXHITS:
+      cfg.max_hits = parse_num("--max-hits", optarg, 1, 10000000);
+      break;
+    case O_MAXCONN:
+      cfg.max_connections =
+          (unsigned)parse_num("--max-connections", optarg, 1, 65536);
+      break;
+    case 'h':
+      fputs(usage, stdout);
+      exit(0);
+    case O_VERSION:
+      printf("baogao-searchd %s (libmicrohttpd %s)\n", BAOGAO_VERSION,
+             MHD_get_version());
+      exit(0);
+    case ':':
+      die_use("%s needs a value", argv[optind - 1]);
+      break;
+    default:
+      die_use("unknown option '%s'", argv[optind - 1]);
+      break;
+    }
+  }
+  if (optind < argc) die_use("unexpected argument '%s'", argv[optind]);
+  if (!cfg.index || !cfg.index[0]) cfg.index = "data/index";
+}
+
+int main(int argc, char **argv) {
+  parse_args(argc, argv);
+  started_at = time(NULL);
+
+  /* Every thread inherits this mask: the signals reach sigtimedwait only. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  bg_reader *main_reader = NULL;
+  unsigned main_gen = 0;
+  strcpy(ix.why, "the index is not open yet");
+  watch_index(&main_reader, &main_gen);
+  if (!atomic_load(&ix.up)) {
+    pthread_mutex_lock(&ix.mu);
+    fprintf(stderr,
+            "baogao-searchd: warning: %s; answering 503 until it can be "
+            "opened\n",
+            ix.why);
+    pthread_mutex_unlock(&ix.mu);
+  }
+
+  char url[NI_MAXHOST + 32];
+  int v6 = 0;
+  int lfd = listen_on(cfg.listen, url, sizeof url, &v6);
+  if (lfd < 0) {
+    bg_reader_close(main_reader);
+    return 1;
+  }
+
+  pool.tids = calloc(cfg.threads, sizeof *pool.tids);
+  if (!pool.tids) {
+    fprintf(stderr, "baogao-searchd: out of memory\n");
+    return 1;
+  }
+  for (; pool.started < cfg.threads; pool.started++)
+    if (pthread_create(&pool.tids[pool.started], NULL, worker_main, NULL)) {
+      fprintf(stderr, "baogao-searchd: cannot start worker threads\n");
+      return 1;
+    }
+
+  /* Polling threads only read, route and write: a few are plenty. */
+  unsigned io_threads = cfg.threads / 8 + 1;
+  if (io_threads > 4) io_threads = 4;
+  if (io_threads > cfg.max_connections) io_threads = cfg.max_connections;
+  /* Room for the request line (a query of max_query_bytes percent-encoded
+   * is 3 times as long) and the headers. */
+  size_t mem = 16384 + 4 * cfg.lim.max_query_bytes;
+  if (mem < 32768) mem = 32768;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                   MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+  if (v6) flags |= MHD_USE_IPv6;
+  struct MHD_OptionItem opts[] = {
+      {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+      {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
+      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.max_connections, NULL},
+      {MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL},
+      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
+      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, NULL},
+      {io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+       (intptr_t)io_threads, NULL},
+      {MHD_OPTION_END, 0, NULL}};
+  struct MHD_Daemon *d =
+      MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY,
+                       opts, MHD_OPTION_END);
+  int status = 0;
+  if (!d) {
+    fprintf(stderr, "baogao-searchd: cannot start the HTTP server on %s\n",
+            url);
+    close(lfd);
+    status = 1;
+    goto stop_workers;
+  }
+  printf("listening on %s\n", url);
+  fflush(stdout);
+  note("serving %s on %s with %u workers", cfg.index, url, cfg.threads);
+
+  /* Wait for signals; refresh the index figures between them. */
+  int sig = 0;
+  while (sig != SIGTERM && sig != SIGINT) {
+    struct timespec ts = {INDEX_POLL_MS / 1000,
+                          (INDEX_POLL_MS % 1000) * 1000000L};
+    sig = sigtimedwait(&sigs, NULL, &ts);
+    if (sig == SIGHUP) {
+      atomic_fetch_add(&reopen_gen, 1);
+      note("SIGHUP: reopening the index");
+    }
+    if (sig < 0 || sig == SIGHUP) watch_index(&main_reader, &main_gen);
+  }
+
+  /* Stop accepting; let the requests in flight finish; then stop. */
+  note("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  atomic_store(&stopping, 1);
+  MHD_socket quiesced = MHD_quiesce_daemon(d);
+  double deadline = now_ms() + GRACE_MS;
+  while (atomic_load(&in_flight) > 0 && now_ms() < deadline) {
+    struct timespec ts = {0, 10 * 1000000L};
+    int s = sigtimedwait(&sigs, NULL, &ts);
+    if (s == SIGTERM || s == SIGINT) break; /* asked twice: go now */
+  }
+  pthread_mutex_lock(&pool.mu);
+  pool.stop = 1;
+  pthread_cond_broadcast(&pool.cv);
+  pthread_mutex_unlock(&pool.mu);
+  for (unsigned i = 0; i < pool.started; i++)
+    pthread_join(pool.tids[i], NULL);
+  pool.started = 0;
+  MHD_stop_daemon(d);
+  if (quiesced != MHD_INVALID_SOCKET) close(quiesced);
+  note("stopped");
+
+stop_workers:
+  pthread_mutex_lock(&pool.mu);
+  pool.stop = 1;
+  pthread_cond_broadcast(&pool.cv);
+  pthread_mutex_unlock(&pool.mu);
+  for (unsigned i = 0; i < pool.started; i++)
+    pthread_join(pool.tids[i], NULL);
+  free(pool.tids);
+  bg_reader_close(main_reader);
+  return status;
+}
