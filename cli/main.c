@@ -18,12 +18,14 @@
 
 #include <math.h>
 
+#include "compare.h"
 #include "count.h"
 #include "error.h"
 #include "json.h"
 #include "kwic.h"
 #include "remote.h"
 #include "search.h"
+#include "similar.h"
 #include "units.h"
 
 #define EXIT_USE 1
@@ -40,6 +42,8 @@ static const char usage_main[] =
     "  search QUERY   matching paragraphs (baogao search --help for more)\n"
     "  count QUERY    exact frequency by year, region or report, with gaps\n"
     "  kwic QUERY     concordance: one line per occurrence, in context\n"
+    "  similar REPORT#PARA  the most similar paragraphs of other reports\n"
+    "  compare A B    report diff: aligned paragraphs, changes, new phrases\n"
     "  reports        the indexed reports with their metadata\n"
     "  stats          index statistics\n"
     "  units [TEXT]   how TEXT (or each line of standard input) is cut into\n"
@@ -782,6 +786,392 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
   return 0;
 }
 
+/* ---- similar and compare ---- */
+
+static const char usage_similar[] =
+    "usage: baogao similar REPORT#PARA [FILTER...] [--limit N] [--reports N]\n"
+    "       baogao similar --text TEXT [FILTER...] [--limit N] [--reports N]\n"
+    "\n"
+    "The paragraphs of other reports most alike in wording to paragraph PARA\n"
+    "of REPORT (numbered from 1, as search shows them), or to TEXT, best\n"
+    "first, with their similarity from 0 to 1 (Dice coefficient over adjacent\n"
+    "unit pairs); the stretches they share with it are highlighted.\n"
+    "\n"
+    "  FILTER         year:2025 year:2018..2023 region:广东省 report:ID, with\n"
+    "                 OR, NOT and brackets as in search (no phrases)\n"
+    "  --limit N      paragraphs to show (default 10)\n"
+    "  --reports N    reports to examine, the closest by BM25 over the\n"
+    "                 source's unit pairs (default 50)\n"
+    "  --text TEXT    compare with TEXT instead of a paragraph\n";
+
+static const char usage_compare[] =
+    "usage: baogao compare REPORT_A REPORT_B [--threshold X] [--min-count N]\n"
+    "                      [--phrases N]\n"
+    "\n"
+    "How REPORT_B rewrote REPORT_A: B's paragraphs aligned in order with "
+    "their\n"
+    "counterparts in A (the most similar chain that never crosses), each pair\n"
+    "as a character diff (deleted text red, inserted green; [-…-] and {+…+}\n"
+    "without colour), the paragraphs only in A and only in B, and the phrases\n"
+    "(2 to 8 CJK characters, the longest form) new in B and gone from A.\n"
+    "\n"
+    "  --threshold X  least similarity of an aligned pair (default 0.25)\n"
+    "  --min-count N  least occurrences of a new or gone phrase (default 2)\n"
+    "  --phrases N    phrases listed each way (default 20)\n";
+
+/* Reads the value of option argv[*i] (--name VALUE or --name=VALUE). */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (!strncmp(a, name, n) && a[n] == '=') return a + n + 1;
+  if (strcmp(a, name)) return NULL;
+  if (*i + 1 >= argc) die_use("%s needs a value", name);
+  return argv[++*i];
+}
+
+/* Maps a core status to the error code, message and exit status the CLI
+ * (and the daemon) report. */
+static int fail_status(const cli *c, int rc, const bg_err *err) {
+  const char *code = rc == BG_EQUERY      ? "bad_query"
+                     : rc == BG_ENOTFOUND ? "not_found"
+                     : rc == BG_EINVAL    ? "bad_source"
+                     : rc == BG_ERANGE    ? "bad_value"
+                     : rc == BG_ETIMEOUT  ? "timeout"
+                                          : "index_error";
+  int use = rc == BG_EQUERY || rc == BG_ENOTFOUND || rc == BG_EINVAL ||
+            rc == BG_ERANGE;
+  return fail(c, code, bg_err_msg(err), use ? EXIT_USE : EXIT_INDEX);
+}
+
+static int cmd_similar(const cli *c, int argc, char **argv) {
+  const char *source = NULL, *text = NULL;
+  size_t limit = 10, reports = 0, flen = 0;
+  char *filter = calloc(1, 1);
+  int opts_done = 0;
+  if (!filter) die_use("out of memory%s", "");
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!opts_done && !strcmp(a, "--")) {
+      opts_done = 1;
+    } else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+      fputs(usage_similar, stdout);
+      free(filter);
+      return 0;
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--limit"))) {
+      if (parse_size(v, &limit) != 0 || limit > BG_SIMILAR_MAX_LIMIT)
+        die_use("--limit takes a whole number from 0 to 10000, not '%s'", v);
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--reports"))) {
+      if (parse_size(v, &reports) != 0 || reports == 0)
+        die_use("--reports takes a whole number from 1, not '%s'", v);
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--text"))) {
+      text = v;
+    } else if (!opts_done && a[0] == '-' && a[1] == '-') {
+      die_use("unknown option '%s'", a);
+    } else if (!source && !text && strchr(a, '#')) {
+      source = a;
+    } else {
+      char *nf = realloc(filter, flen + strlen(a) + 2);
+      if (!nf) die_use("out of memory%s", "");
+      filter = nf;
+      if (flen) filter[flen++] = ' ';
+      strcpy(filter + flen, a);
+      flen += strlen(a);
+    }
+  }
+  if (!source && !text)
+    die_use("similar needs a paragraph, REPORT#PARA (e.g. %s), or --text TEXT",
+            "2023_济南市钢城区#19");
+  if (source && text) die_use("give REPORT#PARA or --text, not both%s", "");
+  size_t id_len = 0;
+  uint32_t para = 0;
+  if (source && bg_similar_parse_source(source, &id_len, &para) != 0)
+    die_use("'%s' is not REPORT#PARA (a report id, '#', a paragraph number "
+            "from 1)",
+            source);
+  json_t *j = NULL;
+  int rc = 0;
+  if (c->server) {
+    char lim[32], rep[32];
+    snprintf(lim, sizeof lim, "%zu", limit);
+    snprintf(rep, sizeof rep, "%zu", reports);
+    const char *kv[8] = {source ? "para" : "text", source ? source : text,
+                         "limit", lim};
+    size_t nkv = 4;
+    if (flen) kv[nkv++] = "filter", kv[nkv++] = filter;
+    if (reports) kv[nkv++] = "reports", kv[nkv++] = rep;
+    rc = fetch(c, "/v1/similar", kv, nkv, &j);
+  } else {
+    bg_reader *r = open_index(c);
+    if (!r) {
+      free(filter);
+      return EXIT_INDEX;
+    }
+    char *id = source ? strndup(source, id_len) : NULL;
+    bg_similar_opts o = {id,     para, text,  text ? strlen(text) : 0,
+                         filter, flen, limit, reports,
+                         0};
+    bg_similar_result *s = NULL;
+    bg_err err = {0};
+    int st = (source && !id) ? bg_err_set(&err, BG_ENOMEM, "out of memory")
+                             : bg_similar(r, &o, &s, &err);
+    if (st == BG_OK && !(j = bg_json_similar(s)))
+      st = bg_err_set(&err, BG_ENOMEM, "out of memory");
+    bg_similar_free(s);
+    free(id);
+    bg_reader_close(r);
+    if (st != BG_OK) rc = fail_status(c, st, &err);
+  }
+  free(filter);
+  if (rc != 0) return rc;
+  if (c->json) {
+    print_json(j);
+    json_decref(j);
+    return 0;
+  }
+  bg_err err = {0};
+  bg_results *res = NULL;
+  if (bg_json_parse_similar(j, &res, &err) != BG_OK) {
+    json_decref(j);
+    return fail(c, "bad_answer", bg_err_msg(&err), EXIT_INDEX);
+  }
+  json_t *src = json_object_get(j, "source");
+  const char *st = jstr(src, "text");
+  if (c->color) fputs(dim_on, stdout);
+  if (json_is_string(json_object_get(src, "report")))
+    printf("similar to %s ¶%lld: ", jstr(src, "report"),
+           (long long)json_integer_value(json_object_get(src, "para")));
+  else
+    fputs("similar to the text: ", stdout);
+  size_t n = bg_utf8_cps(st, strlen(st));
+  fwrite(st, 1, bg_utf8_offset(st, strlen(st), 60), stdout);
+  fputs(n > 60 ? "…" : "", stdout);
+  if (c->color) fputs(hl_off, stdout);
+  fputs("\n\n", stdout);
+  for (size_t i = 0; i < res->nhits; i++) {
+    printf("%.3f  ", res->hits[i].score);
+    print_hit(c, &res->hits[i]);
+  }
+  if (c->color) fputs(dim_on, stdout);
+  printf("%zu paragraph%s from %lld report%s examined; %.1f ms\n", res->nhits,
+         res->nhits == 1 ? "" : "s",
+         (long long)json_integer_value(json_object_get(j, "reports_examined")),
+         json_integer_value(json_object_get(j, "reports_examined")) == 1 ? ""
+                                                                         : "s",
+         res->took_ms);
+  if (c->color) fputs(hl_off, stdout);
+  bg_results_free(res);
+  json_decref(j);
+  return 0;
+}
+
+static const char *del_on = "\033[31;9m", *ins_on = "\033[32m";
+
+/* Prints the pieces of a pair's diff: deleted and inserted text coloured,
+ * or marked [-…-] and {+…+} without colour. */
+static void print_diff(const cli *c, json_t *diff) {
+  size_t i;
+  json_t *p;
+  fputs("  ", stdout);
+  json_array_foreach(diff, i, p) {
+    const char *op = json_string_value(json_array_get(p, 0));
+    const char *t = json_string_value(json_array_get(p, 1));
+    if (!op || !t) continue;
+    if (op[0] == '=') {
+      fputs(t, stdout);
+    } else if (c->color) {
+      fputs(op[0] == '-' ? del_on : ins_on, stdout);
+      fputs(t, stdout);
+      fputs(hl_off, stdout);
+    } else {
+      printf(op[0] == '-' ? "[-%s-]" : "{+%s+}", t);
+    }
+  }
+  putchar('\n');
+}
+
+static void print_phrases(const cli *c, json_t *arr, const char *title) {
+  if (c->color) fputs(bold_on, stdout);
+  fputs(title, stdout);
+  if (c->color) fputs(hl_off, stdout);
+  if (json_array_size(arr) == 0) fputs(" none", stdout);
+  size_t i;
+  json_t *p;
+  json_array_foreach(arr, i, p)
+      printf("%s %s ×%lld", i ? "," : "", jstr(p, "phrase"),
+             (long long)json_integer_value(json_object_get(p, "count")));
+  putchar('\n');
+}
+
+/* Appends the run of n unchanged pairs from A ¶a and B ¶b to buf (cap
+ * bytes, *len used; a full buffer takes no more). */
+static void add_range(char *buf, size_t cap, size_t *len, long a, long b,
+                      long n) {
+  if (n <= 0 || *len + 64 >= cap) return;
+  const char *sep = *len ? ", " : "";
+  if (n == 1)
+    *len += (size_t)snprintf(buf + *len, cap - *len, "%s¶%ld=¶%ld", sep, a, b);
+  else
+    *len += (size_t)snprintf(buf + *len, cap - *len, "%s¶%ld–%ld=¶%ld–%ld", sep,
+                             a, a + n - 1, b, b + n - 1);
+}
+
+static void print_compare(const cli *c, json_t *j, size_t min_count) {
+  const char *a = jstr(j, "a"), *b = jstr(j, "b");
+  json_t *pairs = json_object_get(j, "pairs");
+  size_t i, unchanged = 0;
+  json_t *p;
+  if (c->color) fputs(bold_on, stdout);
+  printf("%s → %s", a, b);
+  if (c->color) fputs(hl_off, stdout);
+  putchar('\n');
+  /* Changed pairs in full; unchanged ones as ranges. */
+  long ra = -1, rb = -1, rn = 0;
+  char ranges[4096];
+  size_t rl = 0;
+  ranges[0] = '\0';
+  json_array_foreach(pairs, i, p) {
+    json_t *d = json_object_get(p, "diff");
+    long pa = (long)json_integer_value(json_object_get(p, "a_para"));
+    long pb = (long)json_integer_value(json_object_get(p, "b_para"));
+    const char *op0 =
+        json_string_value(json_array_get(json_array_get(d, 0), 0));
+    int same = json_array_size(d) == 1 && op0 && !strcmp(op0, "=");
+    if (same) {
+      unchanged++;
+      if (rn > 0 && pa == ra + rn && pb == rb + rn) {
+        rn++;
+        continue;
+      }
+    }
+    add_range(ranges, sizeof ranges, &rl, ra, rb, rn);
+    rn = 0;
+    if (same) {
+      ra = pa, rb = pb, rn = 1;
+      continue;
+    }
+    putchar('\n');
+    if (c->color) fputs(dim_on, stdout);
+    printf("¶%ld → ¶%ld  similarity %.3f", pa, pb,
+           json_number_value(json_object_get(p, "similarity")));
+    if (c->color) fputs(hl_off, stdout);
+    putchar('\n');
+    print_diff(c, d);
+  }
+  add_range(ranges, sizeof ranges, &rl, ra, rb, rn);
+  if (unchanged) {
+    putchar('\n');
+    if (c->color) fputs(bold_on, stdout);
+    printf("unchanged (%zu):", unchanged);
+    if (c->color) fputs(hl_off, stdout);
+    printf(" %s%s\n", ranges, rl + 64 >= sizeof ranges ? ", …" : "");
+  }
+  const char *side[2] = {"only_a", "only_b"};
+  for (int s = 0; s < 2; s++) {
+    json_t *arr = json_object_get(j, side[s]);
+    putchar('\n');
+    if (c->color) fputs(bold_on, stdout);
+    printf("only in %s (%zu)%s", s ? b : a, json_array_size(arr),
+           json_array_size(arr) ? ":" : "");
+    if (c->color) fputs(hl_off, stdout);
+    putchar('\n');
+    json_array_foreach(arr, i, p) {
+      if (c->color) fputs(s ? ins_on : del_on, stdout);
+      printf("  ¶%lld  %s",
+             (long long)json_integer_value(json_object_get(p, "para")),
+             jstr(p, "text"));
+      if (c->color) fputs(hl_off, stdout);
+      putchar('\n');
+    }
+  }
+  char title[512];
+  putchar('\n');
+  snprintf(title, sizeof title, "new in %s (%zu+ times, never in %s):", b,
+           min_count, a);
+  print_phrases(c, json_object_get(j, "new_phrases"), title);
+  snprintf(title, sizeof title, "gone from %s (%zu+ times in %s):", b,
+           min_count, a);
+  print_phrases(c, json_object_get(j, "gone_phrases"), title);
+  putchar('\n');
+  if (c->color) fputs(dim_on, stdout);
+  printf("%zu paired (%zu unchanged), %zu only in %s, %zu only in %s",
+         json_array_size(pairs), unchanged,
+         json_array_size(json_object_get(j, "only_a")), a,
+         json_array_size(json_object_get(j, "only_b")), b);
+  if (c->color) fputs(hl_off, stdout);
+  putchar('\n');
+}
+
+static int cmd_compare(const cli *c, int argc, char **argv) {
+  const char *ids[2] = {NULL, NULL};
+  const char *thr = NULL;
+  size_t min_count = 0, nphr = 0;
+  double threshold = 0;
+  int nid = 0, opts_done = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!opts_done && !strcmp(a, "--")) {
+      opts_done = 1;
+    } else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+      fputs(usage_compare, stdout);
+      return 0;
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--threshold"))) {
+      char *end;
+      threshold = strtod(v, &end);
+      if (*end || !(threshold > 0 && threshold <= 1))
+        die_use(
+            "--threshold takes a similarity above 0 and at most 1, not '%s'",
+            v);
+      thr = v;
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--min-count"))) {
+      if (parse_size(v, &min_count) != 0 || min_count == 0)
+        die_use("--min-count takes a whole number from 1, not '%s'", v);
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--phrases"))) {
+      if (parse_size(v, &nphr) != 0 || nphr == 0 || nphr > 10000)
+        die_use("--phrases takes a whole number from 1 to 10000, not '%s'", v);
+    } else if (!opts_done && a[0] == '-' && a[1] == '-') {
+      die_use("unknown option '%s'", a);
+    } else if (nid < 2) {
+      ids[nid++] = a;
+    } else {
+      die_use("compare takes two reports; '%s' is a third", a);
+    }
+  }
+  if (nid < 2)
+    die_use("compare needs two report ids (baogao reports lists them)%s", "");
+  json_t *j = NULL;
+  int rc = 0;
+  if (c->server) {
+    char mc[32], ph[32];
+    snprintf(mc, sizeof mc, "%zu", min_count);
+    snprintf(ph, sizeof ph, "%zu", nphr);
+    const char *kv[10] = {"a", ids[0], "b", ids[1]};
+    size_t nkv = 4;
+    if (thr) kv[nkv++] = "threshold", kv[nkv++] = thr;
+    if (min_count) kv[nkv++] = "min_count", kv[nkv++] = mc;
+    if (nphr) kv[nkv++] = "phrases", kv[nkv++] = ph;
+    rc = fetch(c, "/v1/compare", kv, nkv, &j);
+  } else {
+    bg_reader *r = open_index(c);
+    if (!r) return EXIT_INDEX;
+    bg_compare_opts o = {threshold, min_count, nphr, 0};
+    bg_compare_result *res = NULL;
+    bg_err err = {0};
+    int st = bg_compare(r, ids[0], ids[1], &o, &res, &err);
+    if (st == BG_OK && !(j = bg_json_compare(res)))
+      st = bg_err_set(&err, BG_ENOMEM, "out of memory");
+    bg_compare_free(res);
+    bg_reader_close(r);
+    if (st != BG_OK) rc = fail_status(c, st, &err);
+  }
+  if (rc != 0) return rc;
+  if (c->json)
+    print_json(j);
+  else
+    print_compare(c, j, min_count ? min_count : BG_COMPARE_MIN_COUNT);
+  json_decref(j);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   cli c = {getenv("BAOGAO_SERVER"), getenv("BAOGAO_INDEX"), 0, -1};
   const char *command = NULL;
@@ -849,13 +1239,17 @@ int main(int argc, char **argv) {
     rc = cmd_view(&c, nrest, rest, 0);
   } else if (!strcmp(command, "kwic")) {
     rc = cmd_view(&c, nrest, rest, 1);
+  } else if (!strcmp(command, "similar")) {
+    rc = cmd_similar(&c, nrest, rest);
+  } else if (!strcmp(command, "compare")) {
+    rc = cmd_compare(&c, nrest, rest);
   } else if (!strcmp(command, "units")) {
     rc = cmd_units(&c, nrest, rest);
   } else if (!strcmp(command, "help")) {
     fputs(usage_main, stdout);
     rc = 0;
   } else {
-    die_use("unknown command '%s' (commands: search, count, kwic, reports, stats, units)",
+    die_use("unknown command '%s' (commands: search, count, kwic, similar, compare, reports, stats, units)",
             command);
     return EXIT_USE;
   }

@@ -6,6 +6,7 @@
  * finds every occurrence exactly.
  */
 #include "count.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -140,16 +141,10 @@ static int cmp_key_bucket(const void *a, const void *b) {
   return strcmp(x->key, y->key);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
              double timeout_ms, bg_count_result **out, bg_err *err) {
   *out = NULL;
-  double t0 = now_ms();
+  double t0 = bg_now_ms();
   int rc = BG_OK;
   for (int attempt = 0; attempt < 3; attempt++) {
     json_t *reports = NULL;
@@ -181,7 +176,7 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
                                     100
                               : 0;
       }
-      res->took_ms = now_ms() - t0;
+      res->took_ms = bg_now_ms() - t0;
       *out = res;
       return BG_OK;
     }

@@ -185,6 +185,138 @@ json_t *bg_json_kwic(const bg_kwic_result *k) {
                    round(k->took_ms * 1000) / 1000, "lines", arr);
 }
 
+json_t *bg_json_similar(const bg_similar_result *s) {
+  json_t *hits = json_array();
+  if (!hits) return NULL;
+  for (size_t i = 0; i < s->nhits; i++) {
+    json_t *h = hit_json(&s->hits[i]);
+    if (!h ||
+        json_object_set_new(h, "similarity",
+                            json_real(round(s->hits[i].score * 1e4) / 1e4)) !=
+            0 ||
+        json_array_append_new(hits, h) != 0) {
+      json_decref(h);
+      json_decref(hits);
+      return NULL;
+    }
+  }
+  json_t *src = json_pack(
+      "{s:o, s:o, s:s%}", "report",
+      s->report ? json_string(s->report) : json_null(), "para",
+      s->report ? json_integer(s->para) : json_null(), "text", s->text,
+      s->text_len);
+  if (!src) {
+    json_decref(hits);
+    return NULL;
+  }
+  return json_pack("{s:o, s:s, s:I, s:f, s:o}", "source", src, "filter",
+                   s->filter, "reports_examined", (json_int_t)s->examined,
+                   "took_ms", round(s->took_ms * 1000) / 1000, "hits", hits);
+}
+
+int bg_json_parse_similar(const json_t *j, bg_results **out, bg_err *err) {
+  *out = NULL;
+  json_t *hits = json_object_get(j, "hits");
+  if (!json_is_object(j) || !json_is_array(hits))
+    return bg_err_set(err, BG_EFORMAT, "not a similar answer");
+  bg_results *res = calloc(1, sizeof *res);
+  if (!res) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  res->query = strdup("");
+  res->hits = calloc(json_array_size(hits) + 1, sizeof *res->hits);
+  res->took_ms = json_number_value(json_object_get(j, "took_ms"));
+  if (!res->query || !res->hits) {
+    bg_results_free(res);
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(hits, i, v) {
+    res->nhits++;
+    if (parse_hit(v, &res->hits[i]) != 0) {
+      bg_results_free(res);
+      return bg_err_set(err, BG_EFORMAT, "malformed hit %zu in similar answer",
+                        i + 1);
+    }
+  }
+  res->total = res->nhits;
+  res->limit = res->nhits;
+  *out = res;
+  return BG_OK;
+}
+
+/* [["=", text], ["-", text], ["+", text], ...] of one aligned pair. */
+static json_t *diff_json(const bg_compare_result *c, const bg_compare_pair *p) {
+  const char *a = c->a->para[p->a_para - 1], *b = c->b->para[p->b_para - 1];
+  json_t *arr = json_array();
+  for (size_t k = 0; k < p->ndiff && arr; k++) {
+    const bg_diff_piece *d = &p->diff[k];
+    const char *s = d->op == '+' ? b + d->b_off : a + d->a_off;
+    char op[2] = {d->op, '\0'};
+    if (json_array_append_new(arr, json_pack("[s, s%]", op, s, d->len)) != 0) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  }
+  return arr;
+}
+
+static json_t *only_json(const bg_doc_text *t, const uint32_t *paras,
+                         size_t n) {
+  json_t *arr = json_array();
+  for (size_t k = 0; k < n && arr; k++)
+    if (json_array_append_new(
+            arr, json_pack("{s:I, s:s%}", "para", (json_int_t)paras[k], "text",
+                           t->para[paras[k] - 1], t->len[paras[k] - 1])) != 0) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  return arr;
+}
+
+static json_t *phrases_json(const bg_phrase *p, size_t n) {
+  json_t *arr = json_array();
+  for (size_t k = 0; k < n && arr; k++)
+    if (json_array_append_new(arr, json_pack("{s:s, s:I}", "phrase",
+                                             p[k].phrase, "count",
+                                             (json_int_t)p[k].count)) != 0) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  return arr;
+}
+
+json_t *bg_json_compare(const bg_compare_result *c) {
+  json_t *pairs = json_array();
+  for (size_t k = 0; k < c->npairs && pairs; k++) {
+    const bg_compare_pair *p = &c->pairs[k];
+    json_t *d = diff_json(c, p);
+    json_t *o = d ? json_pack("{s:I, s:I, s:f, s:o}", "a_para",
+                              (json_int_t)p->a_para, "b_para",
+                              (json_int_t)p->b_para, "similarity",
+                              round(p->similarity * 1e4) / 1e4, "diff", d)
+                  : NULL;
+    if (!o || json_array_append_new(pairs, o) != 0) {
+      json_decref(pairs);
+      pairs = NULL;
+    }
+  }
+  json_t *oa = only_json(c->a, c->only_a, c->nonly_a);
+  json_t *ob = only_json(c->b, c->only_b, c->nonly_b);
+  json_t *np = phrases_json(c->new_phrases, c->nnew);
+  json_t *gp = phrases_json(c->gone_phrases, c->ngone);
+  if (!pairs || !oa || !ob || !np || !gp) {
+    json_decref(pairs);
+    json_decref(oa);
+    json_decref(ob);
+    json_decref(np);
+    json_decref(gp);
+    return NULL;
+  }
+  return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "a", c->a->id, "b",
+                   c->b->id, "pairs", pairs, "only_a", oa, "only_b", ob,
+                   "new_phrases", np, "gone_phrases", gp);
+}
+
 char *bg_json_dump(const json_t *v) {
   char *s = json_dumps(v, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0 |
                               JSON_REAL_PRECISION(10));

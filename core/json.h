@@ -8,9 +8,11 @@
 
 #include <jansson.h>
 
+#include "compare.h"
 #include "count.h"
 #include "kwic.h"
 #include "search.h"
+#include "similar.h"
 
 /* The search answer:
  * {"query", "total", "offset", "limit", "took_ms", "hits": [{"report",
@@ -35,6 +37,23 @@ json_t *bg_json_count(const bg_count_result *c);
 /* {"query", "total", "took_ms", "lines": [{"report", "year", "para",
  *  "left", "match", "right"}]} */
 json_t *bg_json_kwic(const bg_kwic_result *k);
+
+/* {"source": {"report", "para", "text"}, "filter", "reports_examined",
+ *  "took_ms", "hits": [hit objects as in search, each with "similarity"]};
+ * source report and para are null for a text; a hit's score is its
+ * similarity. */
+json_t *bg_json_similar(const bg_similar_result *s);
+
+/* Reads the hits of a similar answer (as bg_json_similar() builds it) into
+ * results (total = the number of hits); *out owned by the caller
+ * (bg_results_free()).  BG_EFORMAT when j is not such an object. */
+int bg_json_parse_similar(const json_t *j, bg_results **out, bg_err *err);
+
+/* {"a", "b", "pairs": [{"a_para", "b_para", "similarity", "diff": [["=",
+ *  text], ["-", text], ["+", text], ...]}], "only_a": [{"para", "text"}],
+ *  "only_b": [...], "new_phrases": [{"phrase", "count"}], "gone_phrases":
+ *  [...]} */
+json_t *bg_json_compare(const bg_compare_result *c);
 
 /* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
  * newline; caller frees.  NULL when out of memory. */

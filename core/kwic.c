@@ -2,6 +2,7 @@
  * kwic.c - concordance lines (see kwic.h).
  */
 #include "kwic.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +40,6 @@ void bg_kwic_free(bg_kwic_result *k) {
   free(k->lines);
   free(k->query);
   free(k);
-}
-
-static char *dupn(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  if (p) {
-    memcpy(p, s, n);
-    p[n] = '\0';
-  }
-  return p;
 }
 
 /* Byte offset where the last `width` display columns before byte `end`
@@ -126,9 +118,9 @@ static int on_doc(void *ctx, const bg_scan_doc *d) {
     l->year = d->year;
     l->para = o->para + 1;
     l->start = cs;
-    l->left = dupn(text + ls, bs - ls);
-    l->match = dupn(text + bs, be - bs);
-    l->right = dupn(text + be, re - be);
+    l->left = bg_strndup(text + ls, bs - ls);
+    l->match = bg_strndup(text + bs, be - bs);
+    l->right = bg_strndup(text + be, re - be);
     if (!l->report || !l->left || !l->match || !l->right)
       return bg_err_set(K->err, BG_ENOMEM, "out of memory");
     flatten(l->left);
@@ -172,23 +164,17 @@ static int cmp_line(const void *pa, const void *pb) {
   return c ? c : cmp_place(a, b);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 int bg_kwic(bg_reader *r, const char *q, size_t len, size_t width,
             bg_kwic_sort sort, double timeout_ms, bg_kwic_result **out,
             bg_err *err) {
   *out = NULL;
-  double t0 = now_ms();
+  double t0 = bg_now_ms();
   kctx K = {0};
   K.width = width;
   K.err = err;
   bg_units_init(&K.units);
   K.res = calloc(1, sizeof *K.res);
-  if (!K.res || !(K.res->query = dupn(q, len))) {
+  if (!K.res || !(K.res->query = bg_strndup(q, len))) {
     bg_kwic_free(K.res);
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   }
@@ -202,7 +188,7 @@ int bg_kwic(bg_reader *r, const char *q, size_t len, size_t width,
   if (K.res->nlines > 1)
     qsort(K.res->lines, K.res->nlines, sizeof *K.res->lines, cmp_line);
   K.res->total = K.res->nlines;
-  K.res->took_ms = now_ms() - t0;
+  K.res->took_ms = bg_now_ms() - t0;
   *out = K.res;
   return BG_OK;
 }

@@ -19,6 +19,7 @@
  *      the page of hits asked for, with every occurrence highlighted.
  */
 #include "search.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -934,17 +935,7 @@ static int highlight(run *R, bg_hit *h) {
   return rc;
 }
 
-static char *dupn(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  if (!p) return NULL;
-  memcpy(p, s, n);
-  p[n] = '\0';
-  return p;
-}
-
-/* The section path of paragraph index p: the nearest heading above it of
- * each shallower level. */
-static int section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
+int bg_hit_section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
   int limit = bg_docdata_level(d, p);
   if (limit == 0) limit = 256;
   size_t idx[16];
@@ -964,7 +955,7 @@ static int section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
     size_t len;
     if (bg_docdata_title(d, idx[n - 1 - k], &t, &len) != BG_OK)
       return bg_err_set(err, BG_ECORRUPT, "stored heading is missing");
-    h->section[k] = dupn(t, len);
+    h->section[k] = bg_strndup(t, len);
     if (!h->section[k]) return bg_err_set(err, BG_ENOMEM, "out of memory");
     h->nsection++;
   }
@@ -1010,7 +1001,7 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     size_t tl;
     if ((rc = bg_docdata_para(d, c->para, &t, &tl, R->err)) != BG_OK)
       break;
-    h->text = dupn(t, tl);
+    h->text = bg_strndup(t, tl);
     h->text_len = tl;
     h->report = strdup(dc->id);
     json_t *reg = json_object_get(bg_docdata_meta(d), "region");
@@ -1022,7 +1013,7 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     h->year = dc->year;
     h->para = c->para + 1;
     h->score = c->score;
-    if ((rc = section_path(d, c->para, h, R->err)) != BG_OK) break;
+    if ((rc = bg_hit_section_path(d, c->para, h, R->err)) != BG_OK) break;
     if (highlight(R, h) != BG_OK)
       rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
   }
@@ -1064,12 +1055,6 @@ static void run_free(run *R) {
   free(R->df);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Compiles q into R and evaluates it in every candidate report, before
  * deadline when timeout_ms > 0.  The caller frees R with run_free(). */
 static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
@@ -1090,7 +1075,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
   for (size_t i = 0; i < nids; i++) {
-    if (timeout_ms > 0 && now_ms() > deadline) {
+    if (timeout_ms > 0 && bg_now_ms() > deadline) {
       rc = bg_err_set(err, BG_ETIMEOUT,
                       "the query took longer than its limit of %.0f ms; "
                       "narrow it with more words or filters",
@@ -1151,7 +1136,7 @@ done:
 int bg_search(bg_reader *r, const char *q, size_t len,
               const bg_search_opts *opts, bg_results **out, bg_err *err) {
   *out = NULL;
-  double t0 = now_ms();
+  double t0 = bg_now_ms();
   bg_qnode *tree = NULL;
   int rc = bg_query_parse(q, len, &tree, err);
   if (rc != BG_OK) return rc;
@@ -1160,7 +1145,7 @@ int bg_search(bg_reader *r, const char *q, size_t len,
   for (int attempt = 0; attempt < 3; attempt++) {
     bg_results_free(res);
     res = calloc(1, sizeof *res);
-    if (!res || !(res->query = dupn(q, len))) {
+    if (!res || !(res->query = bg_strndup(q, len))) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       break;
     }
@@ -1179,14 +1164,14 @@ int bg_search(bg_reader *r, const char *q, size_t len,
     bg_results_free(res);
     return rc;
   }
-  res->took_ms = now_ms() - t0;
+  res->took_ms = bg_now_ms() - t0;
   *out = res;
   return BG_OK;
 }
 
 int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
             bg_scan_fn fn, void *ctx, bg_err *err) {
-  double t0 = now_ms();
+  double t0 = bg_now_ms();
   bg_qnode *tree = NULL;
   int rc = bg_query_parse(q, len, &tree, err);
   if (rc != BG_OK) return rc;
@@ -1333,7 +1318,7 @@ int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
     const char *p;
     size_t len;
     if ((rc = bg_docdata_para(d, i, &p, &len, err)) != BG_OK) goto fail;
-    if (!(x->para[i] = dupn(p, len))) {
+    if (!(x->para[i] = bg_strndup(p, len))) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       goto fail;
     }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "index.h"
 
 typedef struct bg_reader bg_reader;
 
@@ -60,6 +61,11 @@ typedef struct bg_results {
   bg_hit *hits;
   size_t nhits;
 } bg_results;
+
+/* Fills h->section with the section path of paragraph index p (from 0) of
+ * report d: the nearest heading above it of each shallower level,
+ * outermost first. */
+int bg_hit_section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err);
 
 /* Opens the index folder dir for reading.  BG_ENOINDEX (with the reason)
  * when there is no index there. */

@@ -303,6 +303,42 @@ int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
   })
 }
 
+/* ---- ranked retrieval (similar passages) ---- */
+
+int bg_xdb_top(bg_xdb *db, const bg_xq *q, const bg_xq *filter, size_t k,
+               uint32_t **ids, double **weights, size_t *n, bg_err *err) {
+  *ids = nullptr;
+  *weights = nullptr;
+  *n = 0;
+  GUARD({
+    Xapian::Enquire enq(*db->db);
+    if (filter)
+      enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q->q, filter->q));
+    else
+      enq.set_query(q->q);
+    enq.set_weighting_scheme(Xapian::BM25Weight());
+    enq.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(k));
+    size_t m = ms.size();
+    uint32_t *a = static_cast<uint32_t *>(std::malloc((m + 1) * sizeof *a));
+    double *w = static_cast<double *>(std::malloc((m + 1) * sizeof *w));
+    if (!a || !w) {
+      std::free(a);
+      std::free(w);
+      return bg_err_set(err, BG_ENOMEM, "out of memory");
+    }
+    size_t i = 0;
+    for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
+      a[i] = *it;
+      w[i] = it.get_weight();
+    }
+    *ids = a;
+    *weights = w;
+    *n = m;
+    return BG_OK;
+  })
+}
+
 /* ---- writing ---- */
 
 bg_xdoc *bg_xdoc_new(void) {
@@ -406,6 +442,14 @@ static bg_xq *mk(const Xapian::Query &q) {
 bg_xq *bg_xq_term(const char *term, size_t len) {
   try {
     return mk(Xapian::Query(std::string(term, len)));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+bg_xq *bg_xq_term_wqf(const char *term, size_t len, uint32_t wqf) {
+  try {
+    return mk(Xapian::Query(std::string(term, len), wqf ? wqf : 1));
   } catch (...) {
     return nullptr;
   }

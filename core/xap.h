@@ -81,6 +81,20 @@ int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
 int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
                  bg_err *err);
 
+/* ---- ranked retrieval (similar passages) ---- */
+
+/* A term query whose term occurs wqf times in the query text (BM25 weighs
+ * it accordingly). */
+bg_xq *bg_xq_term_wqf(const char *term, size_t len, uint32_t wqf);
+
+/* The (at most) k best documents for q by BM25 (Xapian's BM25Weight with
+ * its default parameters), best first, restricted to the documents
+ * matching filter when it is not NULL (the filter adds no weight).  Ties
+ * go to the lower document id.  *ids and *weights are malloc'd (caller
+ * frees both), *n is their count. */
+int bg_xdb_top(bg_xdb *db, const bg_xq *q, const bg_xq *filter, size_t k,
+               uint32_t **ids, double **weights, size_t *n, bg_err *err);
+
 /* ---- writing ---- */
 
 bg_xdoc *bg_xdoc_new(void);

@@ -1,0 +1,851 @@
+/*
+ * compare.c - report diff: alignment, diffs, new and gone phrases (see
+ * compare.h).
+ */
+#include "compare.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "similarity.h"
+#include "terms.h"
+#include "units.h"
+
+#define PER_B_PARA 32 /* candidates kept for each paragraph of B */
+/* Paragraph-pair updates the candidate search may make; past it the unit
+ * pairs shared by the most paragraph pairs are left to exact checks of the
+ * candidates found without them (only pathological texts get there: two
+ * 1 MB reports need about 30 million). */
+#define WORK_MAX 200000000ULL
+#define DIFF_PAIR_BUDGET 4000000    /* diff steps for one pair */
+#define DIFF_TOTAL_BUDGET 400000000 /* diff steps for a whole comparison */
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* ---- a report cut into units ---- */
+
+typedef struct tdoc {
+  size_t npara, nunits;
+  uint32_t *pstart; /* first unit of each paragraph, and the end */
+  uint32_t *poff;   /* first pair of each paragraph, and the end */
+  uint64_t *whole;  /* hash of each paragraph's units (for short ones) */
+  uint64_t *uh;     /* unit hashes */
+  uint64_t *ph;     /* pair hashes, sorted within each paragraph */
+  uint32_t *upara;  /* paragraph of each unit */
+  uint8_t *cjk;     /* whether each unit is a CJK letter */
+  uint32_t *uoff;   /* normalized bytes of each unit in norm */
+  uint8_t *ulen;
+  char *norm;
+  size_t norm_len;
+} tdoc;
+
+static void tdoc_free(tdoc *t) {
+  free(t->pstart);
+  free(t->poff);
+  free(t->whole);
+  free(t->uh);
+  free(t->ph);
+  free(t->upara);
+  free(t->cjk);
+  free(t->uoff);
+  free(t->ulen);
+  free(t->norm);
+  memset(t, 0, sizeof *t);
+}
+
+/* Whether unit i of u is a CJK letter: one code point, not a run of
+ * letters and digits, and a letter or number (punctuation is not). */
+static int unit_is_cjk(const bg_units *u, size_t i) {
+  const char *s = bg_units_text(u, i);
+  size_t k = 0, len = u->u[i].len;
+  uint32_t cp = bg_utf8_next(s, len, &k);
+  if (k != len || bg_units_is_alnum(u, i)) return 0;
+  switch (utf8proc_category((utf8proc_int32_t)cp)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_ND:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int tdoc_build(tdoc *t, const bg_doc_text *d) {
+  memset(t, 0, sizeof *t);
+  bg_units u;
+  bg_units_init(&u);
+  size_t cap = 0, ncap = 0;
+  int rc = BG_ENOMEM;
+  t->npara = d->npara;
+  t->pstart = malloc((d->npara + 1) * sizeof *t->pstart);
+  t->poff = malloc((d->npara + 1) * sizeof *t->poff);
+  t->whole = malloc((d->npara + 1) * sizeof *t->whole);
+  if (!t->pstart || !t->poff || !t->whole) goto done;
+  size_t npairs = 0;
+  for (size_t p = 0; p < d->npara; p++) {
+    if (bg_units_tokenize(&u, d->para[p], d->len[p]) != BG_OK) goto done;
+    size_t need = t->nunits + u.n;
+    if (need > cap || t->norm_len + u.norm_len > ncap) {
+      while (cap < need)
+        cap = cap ? cap * 2 : 4096;
+      while (ncap < t->norm_len + u.norm_len)
+        ncap = ncap ? ncap * 2 : 16384;
+      uint64_t *uh = realloc(t->uh, cap * sizeof *uh);
+      if (uh) t->uh = uh;
+      uint64_t *ph = realloc(t->ph, cap * sizeof *ph);
+      if (ph) t->ph = ph;
+      uint32_t *up = realloc(t->upara, cap * sizeof *up);
+      if (up) t->upara = up;
+      uint8_t *cj = realloc(t->cjk, cap);
+      if (cj) t->cjk = cj;
+      uint32_t *uo = realloc(t->uoff, cap * sizeof *uo);
+      if (uo) t->uoff = uo;
+      uint8_t *ul = realloc(t->ulen, cap);
+      if (ul) t->ulen = ul;
+      char *nm = realloc(t->norm, ncap);
+      if (nm) t->norm = nm;
+      if (!uh || !ph || !up || !cj || !uo || !ul || !nm) goto done;
+    }
+    t->pstart[p] = (uint32_t)t->nunits;
+    t->poff[p] = (uint32_t)npairs;
+    uint64_t whole = BG_FNV_INIT;
+    for (size_t i = 0; i < u.n; i++) {
+      size_t k = t->nunits + i;
+      t->uh[k] = bg_unit_hash(&u, i);
+      whole = bg_pair_hash(whole, t->uh[k]);
+      t->upara[k] = (uint32_t)p;
+      t->cjk[k] = (uint8_t)unit_is_cjk(&u, i);
+      /* Units are at most a few hundred bytes (longer ones are cut by the
+       * index terms only); phrases use CJK units, which are short. */
+      t->uoff[k] = (uint32_t)(t->norm_len + u.u[i].off);
+      t->ulen[k] = (uint8_t)(u.u[i].len < 255 ? u.u[i].len : 255);
+      if (i > 0) t->ph[npairs++] = bg_pair_hash(t->uh[k - 1], t->uh[k]);
+    }
+    if (u.norm_len) memcpy(t->norm + t->norm_len, u.norm, u.norm_len);
+    t->norm_len += u.norm_len;
+    t->whole[p] = whole;
+    t->nunits += u.n;
+    size_t np = npairs - t->poff[p];
+    if (np > 1) qsort(t->ph + t->poff[p], np, sizeof *t->ph, cmp_u64);
+  }
+  t->pstart[d->npara] = (uint32_t)t->nunits;
+  t->poff[d->npara] = (uint32_t)npairs;
+  rc = BG_OK;
+done:
+  bg_units_reset(&u);
+  if (rc != BG_OK) tdoc_free(t);
+  return rc;
+}
+
+static size_t npairs_of(const tdoc *t, size_t p) {
+  return t->poff[p + 1] - t->poff[p];
+}
+
+static size_t nunits_of(const tdoc *t, size_t p) {
+  return t->pstart[p + 1] - t->pstart[p];
+}
+
+/* The similarity of paragraph i of a and j of b (similarity.h's rule). */
+static double para_similarity(const tdoc *a, size_t i, const tdoc *b,
+                              size_t j) {
+  size_t ua = nunits_of(a, i), ub = nunits_of(b, j);
+  if (ua < 2 || ub < 2) return ua == ub && a->whole[i] == b->whole[j];
+  bg_bigrams x = {a->ph + a->poff[i], npairs_of(a, i), 0, 0, ua};
+  bg_bigrams y = {b->ph + b->poff[j], npairs_of(b, j), 0, 0, ub};
+  return bg_dice(bg_bigrams_common(&x, &y), x.n, y.n);
+}
+
+/* ---- alignment ---- */
+
+typedef struct fen {
+  double v;
+  size_t c; /* candidate, SIZE_MAX for none */
+} fen;
+
+int bg_align(const bg_align_cand *c, size_t n, size_t **chosen,
+             size_t *nchosen) {
+  *chosen = NULL;
+  *nchosen = 0;
+  size_t nb = 0;
+  for (size_t k = 0; k < n; k++)
+    if (c[k].j + 1 > nb) nb = c[k].j + 1;
+  fen *tree = malloc((nb + 1) * sizeof *tree);
+  double *val = malloc((n + 1) * sizeof *val);
+  size_t *prev = malloc((n + 1) * sizeof *prev);
+  size_t *out = malloc((n + 1) * sizeof *out);
+  if (!tree || !val || !prev || !out) {
+    free(tree), free(val), free(prev), free(out);
+    return BG_ENOMEM;
+  }
+  for (size_t x = 0; x <= nb; x++)
+    tree[x] = (fen){0, SIZE_MAX};
+  size_t g = 0;
+  while (g < n) {
+    size_t e = g;
+    while (e < n && c[e].i == c[g].i)
+      e++;
+    /* Candidates of one paragraph of A cannot chain with each other: score
+     * them all against the earlier paragraphs first, then insert. */
+    for (size_t k = g; k < e; k++) {
+      fen best = {0, SIZE_MAX};
+      for (size_t x = c[k].j; x > 0; x -= x & (~x + 1))
+        if (tree[x].c != SIZE_MAX && tree[x].v > best.v) best = tree[x];
+      val[k] = c[k].w + best.v;
+      prev[k] = best.c;
+    }
+    for (size_t k = g; k < e; k++)
+      for (size_t x = c[k].j + 1; x <= nb; x += x & (~x + 1))
+        if (tree[x].c == SIZE_MAX || val[k] > tree[x].v)
+          tree[x] = (fen){val[k], k};
+    g = e;
+  }
+  size_t end = SIZE_MAX;
+  for (size_t k = 0; k < n; k++)
+    if (end == SIZE_MAX || val[k] > val[end]) end = k;
+  size_t m = 0;
+  for (size_t k = end; k != SIZE_MAX; k = prev[k])
+    out[m++] = k;
+  for (size_t x = 0; x < m / 2; x++) {
+    size_t t = out[x];
+    out[x] = out[m - 1 - x];
+    out[m - 1 - x] = t;
+  }
+  free(tree);
+  free(val);
+  free(prev);
+  *chosen = out;
+  *nchosen = m;
+  return BG_OK;
+}
+
+/* One paragraph's count of one unit pair. */
+typedef struct post {
+  uint64_t h;
+  uint32_t para, cnt;
+} post;
+
+static int cmp_post(const void *pa, const void *pb) {
+  const post *a = pa, *b = pb;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return a->para < b->para ? -1 : a->para > b->para;
+}
+
+/* The inverted index of t's pairs, sorted by hash then paragraph. */
+static int postings(const tdoc *t, post **out, size_t *n) {
+  post *p = malloc((t->poff[t->npara] + 1) * sizeof *p);
+  if (!p) return BG_ENOMEM;
+  size_t k = 0;
+  for (size_t q = 0; q < t->npara; q++)
+    for (size_t i = t->poff[q]; i < t->poff[q + 1];) {
+      size_t e = i;
+      while (e < t->poff[q + 1] && t->ph[e] == t->ph[i])
+        e++;
+      p[k++] = (post){t->ph[i], (uint32_t)q, (uint32_t)(e - i)};
+      i = e;
+    }
+  qsort(p, k, sizeof *p, cmp_post);
+  *out = p;
+  *n = k;
+  return BG_OK;
+}
+
+/* A unit pair present in both reports: its postings in each. */
+typedef struct shared {
+  size_t a0, a1, b0, b1;
+  uint64_t work;
+  int skip;
+} shared;
+
+static int cmp_work_desc(const void *pa, const void *pb) {
+  const shared *a = *(shared *const *)pa, *b = *(shared *const *)pb;
+  return a->work > b->work ? -1 : a->work < b->work;
+}
+
+/* One occurrence of a shared pair in a paragraph of B. */
+typedef struct bref {
+  uint32_t j, cnt;
+  size_t s; /* index into the shared pairs */
+} bref;
+
+static int cmp_cand_ij(const void *pa, const void *pb) {
+  const bg_align_cand *a = pa, *b = pb;
+  if (a->i != b->i) return a->i < b->i ? -1 : 1;
+  return a->j < b->j ? -1 : a->j > b->j;
+}
+
+static int cmp_cand_w(const void *pa, const void *pb) {
+  const bg_align_cand *a = pa, *b = pb;
+  if (a->w != b->w) return a->w > b->w ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+typedef struct cands {
+  bg_align_cand *c;
+  size_t n, cap;
+} cands;
+
+static int push_cand(cands *cs, uint32_t i, uint32_t j, double w) {
+  if (cs->n == cs->cap) {
+    size_t nc = cs->cap ? cs->cap * 2 : 256;
+    bg_align_cand *n = realloc(cs->c, nc * sizeof *n);
+    if (!n) return BG_ENOMEM;
+    cs->c = n;
+    cs->cap = nc;
+  }
+  cs->c[cs->n++] = (bg_align_cand){i, j, w};
+  return BG_OK;
+}
+
+/* Keeps the best PER_B_PARA candidates from index `from` on (all of one
+ * paragraph of B). */
+static void keep_best(cands *cs, size_t from) {
+  size_t m = cs->n - from;
+  if (m <= PER_B_PARA) return;
+  qsort(cs->c + from, m, sizeof *cs->c, cmp_cand_w);
+  cs->n = from + PER_B_PARA;
+}
+
+static int cmp_short(const void *pa, const void *pb, const tdoc *t) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  if (t->whole[a] != t->whole[b]) return t->whole[a] < t->whole[b] ? -1 : 1;
+  return a < b ? -1 : a > b;
+}
+
+static _Thread_local const tdoc *short_doc; /* for qsort, per thread */
+
+static int cmp_short_q(const void *pa, const void *pb) {
+  return cmp_short(pa, pb, short_doc);
+}
+
+/* Candidates among paragraphs of fewer than two units: equal ones. */
+static int short_candidates(const tdoc *a, const tdoc *b, cands *cs) {
+  uint32_t *sa = malloc((a->npara + 1) * sizeof *sa);
+  if (!sa) return BG_ENOMEM;
+  size_t ns = 0;
+  for (size_t i = 0; i < a->npara; i++)
+    if (nunits_of(a, i) < 2) sa[ns++] = (uint32_t)i;
+  short_doc = a;
+  qsort(sa, ns, sizeof *sa, cmp_short_q);
+  int rc = BG_OK;
+  for (size_t j = 0; j < b->npara && rc == BG_OK; j++) {
+    if (nunits_of(b, j) >= 2) continue;
+    size_t lo = 0, hi = ns;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (a->whole[sa[mid]] < b->whole[j])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (size_t k = lo, taken = 0;
+         k < ns && a->whole[sa[k]] == b->whole[j] && taken < PER_B_PARA; k++)
+      if (nunits_of(a, sa[k]) == nunits_of(b, j)) {
+        rc = push_cand(cs, sa[k], (uint32_t)j, 1.0);
+        taken++;
+      }
+  }
+  free(sa);
+  return rc;
+}
+
+/* Every pair of paragraphs at least `threshold` alike, best PER_B_PARA per
+ * paragraph of B, sorted by A then B paragraph. */
+static int candidates(const tdoc *a, const tdoc *b, double threshold,
+                      cands *cs) {
+  post *pa = NULL, *pb = NULL;
+  size_t npa = 0, npb = 0, nsh = 0;
+  shared *sh = NULL;
+  shared **order = NULL;
+  bref *refs = NULL;
+  size_t *jstart = NULL;
+  uint32_t *acc = NULL, *touched = NULL;
+  int rc = BG_ENOMEM;
+  if (postings(a, &pa, &npa) != BG_OK || postings(b, &pb, &npb) != BG_OK)
+    goto done;
+  /* The pairs both reports have, and the work each costs. */
+  size_t cap = 0;
+  uint64_t total = 0;
+  for (size_t x = 0, y = 0; x < npa && y < npb;) {
+    if (pa[x].h < pb[y].h) {
+      x++;
+      continue;
+    }
+    if (pa[x].h > pb[y].h) {
+      y++;
+      continue;
+    }
+    size_t xe = x, ye = y;
+    while (xe < npa && pa[xe].h == pa[x].h)
+      xe++;
+    while (ye < npb && pb[ye].h == pb[y].h)
+      ye++;
+    if (nsh == cap) {
+      cap = cap ? cap * 2 : 1024;
+      shared *n = realloc(sh, cap * sizeof *n);
+      if (!n) goto done;
+      sh = n;
+    }
+    uint64_t w = (uint64_t)(xe - x) * (ye - y);
+    sh[nsh++] = (shared){x, xe, y, ye, w, 0};
+    total += w;
+    x = xe, y = ye;
+  }
+  int skipped = 0;
+  if (total > WORK_MAX) {
+    order = malloc((nsh + 1) * sizeof *order);
+    if (!order) goto done;
+    for (size_t s = 0; s < nsh; s++)
+      order[s] = &sh[s];
+    qsort(order, nsh, sizeof *order, cmp_work_desc);
+    for (size_t s = 0; s < nsh && total > WORK_MAX; s++) {
+      order[s]->skip = 1;
+      total -= order[s]->work;
+      skipped = 1;
+    }
+  }
+  /* The shared pairs of each paragraph of B (a counting sort by j). */
+  jstart = calloc(b->npara + 2, sizeof *jstart);
+  if (!jstart) goto done;
+  size_t nrefs = 0;
+  for (size_t s = 0; s < nsh; s++)
+    if (!sh[s].skip)
+      for (size_t y = sh[s].b0; y < sh[s].b1; y++)
+        jstart[pb[y].para + 1]++;
+  for (size_t j = 0; j < b->npara; j++)
+    jstart[j + 1] += jstart[j];
+  nrefs = jstart[b->npara];
+  refs = malloc((nrefs + 1) * sizeof *refs);
+  if (!refs) goto done;
+  for (size_t s = 0; s < nsh; s++)
+    if (!sh[s].skip)
+      for (size_t y = sh[s].b0; y < sh[s].b1; y++)
+        refs[jstart[pb[y].para]++] = (bref){pb[y].para, pb[y].cnt, s};
+  for (size_t j = b->npara; j > 0; j--)
+    jstart[j] = jstart[j - 1];
+  jstart[0] = 0;
+  /* Shared pairs of each paragraph of B with every paragraph of A. */
+  acc = calloc(a->npara + 1, sizeof *acc);
+  touched = malloc((a->npara + 1) * sizeof *touched);
+  if (!acc || !touched) goto done;
+  for (size_t j = 0; j < b->npara; j++) {
+    size_t nt = 0, from = cs->n;
+    for (size_t r = jstart[j]; r < jstart[j + 1]; r++) {
+      const shared *s = &sh[refs[r].s];
+      for (size_t x = s->a0; x < s->a1; x++) {
+        uint32_t i = pa[x].para;
+        if (acc[i] == 0) touched[nt++] = i;
+        acc[i] += pa[x].cnt < refs[r].cnt ? pa[x].cnt : refs[r].cnt;
+      }
+    }
+    for (size_t t = 0; t < nt; t++) {
+      uint32_t i = touched[t];
+      double sim = bg_dice(acc[i], npairs_of(a, i), npairs_of(b, j));
+      acc[i] = 0;
+      if (skipped && sim >= threshold / 2) sim = para_similarity(a, i, b, j);
+      if (sim >= threshold && push_cand(cs, i, (uint32_t)j, sim) != BG_OK)
+        goto done;
+    }
+    keep_best(cs, from);
+  }
+  if (short_candidates(a, b, cs) != BG_OK) goto done;
+  if (cs->n > 1) qsort(cs->c, cs->n, sizeof *cs->c, cmp_cand_ij);
+  rc = BG_OK;
+done:
+  free(pa);
+  free(pb);
+  free(sh);
+  free(order);
+  free(refs);
+  free(jstart);
+  free(acc);
+  free(touched);
+  return rc;
+}
+
+/* ---- phrases ---- */
+
+typedef struct gram {
+  uint64_t h;
+  uint32_t pos;
+} gram;
+
+static int cmp_gram(const void *pa, const void *pb) {
+  const gram *a = pa, *b = pb;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static uint64_t gram_hash(const tdoc *t, size_t pos, size_t n) {
+  uint64_t h = n;
+  for (size_t k = 0; k < n; k++)
+    h = bg_pair_hash(h, t->uh[pos + k]);
+  return h;
+}
+
+/* cjkrun[u]: CJK units in a row from unit u within its paragraph. */
+static uint32_t *cjk_runs(const tdoc *t) {
+  uint32_t *r = malloc((t->nunits + 1) * sizeof *r);
+  if (!r) return NULL;
+  for (size_t u = t->nunits; u-- > 0;) {
+    int last = u + 1 == t->nunits || t->upara[u + 1] != t->upara[u];
+    r[u] = t->cjk[u] ? (last ? 1 : r[u + 1] + 1) : 0;
+  }
+  return r;
+}
+
+/* Whether every occurrence (start pos[r], n units) has the same CJK unit
+ * right before it (side < 0) or right after it (side > 0). */
+static int same_side(const tdoc *t, const uint32_t *pos, size_t c, size_t n,
+                     int side) {
+  uint64_t h = 0;
+  for (size_t r = 0; r < c; r++) {
+    size_t u = pos[r];
+    size_t p = t->upara[u];
+    size_t nb;
+    if (side < 0) {
+      if (u == t->pstart[p]) return 0;
+      nb = u - 1;
+    } else {
+      if (u + n >= t->pstart[p + 1]) return 0;
+      nb = u + n;
+    }
+    if (!t->cjk[nb]) return 0;
+    if (r == 0)
+      h = t->uh[nb];
+    else if (t->uh[nb] != h)
+      return 0;
+  }
+  return 1;
+}
+
+static char *phrase_text(const tdoc *t, size_t pos, size_t n) {
+  size_t len = 0;
+  for (size_t k = 0; k < n; k++)
+    len += t->ulen[pos + k];
+  char *s = malloc(len + 1);
+  if (!s) return NULL;
+  len = 0;
+  for (size_t k = 0; k < n; k++) {
+    memcpy(s + len, t->norm + t->uoff[pos + k], t->ulen[pos + k]);
+    len += t->ulen[pos + k];
+  }
+  s[len] = '\0';
+  return s;
+}
+
+static int cmp_phrase_text(const void *pa, const void *pb) {
+  return strcmp(((const bg_phrase *)pa)->phrase,
+                ((const bg_phrase *)pb)->phrase);
+}
+
+static int cmp_phrase_rank(const void *pa, const void *pb) {
+  const bg_phrase *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  if (a->units != b->units) return a->units > b->units ? -1 : 1;
+  return strcmp(a->phrase, b->phrase);
+}
+
+void bg_phrases_free(bg_phrase *p, size_t n) {
+  if (!p) return;
+  for (size_t i = 0; i < n; i++)
+    free(p[i].phrase);
+  free(p);
+}
+
+static int push_phrase(bg_phrase **out, size_t *n, size_t *cap, char *text,
+                       size_t count, size_t units) {
+  if (!text) return BG_ENOMEM;
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 64;
+    bg_phrase *np = realloc(*out, nc * sizeof *np);
+    if (!np) {
+      free(text);
+      return BG_ENOMEM;
+    }
+    *out = np;
+    *cap = nc;
+  }
+  (*out)[(*n)++] = (bg_phrase){text, count, units};
+  return BG_OK;
+}
+
+#define DOMINANCE_UNITS 64 /* longest part of a phrase looked up */
+
+/* Leaves out the phrases p[0, *n) (sorted by text) that a longer one
+ * containing them makes up at least half of: of 项行动 ×4 and 专项行动 ×3,
+ * only the second says something.  Phrases are CJK letters, one code point
+ * per unit. */
+static int drop_dominated(bg_phrase *p, size_t *n) {
+  uint8_t *drop = calloc(*n + 1, 1);
+  char *buf = malloc(4 * DOMINANCE_UNITS + 1);
+  if (!drop || !buf) {
+    free(drop);
+    free(buf);
+    return BG_ENOMEM;
+  }
+  for (size_t q = 0; q < *n; q++) {
+    const char *s = p[q].phrase;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++) {
+      if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
+      size_t j = i, units = 0;
+      while (j < len && units < DOMINANCE_UNITS) {
+        bg_utf8_next(s, len, &j);
+        units++;
+        if (units < BG_PHRASE_MIN || (i == 0 && j == len)) continue;
+        memcpy(buf, s + i, j - i);
+        buf[j - i] = '\0';
+        bg_phrase key = {buf, 0, 0};
+        bg_phrase *f = bsearch(&key, p, *n, sizeof *p, cmp_phrase_text);
+        if (f && 2 * p[q].count >= f->count) drop[f - p] = 1;
+      }
+    }
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < *n; i++) {
+    if (drop[i]) {
+      free(p[i].phrase);
+      continue;
+    }
+    p[k++] = p[i];
+  }
+  *n = k;
+  free(drop);
+  free(buf);
+  return BG_OK;
+}
+
+/* The maximal phrases of x absent from y (compare.h). */
+static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
+                   bg_phrase **out, size_t *nout) {
+  *out = NULL;
+  *nout = 0;
+  uint32_t *rx = cjk_runs(x), *ry = cjk_runs(y);
+  uint64_t *yh = malloc((y->nunits + 1) * sizeof *yh);
+  gram *xg = malloc((x->nunits + 1) * sizeof *xg);
+  uint32_t *pos = malloc((x->nunits + 1) * sizeof *pos);
+  bg_phrase *res = NULL;
+  size_t nres = 0, cap = 0;
+  int rc = BG_ENOMEM;
+  if (!rx || !ry || !yh || !xg || !pos) goto done;
+  for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX; n++) {
+    size_t ny = 0, nx = 0;
+    for (size_t u = 0; u < y->nunits; u++)
+      if (ry[u] >= n) yh[ny++] = gram_hash(y, u, n);
+    qsort(yh, ny, sizeof *yh, cmp_u64);
+    for (size_t u = 0; u < x->nunits; u++)
+      if (rx[u] >= n) xg[nx++] = (gram){gram_hash(x, u, n), (uint32_t)u};
+    qsort(xg, nx, sizeof *xg, cmp_gram);
+    for (size_t g = 0; g < nx;) {
+      size_t e = g;
+      while (e < nx && xg[e].h == xg[g].h)
+        e++;
+      size_t c = e - g;
+      uint64_t h = xg[g].h;
+      size_t first = g;
+      g = e;
+      if (c < min_count || bsearch(&h, yh, ny, sizeof h, cmp_u64)) continue;
+      for (size_t r = 0; r < c; r++)
+        pos[r] = xg[first + r].pos;
+      size_t len = n;
+      if (n < BG_PHRASE_MAX) {
+        /* A longer phrase with the same occurrences says it better. */
+        if (same_side(x, pos, c, len, -1) || same_side(x, pos, c, len, 1))
+          continue;
+      } else {
+        while (same_side(x, pos, c, len, -1)) {
+          for (size_t r = 0; r < c; r++)
+            pos[r]--;
+          len++;
+        }
+        while (same_side(x, pos, c, len, 1))
+          len++;
+      }
+      if (push_phrase(&res, &nres, &cap, phrase_text(x, pos[0], len), c, len) !=
+          BG_OK)
+        goto done;
+    }
+  }
+  /* Grown phrases can come out several times. */
+  if (nres > 1) qsort(res, nres, sizeof *res, cmp_phrase_text);
+  size_t k = 0;
+  for (size_t i = 0; i < nres; i++) {
+    if (k > 0 && !strcmp(res[k - 1].phrase, res[i].phrase)) {
+      free(res[i].phrase);
+      continue;
+    }
+    res[k++] = res[i];
+  }
+  nres = k;
+  if (drop_dominated(res, &nres) != BG_OK) goto done;
+  if (nres > 1) qsort(res, nres, sizeof *res, cmp_phrase_rank);
+  while (nres > max)
+    free(res[--nres].phrase);
+  rc = BG_OK;
+done:
+  free(rx);
+  free(ry);
+  free(yh);
+  free(xg);
+  free(pos);
+  if (rc != BG_OK) {
+    bg_phrases_free(res, nres);
+    return rc;
+  }
+  *out = res;
+  *nout = nres;
+  return BG_OK;
+}
+
+int bg_phrases_new(const bg_doc_text *in, const bg_doc_text *notin,
+                   size_t min_count, size_t max, bg_phrase **out, size_t *n) {
+  tdoc x, y;
+  *out = NULL;
+  *n = 0;
+  if (tdoc_build(&x, in) != BG_OK) return BG_ENOMEM;
+  if (tdoc_build(&y, notin) != BG_OK) {
+    tdoc_free(&x);
+    return BG_ENOMEM;
+  }
+  int rc = phrases(&x, &y, min_count ? min_count : 1, max, out, n);
+  tdoc_free(&x);
+  tdoc_free(&y);
+  return rc;
+}
+
+/* ---- the whole ---- */
+
+void bg_compare_free(bg_compare_result *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->npairs; i++)
+    free(c->pairs[i].diff);
+  free(c->pairs);
+  free(c->only_a);
+  free(c->only_b);
+  bg_phrases_free(c->new_phrases, c->nnew);
+  bg_phrases_free(c->gone_phrases, c->ngone);
+  bg_doc_text_free(c->a);
+  bg_doc_text_free(c->b);
+  free(c);
+}
+
+static int timed_out(double t0, const bg_compare_opts *o, bg_err *err) {
+  if (o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms)
+    return bg_err_set(err, BG_ETIMEOUT,
+                      "compare took longer than its time limit (%.0f ms)",
+                      o->timeout_ms);
+  return BG_OK;
+}
+
+int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
+                    bg_compare_result **out, bg_err *err) {
+  *out = NULL;
+  double t0 = bg_now_ms();
+  bg_compare_opts dflt = {0};
+  if (!o) o = &dflt;
+  double threshold = o->threshold > 0 ? o->threshold : BG_COMPARE_THRESHOLD;
+  size_t min_count = o->min_count ? o->min_count : BG_COMPARE_MIN_COUNT;
+  size_t max = o->phrases ? o->phrases : BG_COMPARE_PHRASES;
+  tdoc ta = {0}, tb = {0};
+  cands cs = {0};
+  size_t *chosen = NULL, nchosen = 0;
+  int rc = BG_OK;
+  bg_compare_result *res = calloc(1, sizeof *res);
+  if (!res) {
+    bg_doc_text_free(a);
+    bg_doc_text_free(b);
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  res->a = a;
+  res->b = b;
+  if (o->threshold < 0 || o->threshold > 1) {
+    rc = bg_err_set(err, BG_ERANGE,
+                    "the threshold is a similarity from 0 to 1, not %g",
+                    o->threshold);
+    goto done;
+  }
+  if (tdoc_build(&ta, a) != BG_OK || tdoc_build(&tb, b) != BG_OK ||
+      candidates(&ta, &tb, threshold, &cs) != BG_OK ||
+      bg_align(cs.c, cs.n, &chosen, &nchosen) != BG_OK)
+    goto oom;
+  if ((rc = timed_out(t0, o, err)) != BG_OK) goto done;
+  /* The pairs and their diffs. */
+  res->pairs = calloc(nchosen + 1, sizeof *res->pairs);
+  res->only_a = malloc((a->npara + 1) * sizeof *res->only_a);
+  res->only_b = malloc((b->npara + 1) * sizeof *res->only_b);
+  if (!res->pairs || !res->only_a || !res->only_b) goto oom;
+  size_t total = DIFF_TOTAL_BUDGET;
+  for (size_t k = 0; k < nchosen; k++) {
+    const bg_align_cand *c = &cs.c[chosen[k]];
+    bg_compare_pair *p = &res->pairs[res->npairs++];
+    p->a_para = c->i + 1;
+    p->b_para = c->j + 1;
+    p->similarity = c->w;
+    size_t budget = total < DIFF_PAIR_BUDGET ? total : DIFF_PAIR_BUDGET;
+    size_t given = budget;
+    if (bg_diff(a->para[c->i], a->len[c->i], b->para[c->j], b->len[c->j],
+                &budget, &p->diff, &p->ndiff) != BG_OK)
+      goto oom;
+    total -= given - budget;
+    if ((rc = timed_out(t0, o, err)) != BG_OK) goto done;
+  }
+  /* The paragraphs left out. */
+  size_t k = 0;
+  for (size_t i = 0; i < a->npara; i++) {
+    while (k < res->npairs && res->pairs[k].a_para < i + 1)
+      k++;
+    if (k == res->npairs || res->pairs[k].a_para != i + 1)
+      res->only_a[res->nonly_a++] = (uint32_t)(i + 1);
+  }
+  k = 0;
+  for (size_t j = 0; j < b->npara; j++) {
+    while (k < res->npairs && res->pairs[k].b_para < j + 1)
+      k++;
+    if (k == res->npairs || res->pairs[k].b_para != j + 1)
+      res->only_b[res->nonly_b++] = (uint32_t)(j + 1);
+  }
+  if (phrases(&tb, &ta, min_count, max, &res->new_phrases, &res->nnew) !=
+          BG_OK ||
+      phrases(&ta, &tb, min_count, max, &res->gone_phrases, &res->ngone) !=
+          BG_OK)
+    goto oom;
+  res->took_ms = bg_now_ms() - t0;
+  goto done;
+oom:
+  rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+done:
+  tdoc_free(&ta);
+  tdoc_free(&tb);
+  free(cs.c);
+  free(chosen);
+  if (rc != BG_OK) {
+    bg_compare_free(res);
+    return rc;
+  }
+  *out = res;
+  return BG_OK;
+}
+
+int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
+               const bg_compare_opts *o, bg_compare_result **out, bg_err *err) {
+  *out = NULL;
+  bg_doc_text *a = NULL, *b = NULL;
+  int rc = bg_reader_load_report(r, a_id, &a, err);
+  if (rc != BG_OK) return rc;
+  if ((rc = bg_reader_load_report(r, b_id, &b, err)) != BG_OK) {
+    bg_doc_text_free(a);
+    return rc;
+  }
+  return bg_compare_docs(a, b, o, out, err);
+}
