@@ -238,38 +238,104 @@ static const char *jstr(json_t *o, const char *k) {
   return s ? s : "";
 }
 
+/* Where the metadata fields of report m came from, grouped by source:
+ * "name:year,region text:date,speaker,title" ("-" when none is known). */
+static void metadata_sources(json_t *m, char *buf, size_t size) {
+  static const char *const fields[] = {"year", "region", "date", "speaker",
+                                       "title"};
+  static const char *const sources[] = {"manifest", "name", "text"};
+  size_t o = 0;
+  buf[0] = '\0';
+  for (size_t s = 0; s < 3; s++) {
+    int any = 0;
+    for (size_t f = 0; f < 5; f++) {
+      char key[32];
+      snprintf(key, sizeof key, "%s_from", fields[f]);
+      if (strcmp(jstr(m, key), sources[s]) != 0) continue;
+      int n = snprintf(buf + o, size - o, "%s%s", any ? "," : o ? " " : "",
+                       any ? fields[f] : sources[s]);
+      if (n < 0 || (size_t)n >= size - o) return;
+      o += (size_t)n;
+      if (!any) {
+        n = snprintf(buf + o, size - o, ":%s", fields[f]);
+        if (n < 0 || (size_t)n >= size - o) return;
+        o += (size_t)n;
+      }
+      any = 1;
+    }
+  }
+  if (!o) snprintf(buf, size, "-");
+}
+
+/* The table of `baogao reports`: one row per report, each metadata field,
+ * where the fields came from, the encoding and the source file. */
 static void print_reports(json_t *arr) {
-  size_t i, wid = 2, wreg = 6;
+  enum { C_YEAR, C_REGION, C_ID, C_PARAS, C_DATE, C_SPEAKER, C_TITLE, C_ENC,
+         C_FROM, C_SOURCE, NCOL };
+  static const char *const head[NCOL] = {
+      "year",    "region", "id",       "paragraphs", "date",
+      "speaker", "title",  "encoding", "from",       "source"};
+  size_t width[NCOL];
+  for (int k = 0; k < NCOL; k++)
+    width[k] = strlen(head[k]);
+  size_t n = json_array_size(arr);
+  char *(*cell)[NCOL] = calloc(n ? n : 1, sizeof *cell);
+  if (!cell) {
+    fprintf(stderr, "baogao: out of memory\n");
+    return;
+  }
+  size_t i;
   json_t *m;
   json_array_foreach(arr, i, m) {
-    size_t w = bg_utf8_width(jstr(m, "id"), strlen(jstr(m, "id")));
-    if (w > wid) wid = w;
-    w = bg_utf8_width(jstr(m, "region"), strlen(jstr(m, "region")));
-    if (w > wreg) wreg = w;
-  }
-  pad("year", 6);
-  pad("region", wreg + 2);
-  pad("id", wid + 2);
-  printf("%10s  ", "paragraphs");
-  pad("date", 12);
-  pad("speaker", 10);
-  printf("encoding  source\n");
-  json_array_foreach(arr, i, m) {
+    char num[32], from[160];
     json_int_t y = json_integer_value(json_object_get(m, "year"));
-    char ys[16];
-    snprintf(ys, sizeof ys, "%lld", (long long)y);
-    pad(y > 0 ? ys : "-", 6);
-    pad(jstr(m, "region")[0] ? jstr(m, "region") : "-", wreg + 2);
-    pad(jstr(m, "id"), wid + 2);
-    printf("%10lld  ",
-           (long long)json_integer_value(json_object_get(m, "paragraphs")));
-    pad(jstr(m, "date")[0] ? jstr(m, "date") : "-", 12);
-    pad(jstr(m, "speaker")[0] ? jstr(m, "speaker") : "-", 10);
-    pad(jstr(m, "encoding"), 10);
-    printf("%s\n", jstr(m, "source"));
+    snprintf(num, sizeof num, "%lld", (long long)y);
+    cell[i][C_YEAR] = strdup(y > 0 ? num : "-");
+    cell[i][C_REGION] = strdup(jstr(m, "region"));
+    cell[i][C_ID] = strdup(jstr(m, "id"));
+    snprintf(num, sizeof num, "%lld",
+             (long long)json_integer_value(json_object_get(m, "paragraphs")));
+    cell[i][C_PARAS] = strdup(num);
+    cell[i][C_DATE] = strdup(jstr(m, "date"));
+    cell[i][C_SPEAKER] = strdup(jstr(m, "speaker"));
+    cell[i][C_TITLE] = strdup(jstr(m, "title"));
+    cell[i][C_ENC] = strdup(jstr(m, "encoding"));
+    metadata_sources(m, from, sizeof from);
+    cell[i][C_FROM] = strdup(from);
+    cell[i][C_SOURCE] = strdup(jstr(m, "source"));
+    for (int k = 0; k < NCOL; k++) {
+      if (!cell[i][k]) continue;
+      if (!cell[i][k][0]) {
+        free(cell[i][k]);
+        cell[i][k] = strdup("-");
+      }
+      size_t w = cell[i][k] ? bg_utf8_width(cell[i][k], strlen(cell[i][k]))
+                            : 0;
+      if (w > width[k]) width[k] = w;
+    }
   }
-  printf("%zu report%s\n", json_array_size(arr),
-         json_array_size(arr) == 1 ? "" : "s");
+  for (int k = 0; k < NCOL; k++) {
+    if (k == C_PARAS)
+      printf("%*s  ", (int)width[k], head[k]);
+    else if (k + 1 < NCOL)
+      pad(head[k], width[k] + 2);
+    else
+      printf("%s\n", head[k]);
+  }
+  for (i = 0; i < n; i++) {
+    for (int k = 0; k < NCOL; k++) {
+      const char *v = cell[i][k] ? cell[i][k] : "?";
+      if (k == C_PARAS)
+        printf("%*s  ", (int)width[k], v);
+      else if (k + 1 < NCOL)
+        pad(v, width[k] + 2);
+      else
+        printf("%s\n", v);
+      free(cell[i][k]);
+    }
+  }
+  free(cell);
+  printf("%zu report%s\n", n, n == 1 ? "" : "s");
 }
 
 static void print_stats(json_t *o) {

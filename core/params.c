@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "similar.h"
 #include "units.h"
 
 #define ECHO_CPS 40 /* user text quoted in a message: at most this long */
@@ -174,35 +175,90 @@ static int each_param(const char *qs, size_t len, char *buf,
   return BG_OK;
 }
 
-/* ---- /v1/search ---- */
+/* ---- collecting an endpoint's parameters ---- */
 
-enum { P_Q, P_LIMIT, P_OFFSET, P_ALL, P_SORT, P_COUNT };
-static const char *const search_names[P_COUNT] = {"q", "limit", "offset", "all",
-                                                  "sort"};
+#define MAX_NAMES 8
 
-typedef struct search_ctx {
-  param got[P_COUNT];
-  int seen[P_COUNT];
-} search_ctx;
+/* The parameters an endpoint takes, by name, as they were given. */
+typedef struct collect_ctx {
+  const char *path;               /* the endpoint, for messages */
+  const char *const *names;       /* the names it takes */
+  int n;                          /* how many */
+  param got[MAX_NAMES];
+  int seen[MAX_NAMES];
+} collect_ctx;
 
-static int search_param(void *ctx, const param *p, bg_params_err *e) {
-  search_ctx *s = ctx;
+static int collect_param(void *ctx, const param *p, bg_params_err *e) {
+  collect_ctx *s = ctx;
   char nbuf[ECHO_CPS * 4 + 32];
-  for (int k = 0; k < P_COUNT; k++) {
-    if (strlen(search_names[k]) != p->name_len ||
-        memcmp(search_names[k], p->name, p->name_len) != 0)
+  for (int k = 0; k < s->n; k++) {
+    if (strlen(s->names[k]) != p->name_len ||
+        memcmp(s->names[k], p->name, p->name_len) != 0)
       continue;
     if (s->seen[k])
       return fail(e, 400, "duplicate_parameter",
-                  "parameter %s is given more than once", search_names[k]);
+                  "parameter %s is given more than once", s->names[k]);
     s->seen[k] = 1;
     s->got[k] = *p;
     return 0;
   }
-  return fail(e, 400, "unknown_parameter",
-              "unknown parameter '%s': /v1/search takes q, limit, offset, "
-              "all and sort",
-              echo(nbuf, sizeof nbuf, p->name, p->name_len));
+  char list[160];
+  size_t o = 0;
+  for (int k = 0; k < s->n; k++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                          k == 0 ? "" : k + 1 == s->n ? " and " : ", ",
+                          s->names[k]);
+  return fail(e, 400, "unknown_parameter", "unknown parameter '%s': %s takes %s",
+              echo(nbuf, sizeof nbuf, p->name, p->name_len), s->path, list);
+}
+
+/* Decodes and checks qs[0, len) into s (names s->names); buf gets the
+ * decoded bytes the params in s point into (the caller frees it). */
+static int collect(const char *qs, size_t len, collect_ctx *s, char **buf,
+                   bg_params_err *e) {
+  if (!qs) len = 0;
+  *buf = malloc(2 * len + 2);
+  if (!*buf) return fail(e, 500, "out_of_memory", "out of memory");
+  return each_param(qs ? qs : "", len, *buf, collect_param, s, e);
+}
+
+/* A copy of p's value in *out (NUL-terminated) and *outlen. */
+static int take_value(const param *p, char **out, size_t *outlen,
+                      bg_params_err *e) {
+  *out = malloc(p->value_len + 1);
+  if (!*out) return fail(e, 500, "out_of_memory", "out of memory");
+  memcpy(*out, p->value, p->value_len);
+  (*out)[p->value_len] = '\0';
+  if (outlen) *outlen = p->value_len;
+  return 0;
+}
+
+/* Checks a text parameter (a query, a filter, a source text): no longer
+ * than the limit and, unless it may be empty, not blank. */
+static int text_param(const param *p, const bg_params_limits *lim,
+                      int may_be_blank, bg_params_err *e) {
+  if (p->value_len > lim->max_query_bytes)
+    return fail(e, 414, "query_too_long",
+                "parameter %s is %zu bytes long; the limit is %zu bytes",
+                p->name, p->value_len, lim->max_query_bytes);
+  if (!may_be_blank && blank(p->value, p->value_len))
+    return fail(e, 400, "empty_query",
+                "parameter %s is empty: give it a phrase to search for",
+                p->name);
+  return 0;
+}
+
+/* The required query parameter q of s (index k). */
+static int query_param(const collect_ctx *s, int k, const char *example,
+                       const bg_params_limits *lim, char **out, size_t *outlen,
+                       bg_params_err *e) {
+  if (!s->seen[k])
+    return fail(e, 400, "missing_query",
+                "%s needs a query: add q=... to the URL, for example "
+                "%s?q=%%E9%%AB%%98%%E8%%B4%%A8%%E9%%87%%8F (%s)",
+                s->path, s->path, example);
+  int rc = text_param(&s->got[k], lim, 0, e);
+  return rc ? rc : take_value(&s->got[k], out, outlen, e);
 }
 
 /* A whole number 0..max, digits only. */
@@ -218,55 +274,63 @@ static int parse_count(const param *p, size_t max, size_t *out) {
   return 0;
 }
 
-static int count_param(const param *p, size_t max, size_t *out,
+/* A whole number min..max into *out, or the error `code`. */
+static int count_param(const param *p, size_t min, size_t max, size_t *out,
                        const char *code, bg_params_err *e) {
-  if (parse_count(p, max, out) == 0) return 0;
+  if (parse_count(p, max, out) == 0 && *out >= min) return 0;
   char vbuf[ECHO_CPS * 4 + 32];
-  return fail(e, 400, code, "%s takes a whole number from 0 to %zu, not '%s'",
-              p->name, max, echo(vbuf, sizeof vbuf, p->value, p->value_len));
+  return fail(e, 400, code, "%s takes a whole number from %zu to %zu, not '%s'",
+              p->name, min, max,
+              echo(vbuf, sizeof vbuf, p->value, p->value_len));
 }
 
 static int is_word(const param *p, const char *w) {
   return strlen(w) == p->value_len && !memcmp(p->value, w, p->value_len);
 }
 
+/* One of the words of `choices` (NULL-terminated) into *out (its index). */
+static int choice_param(const param *p, const char *const *choices, int *out,
+                        const char *code, bg_params_err *e) {
+  char list[160], vbuf[ECHO_CPS * 4 + 32];
+  size_t o = 0;
+  int n = 0;
+  for (; choices[n]; n++) {
+    if (is_word(p, choices[n])) {
+      *out = n;
+      return 0;
+    }
+  }
+  for (int k = 0; k < n; k++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                          k == 0 ? "" : k + 1 == n ? " or " : ", ", choices[k]);
+  return fail(e, 400, code, "%s takes %s, not '%s'", p->name, list,
+              echo(vbuf, sizeof vbuf, p->value, p->value_len));
+}
+
+/* ---- /v1/search ---- */
+
+enum { P_Q, P_LIMIT, P_OFFSET, P_ALL, P_SORT, P_NSEARCH };
+static const char *const search_names[P_NSEARCH] = {"q", "limit", "offset",
+                                                    "all", "sort"};
+
 int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
                      bg_params_query *out, bg_params_err *e) {
   memset(out, 0, sizeof *out);
   out->opts.limit = 10;
   out->opts.sort = BG_SORT_RELEVANCE;
-  if (!qs) len = 0;
-  char *buf = malloc(2 * len + 2);
-  if (!buf) return fail(e, 500, "out_of_memory", "out of memory");
-  search_ctx s;
-  memset(&s, 0, sizeof s);
-  int rc = each_param(qs ? qs : "", len, buf, search_param, &s, e);
+  collect_ctx s = {"/v1/search", search_names, P_NSEARCH, {{0}}, {0}};
+  char *buf = NULL;
+  int rc = collect(qs, len, &s, &buf, e);
   if (rc) goto done;
   char vbuf[ECHO_CPS * 4 + 32];
-  const param *q = &s.got[P_Q];
-  if (!s.seen[P_Q]) {
-    rc = fail(e, 400, "missing_query",
-              "the search needs a query: add q=... to the URL, for example "
-              "/v1/search?q=%%E9%%AB%%98%%E8%%B4%%A8%%E9%%87%%8F (高质量)");
+  if ((rc = query_param(&s, P_Q, "高质量", lim, &out->q, &out->qlen, e)))
     goto done;
-  }
-  if (q->value_len > lim->max_query_bytes) {
-    rc = fail(e, 414, "query_too_long",
-              "the query is %zu bytes long; the limit is %zu bytes",
-              q->value_len, lim->max_query_bytes);
-    goto done;
-  }
-  if (blank(q->value, q->value_len)) {
-    rc = fail(e, 400, "empty_query",
-              "the query is empty: give q a phrase to search for");
-    goto done;
-  }
-  if (s.seen[P_LIMIT] && (rc = count_param(&s.got[P_LIMIT], lim->max_limit,
+  if (s.seen[P_LIMIT] && (rc = count_param(&s.got[P_LIMIT], 0, lim->max_limit,
                                            &out->opts.limit, "bad_limit", e)))
     goto done;
   if (s.seen[P_OFFSET] &&
-      (rc = count_param(&s.got[P_OFFSET], lim->max_offset, &out->opts.offset,
-                        "bad_offset", e)))
+      (rc = count_param(&s.got[P_OFFSET], 0, lim->max_offset,
+                        &out->opts.offset, "bad_offset", e)))
     goto done;
   if (s.seen[P_ALL]) {
     const param *a = &s.got[P_ALL];
@@ -283,30 +347,17 @@ int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
     }
   }
   if (s.seen[P_SORT]) {
-    const param *p = &s.got[P_SORT];
-    if (is_word(p, "relevance")) {
-      out->opts.sort = BG_SORT_RELEVANCE;
-    } else if (is_word(p, "year")) {
-      out->opts.sort = BG_SORT_YEAR;
-    } else if (is_word(p, "-year")) {
-      out->opts.sort = BG_SORT_YEAR_DESC;
-    } else {
-      rc = fail(e, 400, "bad_sort",
-                "sort takes relevance, year or -year, not '%s'",
-                echo(vbuf, sizeof vbuf, p->value, p->value_len));
+    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
+    static const bg_sort as[] = {BG_SORT_RELEVANCE, BG_SORT_YEAR,
+                                 BG_SORT_YEAR_DESC};
+    int k = 0;
+    if ((rc = choice_param(&s.got[P_SORT], sorts, &k, "bad_sort", e)))
       goto done;
-    }
+    out->opts.sort = as[k];
   }
-  out->q = malloc(q->value_len + 1);
-  if (!out->q) {
-    rc = fail(e, 500, "out_of_memory", "out of memory");
-    goto done;
-  }
-  memcpy(out->q, q->value, q->value_len);
-  out->q[q->value_len] = '\0';
-  out->qlen = q->value_len;
 done:
   free(buf);
+  if (rc) bg_params_query_reset(out);
   return rc;
 }
 
@@ -314,6 +365,177 @@ void bg_params_query_reset(bg_params_query *q) {
   if (!q) return;
   free(q->q);
   memset(q, 0, sizeof *q);
+}
+
+/* ---- /v1/count, /v1/kwic, /v1/similar, /v1/compare ---- */
+
+static void view_init(bg_params_view *v) {
+  memset(v, 0, sizeof *v);
+  v->by = BG_BY_YEAR;
+  v->width = BG_PARAMS_KWIC_WIDTH;
+  v->sort = BG_KWIC_YEAR;
+  v->limit = 10;
+}
+
+void bg_params_view_reset(bg_params_view *v) {
+  if (!v) return;
+  free(v->q);
+  free(v->report);
+  free(v->text);
+  free(v->b);
+  view_init(v);
+}
+
+int bg_params_count(const char *qs, size_t len, const bg_params_limits *lim,
+                    bg_params_view *out, bg_params_err *e) {
+  static const char *const names[] = {"q", "by"};
+  static const char *const bys[] = {"year", "region", "report", NULL};
+  static const bg_by as[] = {BG_BY_YEAR, BG_BY_REGION, BG_BY_REPORT};
+  view_init(out);
+  collect_ctx s = {"/v1/count", names, 2, {{0}}, {0}};
+  char *buf = NULL;
+  int rc = collect(qs, len, &s, &buf, e), k = 0;
+  if (!rc) rc = query_param(&s, 0, "高质量", lim, &out->q, &out->qlen, e);
+  if (!rc && s.seen[1] && !(rc = choice_param(&s.got[1], bys, &k, "bad_by", e)))
+    out->by = as[k];
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
+}
+
+int bg_params_kwic(const char *qs, size_t len, const bg_params_limits *lim,
+                   bg_params_view *out, bg_params_err *e) {
+  static const char *const names[] = {"q", "width", "sort"};
+  static const char *const sorts[] = {"year", "left", "right", NULL};
+  static const bg_kwic_sort as[] = {BG_KWIC_YEAR, BG_KWIC_LEFT, BG_KWIC_RIGHT};
+  view_init(out);
+  collect_ctx s = {"/v1/kwic", names, 3, {{0}}, {0}};
+  char *buf = NULL;
+  int rc = collect(qs, len, &s, &buf, e), k = 0;
+  if (!rc) rc = query_param(&s, 0, "高质量", lim, &out->q, &out->qlen, e);
+  if (!rc && s.seen[1])
+    rc = count_param(&s.got[1], 0, BG_PARAMS_KWIC_MAX_WIDTH, &out->width,
+                     "bad_width", e);
+  if (!rc && s.seen[2] &&
+      !(rc = choice_param(&s.got[2], sorts, &k, "bad_sort", e)))
+    out->sort = as[k];
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
+}
+
+int bg_params_similar(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e) {
+  enum { S_PARA, S_TEXT, S_FILTER, S_LIMIT, S_REPORTS, S_N };
+  static const char *const names[S_N] = {"para", "text", "filter", "limit",
+                                         "reports"};
+  view_init(out);
+  collect_ctx s = {"/v1/similar", names, S_N, {{0}}, {0}};
+  char *buf = NULL, vbuf[ECHO_CPS * 4 + 32];
+  int rc = collect(qs, len, &s, &buf, e);
+  if (rc) goto done;
+  if (!s.seen[S_PARA] && !s.seen[S_TEXT]) {
+    rc = fail(e, 400, "missing_source",
+              "/v1/similar needs a source: para=REPORT#PARA (for example "
+              "para=2023_%%E6%%B5%%8E%%E5%%8D%%97%%E5%%B8%%82%%E9%%92%%A2%%E5%%"
+              "9F%%8E%%E5%%8C%%BA%%2319) or text=...");
+    goto done;
+  }
+  if (s.seen[S_PARA] && s.seen[S_TEXT]) {
+    rc = fail(e, 400, "two_sources",
+              "/v1/similar takes para or text, not both");
+    goto done;
+  }
+  if (s.seen[S_PARA]) {
+    const param *p = &s.got[S_PARA];
+    size_t id_len = 0;
+    if (bg_similar_parse_source(p->value, &id_len, &out->para) != 0) {
+      rc = fail(e, 400, "bad_para",
+                "para takes REPORT#PARA (a report id, '#', a paragraph "
+                "number from 1), not '%s'",
+                echo(vbuf, sizeof vbuf, p->value, p->value_len));
+      goto done;
+    }
+    param id = *p;
+    id.value_len = id_len;
+    if ((rc = take_value(&id, &out->report, NULL, e))) goto done;
+  } else {
+    if ((rc = text_param(&s.got[S_TEXT], lim, 0, e)) ||
+        (rc = take_value(&s.got[S_TEXT], &out->text, &out->text_len, e)))
+      goto done;
+  }
+  if (s.seen[S_FILTER] &&
+      ((rc = text_param(&s.got[S_FILTER], lim, 1, e)) ||
+       (rc = take_value(&s.got[S_FILTER], &out->q, &out->qlen, e))))
+    goto done;
+  size_t max = lim->max_limit < BG_SIMILAR_MAX_LIMIT ? lim->max_limit
+                                                     : BG_SIMILAR_MAX_LIMIT;
+  if (s.seen[S_LIMIT] &&
+      (rc = count_param(&s.got[S_LIMIT], 0, max, &out->limit, "bad_limit", e)))
+    goto done;
+  if (s.seen[S_REPORTS])
+    rc = count_param(&s.got[S_REPORTS], 1, BG_PARAMS_SIMILAR_MAX_REPORTS,
+                     &out->reports, "bad_reports", e);
+done:
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
+}
+
+/* A number in (0, 1], written in decimal. */
+static int parse_fraction(const param *p, double *out) {
+  if (!p->value_len || p->value_len > 20) return -1;
+  for (size_t i = 0; i < p->value_len; i++)
+    if (!((p->value[i] >= '0' && p->value[i] <= '9') || p->value[i] == '.'))
+      return -1;
+  char *end;
+  double v = strtod(p->value, &end);
+  if (end != p->value + p->value_len || !(v > 0 && v <= 1)) return -1;
+  *out = v;
+  return 0;
+}
+
+int bg_params_compare(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e) {
+  enum { C_A, C_B, C_THRESHOLD, C_MIN_COUNT, C_PHRASES, C_N };
+  static const char *const names[C_N] = {"a", "b", "threshold", "min_count",
+                                         "phrases"};
+  view_init(out);
+  collect_ctx s = {"/v1/compare", names, C_N, {{0}}, {0}};
+  char *buf = NULL, vbuf[ECHO_CPS * 4 + 32];
+  int rc = collect(qs, len, &s, &buf, e);
+  if (rc) goto done;
+  for (int k = C_A; k <= C_B; k++) {
+    if (!s.seen[k] || blank(s.got[k].value, s.got[k].value_len)) {
+      rc = fail(e, 400, "missing_report",
+                "/v1/compare needs two report ids: a=REPORT_A&b=REPORT_B "
+                "(/v1/reports lists them)");
+      goto done;
+    }
+    if ((rc = text_param(&s.got[k], lim, 0, e))) goto done;
+  }
+  if ((rc = take_value(&s.got[C_A], &out->report, NULL, e)) ||
+      (rc = take_value(&s.got[C_B], &out->b, NULL, e)))
+    goto done;
+  if (s.seen[C_THRESHOLD] &&
+      parse_fraction(&s.got[C_THRESHOLD], &out->threshold) != 0) {
+    const param *p = &s.got[C_THRESHOLD];
+    rc = fail(e, 400, "bad_threshold",
+              "threshold takes a similarity above 0 and at most 1, not '%s'",
+              echo(vbuf, sizeof vbuf, p->value, p->value_len));
+    goto done;
+  }
+  if (s.seen[C_MIN_COUNT] &&
+      (rc = count_param(&s.got[C_MIN_COUNT], 1, 1000000, &out->min_count,
+                        "bad_min_count", e)))
+    goto done;
+  if (s.seen[C_PHRASES])
+    rc = count_param(&s.got[C_PHRASES], 1, 10000, &out->phrases, "bad_phrases",
+                     e);
+done:
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
 }
 
 /* ---- endpoints without parameters ---- */

@@ -19,7 +19,10 @@
 #define BG_PARAMS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "count.h"
+#include "kwic.h"
 #include "search.h"
 
 /* The limits a request is checked against. */
@@ -67,6 +70,60 @@ int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
 
 /* Frees what bg_params_search() put in q and empties it (q may be NULL). */
 void bg_params_query_reset(bg_params_query *q);
+
+#define BG_PARAMS_KWIC_WIDTH 30         /* kwic context by default */
+#define BG_PARAMS_KWIC_MAX_WIDTH 1000    /* as baogao kwic --width */
+#define BG_PARAMS_SIMILAR_MAX_REPORTS 10000
+
+/* A validated request of /v1/count, /v1/kwic, /v1/similar or /v1/compare;
+ * each uses the fields named beside them.  Strings are NUL-terminated and
+ * owned; release with bg_params_view_reset(). */
+typedef struct bg_params_view {
+  char *q;             /* count, kwic: the query; similar: the filter */
+  size_t qlen;
+  bg_by by;            /* count: by (year, region, report; default year) */
+  size_t width;        /* kwic: width (0..1000, default 30) */
+  bg_kwic_sort sort;   /* kwic: sort (year, left, right; default year) */
+  char *report;        /* similar: para's report id; compare: a */
+  uint32_t para;       /* similar: para's paragraph number */
+  char *text;          /* similar: text (or para) */
+  size_t text_len;
+  size_t limit;        /* similar: limit (default 10) */
+  size_t reports;      /* similar: reports (1..10000; 0: the core default) */
+  char *b;             /* compare: b */
+  double threshold;    /* compare: threshold in (0, 1]; 0: the default */
+  size_t min_count;    /* compare: min_count (1..1000000; 0: the default) */
+  size_t phrases;      /* compare: phrases (1..10000; 0: the default) */
+} bg_params_view;
+
+/* Parse the query strings of the view endpoints as bg_params_search()
+ * does /v1/search, with the same codes for the same problems, plus:
+ *
+ *   bad_by              count: by is not year, region or report
+ *   bad_width           kwic: width not a number from 0 to 1000
+ *   bad_sort            kwic: sort not year, left or right
+ *   missing_source      similar: neither para nor text
+ *   two_sources         similar: both para and text
+ *   bad_para            similar: para is not REPORT#PARA
+ *   bad_limit           similar: limit over the lower of the daemon's
+ *                       maximum and BG_SIMILAR_MAX_LIMIT
+ *   bad_reports         similar: reports not a number from 1 to 10000
+ *   missing_report      compare: a or b missing or blank
+ *   bad_threshold, bad_min_count, bad_phrases   compare: out of domain
+ *
+ * Texts (q, text, filter, a, b) are bound by lim->max_query_bytes
+ * (query_too_long, HTTP 414).  On failure *out is left empty. */
+int bg_params_count(const char *qs, size_t len, const bg_params_limits *lim,
+                    bg_params_view *out, bg_params_err *e);
+int bg_params_kwic(const char *qs, size_t len, const bg_params_limits *lim,
+                   bg_params_view *out, bg_params_err *e);
+int bg_params_similar(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e);
+int bg_params_compare(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e);
+
+/* Frees what a view parser put in v and empties it (v may be NULL). */
+void bg_params_view_reset(bg_params_view *v);
 
 /* Checks that the query string qs[0, len) of an endpoint without
  * parameters (named by path, for the message) is empty: BG_OK, or

@@ -4,8 +4,8 @@
  *   baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]
  *                  [--quiet] [limits...]
  *
- * Answers GET /v1/search, /v1/reports, /v1/stats, /healthz and /metrics
- * with the same JSON bytes `baogao --json` prints (core/json.c builds
+ * Answers GET /v1/search, /v1/count, /v1/kwic, /v1/similar, /v1/compare,
+ * /v1/reports, /v1/stats, /healthz and /metrics with the same JSON bytes `baogao --json` prints (core/json.c builds
  * both).
  *
  * Threads: libmicrohttpd's internal polling thread(s) read requests,
@@ -43,10 +43,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "compare.h"
+#include "count.h"
 #include "error.h"
 #include "json.h"
 #include "params.h"
 #include "search.h"
+#include "similar.h"
+#include "kwic.h"
 
 #define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
 #define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
@@ -63,6 +67,12 @@ static const char usage[] =
     "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
     "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
     "            [&sort=relevance|year|-year]\n"
+    "  /v1/count?q=QUERY[&by=year|region|report]\n"
+    "  /v1/kwic?q=QUERY[&width=N][&sort=year|left|right]\n"
+    "  /v1/similar?para=REPORT%23PARA|text=TEXT[&filter=FILTERS][&limit=N]\n"
+    "             [&reports=N]\n"
+    "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
+    "             [&phrases=N]\n"
     "  /v1/reports   /v1/stats   /healthz   /metrics\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
@@ -79,11 +89,12 @@ static const char usage[] =
     "                        (default: the number of CPUs, at least 2)\n"
     "  --quiet               no log lines on standard error (errors that\n"
     "                        stop the daemon are still printed)\n"
-    "  --timeout-ms MS       time limit of one search (default 5000)\n"
-    "  --max-query-bytes N   longest query q, in bytes (default 4096)\n"
+    "  --timeout-ms MS       time limit of one request's work (default 5000)\n"
+    "  --max-query-bytes N   longest query q (or text, filter, a, b), in\n"
+    "                        bytes (default 4096)\n"
     "  --max-limit N         largest limit (default 1000)\n"
-    "  --max-hits N          most hits an all=1 answer may hold (default\n"
-    "                        50000)\n"
+    "  --max-hits N          most hits an all=1 answer, or lines a kwic\n"
+    "                        answer, may hold (default 50000)\n"
     "  --max-connections N   open connections at most (default 256)\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -166,14 +177,19 @@ typedef enum {
   R_SEARCH,
   R_REPORTS,
   R_STATS,
+  R_FREQ, /* /v1/count */
+  R_KWIC,
+  R_SIMILAR,
+  R_COMPARE,
   R_HEALTHZ,
   R_METRICS,
   R_OTHER,
-  R_COUNT
+  R_NROUTES
 } route;
 
-static const char *const route_path[R_COUNT] = {
-    "/v1/search", "/v1/reports", "/v1/stats", "/healthz", "/metrics", "other"};
+static const char *const route_path[R_NROUTES] = {
+    "/v1/search",  "/v1/reports", "/v1/stats", "/v1/count", "/v1/kwic",
+    "/v1/similar", "/v1/compare", "/healthz",  "/metrics",  "other"};
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -181,9 +197,9 @@ static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                            1,      2.5,   5,      10};
 
 static struct {
-  atomic_uint_least64_t by_status[R_COUNT][600];
-  atomic_uint_least64_t bucket[R_COUNT][NBUCKETS + 1]; /* not cumulative */
-  atomic_uint_least64_t sum_us[R_COUNT];
+  atomic_uint_least64_t by_status[R_NROUTES][600];
+  atomic_uint_least64_t bucket[R_NROUTES][NBUCKETS + 1]; /* not cumulative */
+  atomic_uint_least64_t sum_us[R_NROUTES];
   atomic_uint_least64_t aborted; /* closed before an answer was queued */
   atomic_uint_least64_t gzipped;
   atomic_uint busy; /* workers answering */
@@ -215,7 +231,7 @@ static char *metrics_text(size_t *len) {
   fprintf(f, "# HELP baogao_http_requests_total HTTP requests answered, by "
              "route and status.\n"
              "# TYPE baogao_http_requests_total counter\n");
-  for (int r = 0; r < R_COUNT; r++)
+  for (int r = 0; r < R_NROUTES; r++)
     for (int s = 100; s < 600; s++) {
       uint_least64_t n = atomic_load(&metrics.by_status[r][s]);
       if (n)
@@ -233,7 +249,7 @@ static char *metrics_text(size_t *len) {
   fprintf(f, "# HELP baogao_http_request_duration_seconds Time from the "
              "request line to the last byte of the answer.\n"
              "# TYPE baogao_http_request_duration_seconds histogram\n");
-  for (int r = 0; r < R_COUNT; r++) {
+  for (int r = 0; r < R_NROUTES; r++) {
     uint_least64_t cum = 0;
     for (int b = 0; b <= NBUCKETS; b++) {
       cum += atomic_load(&metrics.bucket[r][b]);
@@ -335,6 +351,7 @@ typedef struct request {
   unsigned status;           /* status of the answer queued; 0: none */
   struct MHD_Response *resp; /* an answer made, not queued yet */
   bg_params_query pq;        /* a search's parameters */
+  bg_params_view pv;         /* those of count, kwic, similar, compare */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -399,6 +416,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
   }
   if (rq->resp) MHD_destroy_response(rq->resp);
   bg_params_query_reset(&rq->pq);
+  bg_params_view_reset(&rq->pv);
   free(rq->target);
   free(rq);
   atomic_fetch_sub(&in_flight, 1);
@@ -622,6 +640,83 @@ static void serve_search(worker *w, request *rq) {
   bg_results_free(res);
 }
 
+/* Answers a core error of count, kwic, similar or compare. */
+static void view_failed(worker *w, request *rq, int rc, const bg_err *err) {
+  const char *msg = bg_err_msg(err);
+  switch (rc) {
+  case BG_EQUERY:
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", msg);
+    break;
+  case BG_ENOTFOUND:
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found", msg);
+    break;
+  case BG_EINVAL:
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_source", msg);
+    break;
+  case BG_ERANGE:
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_value", msg);
+    break;
+  case BG_ETIMEOUT:
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout", msg);
+    break;
+  default:
+    index_failed(w, rq, rc, err);
+  }
+}
+
+/* Answers /v1/count, /v1/kwic, /v1/similar or /v1/compare with the JSON
+ * `baogao --json` prints for the same command. */
+static void serve_view(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  json_t *j = NULL;
+  int rc;
+  if (rq->route == R_FREQ) {
+    bg_count_result *c = NULL;
+    rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
+    if (rc == BG_OK) j = bg_json_count(c);
+    bg_count_free(c);
+  } else if (rq->route == R_KWIC) {
+    bg_kwic_result *k = NULL;
+    rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
+                 &err);
+    if (rc == BG_OK && k->nlines > cfg.max_hits) {
+      char msg[300];
+      snprintf(msg, sizeof msg,
+               "the query occurs %zu times, and /v1/kwic answers at most %zu "
+               "lines: narrow the query (year:, region:, report:)",
+               k->nlines, cfg.max_hits);
+      respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
+      bg_kwic_free(k);
+      return;
+    }
+    if (rc == BG_OK) j = bg_json_kwic(k);
+    bg_kwic_free(k);
+  } else if (rq->route == R_SIMILAR) {
+    bg_similar_opts o = {v->report, v->para,  v->text,
+                         v->text_len, v->q,   v->qlen,
+                         v->limit,  v->reports, cfg.timeout_ms};
+    bg_similar_result *s = NULL;
+    rc = bg_similar(w->r, &o, &s, &err);
+    if (rc == BG_OK) j = bg_json_similar(s);
+    bg_similar_free(s);
+  } else {
+    bg_compare_opts o = {v->threshold, v->min_count, v->phrases,
+                         cfg.timeout_ms};
+    bg_compare_result *c = NULL;
+    rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
+    if (rc == BG_OK) j = bg_json_compare(c);
+    bg_compare_free(c);
+  }
+  if (rc == BG_OK && !j) rc = bg_err_set(&err, BG_ENOMEM, "out of memory");
+  if (rc != BG_OK) {
+    view_failed(w, rq, rc, &err);
+  } else {
+    respond_json(rq, MHD_HTTP_OK, j);
+  }
+  json_decref(j);
+}
+
 static void serve_list(worker *w, request *rq) {
   bg_err err = {0};
   json_t *v = NULL;
@@ -656,6 +751,9 @@ static void *worker_main(void *arg) {
       index_failed(&w, rq, err.code, &err);
     } else if (rq->route == R_SEARCH) {
       serve_search(&w, rq);
+    } else if (rq->route == R_FREQ || rq->route == R_KWIC ||
+               rq->route == R_SIMILAR || rq->route == R_COMPARE) {
+      serve_view(&w, rq);
     } else {
       serve_list(&w, rq);
     }
@@ -768,6 +866,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (rq->route == R_OTHER) {
     respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
                   "no such endpoint; the endpoints are /v1/search, "
+                  "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
                   "/v1/reports, /v1/stats, /healthz and /metrics");
     return send_answer(rq);
   }
@@ -785,8 +884,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                   "GET and HEAD requests take no body");
     return send_answer(rq);
   }
+  int (*view_params)(const char *, size_t, const bg_params_limits *,
+                     bg_params_view *, bg_params_err *) =
+      rq->route == R_FREQ      ? bg_params_count
+      : rq->route == R_KWIC    ? bg_params_kwic
+      : rq->route == R_SIMILAR ? bg_params_similar
+      : rq->route == R_COMPARE ? bg_params_compare
+                               : NULL;
   if (rq->route == R_SEARCH) {
     if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
+      respond_params_err(rq, &e);
+      return send_answer(rq);
+    }
+  } else if (view_params) {
+    if (view_params(qs, qlen, &cfg.lim, &rq->pv, &e) != BG_OK) {
       respond_params_err(rq, &e);
       return send_answer(rq);
     }

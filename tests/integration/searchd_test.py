@@ -353,6 +353,8 @@ def run(a, rng, tmp, daemons):
               (name, name))
     nreports = json.loads(get(port, "/v1/stats").body)["reports"]
 
+    views(a, rng, port, index, cli)
+
     # -- HEAD --
     body = get(port, "/v1/reports").body
     h = get(port, "/v1/reports", method="HEAD")
@@ -507,6 +509,105 @@ def run(a, rng, tmp, daemons):
     others(a, index, tmp, daemons, nreports)
 
 
+VIEW_QUERIES = ["高质量发展", "新质生产力", "稳中求进", "发展", "GDP",
+                "5G OR 人工智能", "\"生态 文明\"", "营商环境 -优化",
+                "year:2020..2024 乡村振兴", "甲乙丙丁戊己庚"]
+
+
+def views(a, rng, port, index, cli):
+    """/v1/count, /v1/kwic, /v1/similar and /v1/compare give the JSON of
+    baogao --json count/kwic/similar/compare, and baogao --server prints
+    what the local CLI prints."""
+    t0 = time.monotonic()
+    reports = json.loads(get(port, "/v1/reports").body)["reports"]
+    cases = []  # (target, CLI args)
+    for q in VIEW_QUERIES:
+        by = rng.choice(["year", "region", "report"])
+        cases.append(("/v1/count?" + qs(q=q, by=by),
+                      ["count", "--by", by, "--", q]))
+        cases.append(("/v1/count?" + qs(q=q), ["count", "--", q]))
+        w = rng.choice([0, 5, 12, 30])
+        so = rng.choice(["year", "left", "right"])
+        cases.append(("/v1/kwic?" + qs(q=q, width=w, sort=so),
+                      ["kwic", "--width", str(w), "--sort", so, "--", q]))
+    for _ in range(8):
+        r = rng.choice(reports)
+        src = "%s#%d" % (r["id"], rng.randint(1, r["paragraphs"]))
+        lim = rng.choice([1, 5, 10])
+        cases.append(("/v1/similar?" + qs(para=src, limit=lim),
+                      ["similar", src, "--limit", str(lim)]))
+        filt = "year:%d..%d" % (r["year"] - 3, r["year"] + 3)
+        cases.append(("/v1/similar?" + qs(para=src, limit=lim, filter=filt),
+                      ["similar", src, "--limit", str(lim), filt]))
+    text = "坚持稳中求进工作总基调，推动高质量发展"
+    cases.append(("/v1/similar?" + qs(text=text, limit=5, reports=10),
+                  ["similar", "--text", text, "--limit", "5",
+                   "--reports", "10"]))
+    by_region = {}
+    for r in reports:
+        by_region.setdefault(r["region"], []).append(r["id"])
+    pairs = [sorted(v)[-2:] for v in by_region.values() if len(v) >= 2]
+    rng.shuffle(pairs)
+    for x, y in pairs[:3] or [(reports[0]["id"], reports[-1]["id"])]:
+        cases.append(("/v1/compare?" + qs(a=x, b=y), ["compare", x, y]))
+        cases.append(("/v1/compare?" + qs(a=x, b=y, threshold="0.5",
+                                          min_count=3, phrases=5),
+                      ["compare", x, y, "--threshold", "0.5",
+                       "--min-count", "3", "--phrases", "5"]))
+    # Errors from the core: the same code as the CLI's --json.
+    cases.append(("/v1/compare?" + qs(a="nope", b=reports[0]["id"]),
+                  ["compare", "nope", reports[0]["id"]]))
+    cases.append(("/v1/similar?" + qs(para=reports[0]["id"] + "#100000"),
+                  ["similar", reports[0]["id"] + "#100000"]))
+    cases.append(("/v1/count?" + qs(q="(发展"), ["count", "(发展"]))
+    for target, args in cases:
+        rc, out = cli(*args)
+        r = get(port, target)
+        what = "%s (baogao %s)" % (target[:100], " ".join(args)[:80])
+        check((r.status == 200) == (rc == 0),
+              "%s: status %d, CLI exit %d" % (what, r.status, rc))
+        if r.status == 200:
+            check(norm(r.body) == norm(out),
+                  "%s: HTTP and CLI differ:\n  HTTP %s\n  CLI  %s" %
+                  (what, r.body[:300], out[:300]))
+        else:
+            try:
+                code = r.json()["error"]["code"]
+                check(code == json.loads(out)["error"]["code"],
+                      "%s: error code %s as the CLI's" % (what, code))
+            except (ValueError, KeyError, TypeError) as ex:
+                check(False, "%s: error objects (%s): %r %r" %
+                      (what, ex, r.body[:200], out[:200]))
+    # The CLI as a client prints, human or JSON, what it prints locally.
+    server = "http://127.0.0.1:%d" % port
+    runs = [["count", "高质量发展"], ["count", "--by", "region", "发展"],
+            ["kwic", "--width", "8", "新质生产力"], ["kwic", "--tsv", "稳中求进"],
+            ["similar", "%s#%d" % (reports[0]["id"], reports[0]["paragraphs"]),
+             "--limit", "3"]]
+    if pairs:
+        runs.append(["compare"] + list(pairs[0]))
+    for args in runs:
+        for js in ([], ["--json"]):
+            loc = subprocess.run([a.baogao, "--index", index] + js + args,
+                                 capture_output=True)
+            rem = subprocess.run([a.baogao, "--server", server] + js + args,
+                                 capture_output=True)
+            what = "baogao --server %s" % " ".join(js + args)
+            check(loc.returncode == rem.returncode, what + ": exit status")
+            check(norm_took(loc.stdout) == norm_took(rem.stdout),
+                  "%s: output differs from the local CLI's:\n  %r\n  %r" %
+                  (what, rem.stdout[:300], loc.stdout[:300]))
+    print("%d view requests compared with the CLI in %.1f s" %
+          (len(cases), time.monotonic() - t0))
+
+
+def norm_took(out):
+    """CLI output with its timings (JSON took_ms, the footer's 'N ms')
+    blanked."""
+    out = norm(out)
+    return re.sub(r"[0-9.]+ ms", "_ ms", out)
+
+
 def bad_requests(d, a):
     port = d.port
     long_q = "发" * 1366  # 4098 bytes
@@ -558,6 +659,43 @@ def bad_requests(d, a):
         ("/v1/search?q=a&q=b", 400, "duplicate_parameter"),
         ("/v1/reports?x=1", 400, "unknown_parameter"),
         ("/v1/stats?verbose", 400, "unknown_parameter"),
+        ("/v1/count", 400, "missing_query"),
+        ("/v1/count?q=", 400, "empty_query"),
+        ("/v1/count?q=a&by=decade", 400, "bad_by"),
+        ("/v1/count?q=a&by=year&by=region", 400, "duplicate_parameter"),
+        ("/v1/count?q=a&limit=5", 400, "unknown_parameter"),
+        ("/v1/count?q=%FF", 400, "bad_utf8"),
+        ("/v1/count?" + qs(q=long_q), 414, "query_too_long"),
+        ("/v1/count?" + qs(q="(发展"), 400, "bad_query"),
+        ("/v1/kwic?width=5", 400, "missing_query"),
+        ("/v1/kwic?q=a&width=-1", 400, "bad_width"),
+        ("/v1/kwic?q=a&width=1001", 400, "bad_width"),
+        ("/v1/kwic?q=a&sort=relevance", 400, "bad_sort"),
+        ("/v1/kwic?q=a%00", 400, "nul_byte"),
+        ("/v1/similar", 400, "missing_source"),
+        ("/v1/similar?limit=3", 400, "missing_source"),
+        ("/v1/similar?para=x%231&text=abc", 400, "two_sources"),
+        ("/v1/similar?para=x", 400, "bad_para"),
+        ("/v1/similar?para=x%230", 400, "bad_para"),
+        ("/v1/similar?para=%231", 400, "bad_para"),
+        ("/v1/similar?text=", 400, "empty_query"),
+        ("/v1/similar?text=a", 400, "bad_source"),
+        ("/v1/similar?text=abc&limit=1001", 400, "bad_limit"),
+        ("/v1/similar?text=abc&reports=0", 400, "bad_reports"),
+        ("/v1/similar?" + qs(text="发展经济", filter="发展"), 400,
+         "bad_query"),
+        ("/v1/similar?" + qs(text=long_q), 414, "query_too_long"),
+        ("/v1/similar?para=x%231", 404, "not_found"),
+        ("/v1/compare", 400, "missing_report"),
+        ("/v1/compare?a=x", 400, "missing_report"),
+        ("/v1/compare?a=x&b=+", 400, "missing_report"),
+        ("/v1/compare?a=x&b=y&threshold=0", 400, "bad_threshold"),
+        ("/v1/compare?a=x&b=y&threshold=1.5", 400, "bad_threshold"),
+        ("/v1/compare?a=x&b=y&threshold=nan", 400, "bad_threshold"),
+        ("/v1/compare?a=x&b=y&min_count=0", 400, "bad_min_count"),
+        ("/v1/compare?a=x&b=y&phrases=10001", 400, "bad_phrases"),
+        ("/v1/compare?a=x&b=y&c=z", 400, "unknown_parameter"),
+        ("/v1/compare?a=x&b=y", 404, "not_found"),
         ("/healthz?%FF", 400, "bad_utf8"),
         ("/nope", 404, "not_found"),
         ("/", 404, "not_found"),
@@ -862,6 +1000,16 @@ def others(a, index, tmp, daemons, nreports):
                            cli_args(q, o), capture_output=True)
         check(r.status == 200 and norm(r.body) == norm(p.stdout),
               "all=1 within --max-hits, as the CLI: %r %r" % (q, o))
+    r = get(d.port, "/v1/kwic?" + qs(q="发展"))
+    check(r.status == 400 and r.json()["error"]["code"] == "too_many_hits",
+          "kwic over --max-hits lines: 400 too_many_hits (%d %s)" %
+          (r.status, r.body[:200]))
+    r = get(d.port, "/v1/kwic?" + qs(q="甲乙丙丁戊己庚辛壬癸测试短语"))
+    p = subprocess.run([a.baogao, "--index", index, "--json", "kwic",
+                        "甲乙丙丁戊己庚辛壬癸测试短语"], capture_output=True)
+    check(r.status == 200 and norm(r.body) == norm(p.stdout),
+          "kwic within --max-hits: 200, as the CLI (%d %s)" %
+          (r.status, r.body[:200]))
     rc, took = d.stop()
     check(rc == 0, "hits daemon: exit 0")
 

@@ -1,6 +1,7 @@
 /*
  * test_params.c - HTTP request parameters: percent-decoding, every
- * refusal with its status and code, the defaults, Accept-Encoding
+ * refusal with its status and code, the defaults (of /v1/search and the
+ * view endpoints), Accept-Encoding
  * q-values, and random bytes that must never crash or leak.
  */
 #include <setjmp.h>
@@ -201,9 +202,124 @@ static void test_gzip(void **state) {
 
 /* Random bytes from a small alphabet rich in the separators and escapes:
  * every input gives BG_OK or an error with a code and status. */
+/* The view endpoints: defaults, every value, every refusal. */
+static void test_views(void **state) {
+  (void)state;
+  bg_params_view v;
+  bg_params_err e = {0};
+  const char *s = "q=%E5%8F%91%E5%B1%95";
+  assert_int_equal(bg_params_count(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_string_equal(v.q, "发展");
+  assert_int_equal(v.by, BG_BY_YEAR);
+  bg_params_view_reset(&v);
+  s = "by=report&q=a";
+  assert_int_equal(bg_params_count(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_int_equal(v.by, BG_BY_REPORT);
+  bg_params_view_reset(&v);
+
+  s = "q=a";
+  assert_int_equal(bg_params_kwic(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_int_equal(v.width, BG_PARAMS_KWIC_WIDTH);
+  assert_int_equal(v.sort, BG_KWIC_YEAR);
+  bg_params_view_reset(&v);
+  s = "q=a&width=1000&sort=right";
+  assert_int_equal(bg_params_kwic(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_int_equal(v.width, 1000);
+  assert_int_equal(v.sort, BG_KWIC_RIGHT);
+  bg_params_view_reset(&v);
+
+  s = "para=2023_%E9%92%A2%E5%9F%8E%2319&limit=0&reports=3&filter=";
+  assert_int_equal(bg_params_similar(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_string_equal(v.report, "2023_钢城");
+  assert_int_equal(v.para, 19);
+  assert_null(v.text);
+  assert_int_equal(v.limit, 0);
+  assert_int_equal(v.reports, 3);
+  assert_string_equal(v.q, "");
+  bg_params_view_reset(&v);
+  s = "text=a+b&filter=year%3A2020";
+  assert_int_equal(bg_params_similar(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_null(v.report);
+  assert_string_equal(v.text, "a b");
+  assert_int_equal(v.text_len, 3);
+  assert_string_equal(v.q, "year:2020");
+  assert_int_equal(v.limit, 10);
+  bg_params_view_reset(&v);
+
+  s = "b=y&a=x&threshold=0.5&min_count=1&phrases=10000";
+  assert_int_equal(bg_params_compare(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_string_equal(v.report, "x");
+  assert_string_equal(v.b, "y");
+  assert_true(v.threshold == 0.5);
+  assert_int_equal(v.min_count, 1);
+  assert_int_equal(v.phrases, 10000);
+  bg_params_view_reset(&v);
+  s = "a=x&b=y&threshold=1";
+  assert_int_equal(bg_params_compare(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_true(v.threshold == 1);
+  assert_int_equal(v.min_count, 0);
+  bg_params_view_reset(&v);
+
+  static const struct {
+    int (*fn)(const char *, size_t, const bg_params_limits *,
+              bg_params_view *, bg_params_err *);
+    const char *qs;
+    int http;
+    const char *code;
+  } bad[] = {
+      {bg_params_count, "", 400, "missing_query"},
+      {bg_params_count, "q=+", 400, "empty_query"},
+      {bg_params_count, "q=a&by=", 400, "bad_by"},
+      {bg_params_count, "q=a&by=Year", 400, "bad_by"},
+      {bg_params_count, "q=a&width=3", 400, "unknown_parameter"},
+      {bg_params_count, "q=12345678901234567", 414, "query_too_long"},
+      {bg_params_kwic, "q=a&width=1001", 400, "bad_width"},
+      {bg_params_kwic, "q=a&width=-1", 400, "bad_width"},
+      {bg_params_kwic, "q=a&sort=-year", 400, "bad_sort"},
+      {bg_params_kwic, "q=a&q=b", 400, "duplicate_parameter"},
+      {bg_params_kwic, "q=%FF", 400, "bad_utf8"},
+      {bg_params_similar, "", 400, "missing_source"},
+      {bg_params_similar, "para=a%231&text=b", 400, "two_sources"},
+      {bg_params_similar, "para=a", 400, "bad_para"},
+      {bg_params_similar, "para=a%23", 400, "bad_para"},
+      {bg_params_similar, "para=a%230", 400, "bad_para"},
+      {bg_params_similar, "para=a%231x", 400, "bad_para"},
+      {bg_params_similar, "text=", 400, "empty_query"},
+      {bg_params_similar, "text=12345678901234567", 414, "query_too_long"},
+      {bg_params_similar, "text=ab&filter=12345678901234567", 414,
+       "query_too_long"},
+      {bg_params_similar, "text=ab&limit=1001", 400, "bad_limit"},
+      {bg_params_similar, "text=ab&reports=0", 400, "bad_reports"},
+      {bg_params_similar, "text=ab&reports=10001", 400, "bad_reports"},
+      {bg_params_compare, "", 400, "missing_report"},
+      {bg_params_compare, "a=x&b=", 400, "missing_report"},
+      {bg_params_compare, "a=x&b=y&threshold=0", 400, "bad_threshold"},
+      {bg_params_compare, "a=x&b=y&threshold=1.01", 400, "bad_threshold"},
+      {bg_params_compare, "a=x&b=y&threshold=-0.5", 400, "bad_threshold"},
+      {bg_params_compare, "a=x&b=y&threshold=inf", 400, "bad_threshold"},
+      {bg_params_compare, "a=x&b=y&threshold=", 400, "bad_threshold"},
+      {bg_params_compare, "a=x&b=y&min_count=0", 400, "bad_min_count"},
+      {bg_params_compare, "a=x&b=y&phrases=0", 400, "bad_phrases"},
+      {bg_params_compare, "a=x&b=y&q=z", 400, "unknown_parameter"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc = bad[i].fn(bad[i].qs, strlen(bad[i].qs), &LIM, &v, &e);
+    if (rc != BG_EINVAL || e.http != bad[i].http ||
+        strcmp(e.code, bad[i].code) != 0)
+      fail_msg("'%s': rc %d, %d %s: %s (want %d %s)", bad[i].qs, rc, e.http,
+               e.code ? e.code : "-", e.msg, bad[i].http, bad[i].code);
+    assert_null(v.q);
+    assert_null(v.report);
+    assert_null(v.text);
+    assert_null(v.b);
+  }
+  bg_params_view_reset(NULL);
+}
+
 static void test_random(void **state) {
   (void)state;
-  static const char alpha[] = "q=&%+limtofsearyl0123456789aAfF\xe5\x8f\x91\xff";
+  static const char alpha[] =
+      "q=&%+limtofsearyl0123456789aAfF\xe5\x8f\x91\xff" "bpwdhxc.";
   unsigned seed = 12345;
   char buf[128];
   for (int n = 0; n < 200000; n++) {
@@ -226,6 +342,17 @@ static void test_random(void **state) {
       assert_null(q.q);
     }
     bg_params_query_reset(&q);
+    bg_params_view v;
+    if (bg_params_count(buf, len, &LIM, &v, &e) == BG_OK) assert_non_null(v.q);
+    bg_params_view_reset(&v);
+    if (bg_params_kwic(buf, len, &LIM, &v, &e) == BG_OK) assert_non_null(v.q);
+    bg_params_view_reset(&v);
+    if (bg_params_similar(buf, len, &LIM, &v, &e) == BG_OK)
+      assert_true(v.report || v.text);
+    bg_params_view_reset(&v);
+    if (bg_params_compare(buf, len, &LIM, &v, &e) == BG_OK)
+      assert_true(v.report && v.b);
+    bg_params_view_reset(&v);
     bg_params_none(buf, len, "/healthz", &e);
     bg_params_accepts_gzip(buf, len);
   }
@@ -235,7 +362,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_decode), cmocka_unit_test(test_bad),
       cmocka_unit_test(test_good),   cmocka_unit_test(test_none),
-      cmocka_unit_test(test_gzip),   cmocka_unit_test(test_random),
+      cmocka_unit_test(test_gzip),   cmocka_unit_test(test_views),
+      cmocka_unit_test(test_random),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
