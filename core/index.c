@@ -142,7 +142,9 @@ static int read_stub(const char *dir, unsigned *gen, bg_err *err) {
   return rc;
 }
 
-/* Points DIR/XAPIANDB at db-gen, atomically. */
+static int point_live(const char *dir, unsigned gen, bg_err *err);
+
+/* Points DIR/XAPIANDB at db-gen, atomically (and DIR/live with it). */
 static int write_stub(const char *dir, unsigned gen, bg_err *err) {
   char *path = path_join(dir, STUB);
   char *tmp = path_join(dir, STUB ".tmp");
@@ -173,6 +175,34 @@ static int write_stub(const char *dir, unsigned gen, bg_err *err) {
     fsync(dfd);
     close(dfd);
   }
+  rc = point_live(dir, gen, err);
+cleanup:
+  free(path);
+  free(tmp);
+  return rc;
+}
+
+/* Points the symbolic link DIR/live at db-gen, atomically: a fixed name
+ * for the live database, which Xapian's replication server can serve
+ * (xapian-replicate -m live) while compactions move it from db-N to
+ * db-N+1. */
+static int point_live(const char *dir, unsigned gen, bg_err *err) {
+  char *path = path_join(dir, "live");
+  char *tmp = path_join(dir, "live.tmp");
+  char target[32];
+  snprintf(target, sizeof target, "db-%u", gen);
+  int rc = BG_OK;
+  if (!path || !tmp) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  char now[32];
+  ssize_t n = readlink(path, now, sizeof now - 1);
+  if (n >= 0 && (size_t)n == strlen(target) && !memcmp(now, target, (size_t)n))
+    goto cleanup;
+  unlink(tmp);
+  if (symlink(target, tmp) != 0 || rename(tmp, path) != 0)
+    rc = bg_err_set(err, BG_EIO, "%s: %s", path, strerror(errno));
 cleanup:
   free(path);
   free(tmp);
@@ -271,7 +301,8 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
     if ((rc = open_gen(ix, err)) != BG_OK) goto fail;
     if ((rc = bg_xdb_commit(ix->db, err)) != BG_OK) goto fail;
     if ((rc = write_stub(dir, ix->gen, err)) != BG_OK) goto fail;
-  } else if ((rc = open_gen(ix, err)) != BG_OK) {
+  } else if ((rc = open_gen(ix, err)) != BG_OK ||
+             (rc = point_live(dir, ix->gen, err)) != BG_OK) {
     goto fail;
   }
   remove_stale(dir, ix->gen);

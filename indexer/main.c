@@ -581,9 +581,16 @@ int main(int argc, char **argv) {
     fatal = 1;
   }
   size_t changes = st.added + st.replaced + st.removed;
-  int do_compact = compact == 1 ||
-                   (compact == -1 && !stop_requested &&
-                    (changes >= COMPACT_MIN_CHANGES || (was_empty && changes)));
+  /* Replicas copy a compacted database whole: while changesets are kept
+   * for them (XAPIAN_MAX_CHANGESETS), only the first build compacts by
+   * itself. */
+  const char *mc = getenv("XAPIAN_MAX_CHANGESETS");
+  int changesets = mc && atoi(mc) > 0;
+  int do_compact =
+      compact == 1 ||
+      (compact == -1 && !stop_requested &&
+       ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
+        (was_empty && changes)));
   if (!fatal && do_compact) {
     if (tty) fprintf(stderr, "compacting...");
     if (bg_index_compact(ix, &err) != BG_OK) {

@@ -12,9 +12,8 @@ packages=(
   libmicrohttpd-dev
   # report formats: .docx (zip + XML), .html, .pdf
   libzip-dev libxml2-dev libpoppler-glib-dev
-  libmicrohttpd-dev
-  # tests
-  libcmocka-dev python3 jq util-linux
+  # tests (xapian-tools: replication)
+  libcmocka-dev python3 jq util-linux xapian-tools
 )
 
 missing=()
