@@ -18,14 +18,37 @@ const char *bg_strerror(int code) {
   return "unknown error";
 }
 
+/* The length of the longest prefix of s[0, len) that does not end inside
+ * a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t len) {
+  size_t i = len, back = 0;
+  while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+    i--;
+    back++;
+  }
+  if (i == 0) return len;
+  unsigned char lead = (unsigned char)s[i - 1];
+  size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  return back + 1 >= need ? len : i - 1;
+}
+
+/* Ends a message that vsnprintf cut (n >= size) at a character boundary,
+ * with an ellipsis, so that it stays valid UTF-8. */
+static void mark_cut(char *msg, size_t size, int n) {
+  if (n < 0 || (size_t)n < size || size < 8) return;
+  size_t len = utf8_cut(msg, size - 4);
+  memcpy(msg + len, "\xe2\x80\xa6", 4); /* "…" and the NUL */
+}
+
 int bg_err_set(bg_err *err, int code, const char *fmt, ...) {
   if (err) {
     err->code = code;
     if (fmt) {
       va_list ap;
       va_start(ap, fmt);
-      vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+      int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
       va_end(ap);
+      mark_cut(err->msg, sizeof err->msg, n);
     } else {
       snprintf(err->msg, sizeof err->msg, "%s", bg_strerror(code));
     }
@@ -46,9 +69,10 @@ void bg_err_prefix(bg_err *err, const char *fmt, ...) {
   used += 2;
   const char *old = bg_err_msg(err);
   size_t olen = strlen(old);
-  if (olen > sizeof buf - 1 - used) olen = sizeof buf - 1 - used;
-  memcpy(buf + used, old, olen);
-  buf[used + olen] = '\0';
+  memcpy(buf + used, old,
+         olen > sizeof buf - 1 - used ? sizeof buf - 1 - used : olen);
+  buf[used + olen > sizeof buf - 1 ? sizeof buf - 1 : used + olen] = '\0';
+  mark_cut(buf, sizeof buf, (int)(used + olen));
   memcpy(err->msg, buf, sizeof buf);
 }
 

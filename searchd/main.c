@@ -62,7 +62,7 @@ static const char usage[] =
     "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
-    "                      [--max-connections N]\n"
+    "                      [--max-connections N] [--max-connections-per-ip N]\n"
     "\n"
     "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
     "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
@@ -96,6 +96,9 @@ static const char usage[] =
     "  --max-hits N          most hits an all=1 answer, or lines a kwic\n"
     "                        answer, may hold (default 50000)\n"
     "  --max-connections N   open connections at most (default 256)\n"
+    "  --max-connections-per-ip N\n"
+    "                        open connections from one address at most\n"
+    "                        (default 64; 0: no limit)\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -114,6 +117,7 @@ typedef struct config {
   double timeout_ms;
   size_t max_hits;
   unsigned max_connections;
+  unsigned max_per_ip; /* 0: no limit */
   bg_params_limits lim;
 } config;
 
@@ -1102,6 +1106,7 @@ static void parse_args(int argc, char **argv) {
     O_MAXLIMIT,
     O_MAXHITS,
     O_MAXCONN,
+    O_MAXCONNIP,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1114,6 +1119,7 @@ static void parse_args(int argc, char **argv) {
       {"max-limit", required_argument, NULL, O_MAXLIMIT},
       {"max-hits", required_argument, NULL, O_MAXHITS},
       {"max-connections", required_argument, NULL, O_MAXCONN},
+      {"max-connections-per-ip", required_argument, NULL, O_MAXCONNIP},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1124,6 +1130,7 @@ static void parse_args(int argc, char **argv) {
   cfg.timeout_ms = 5000;
   cfg.max_hits = 50000;
   cfg.max_connections = 256;
+  cfg.max_per_ip = 64;
   cfg.lim.max_query_bytes = 4096;
   cfg.lim.max_limit = 1000;
   cfg.lim.max_offset = MAX_OFFSET;
@@ -1159,6 +1166,10 @@ static void parse_args(int argc, char **argv) {
     case O_MAXCONN:
       cfg.max_connections =
           (unsigned)parse_num("--max-connections", optarg, 1, 65536);
+      break;
+    case O_MAXCONNIP:
+      cfg.max_per_ip =
+          (unsigned)parse_num("--max-connections-per-ip", optarg, 0, 65536);
       break;
     case 'h':
       fputs(usage, stdout);
@@ -1239,6 +1250,7 @@ int main(int argc, char **argv) {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
       {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.max_connections, NULL},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.max_per_ip, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},

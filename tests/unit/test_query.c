@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "units.h"
 
 typedef struct {
   const char *in;
@@ -503,12 +504,41 @@ static void test_random(void **state) {
   assert_true(errors > 1000);
 }
 
+/* A message longer than its buffer is cut at a character boundary with an
+ * ellipsis: it stays valid UTF-8 (JSON refuses anything else). */
+static void test_error_cut(void **state) {
+  (void)state;
+  for (size_t lead = 0; lead < 4; lead++) {
+    char text[3000];
+    memset(text, 'a', lead);
+    size_t n = lead;
+    while (n + 3 < sizeof text - 1) {
+      memcpy(text + n, "\xe7\x9c\x81", 3); /* 省 */
+      n += 3;
+    }
+    text[n] = '\0';
+    bg_err e;
+    bg_err_set(&e, BG_EQUERY, "bad region '%s'", text);
+    size_t len = strlen(e.msg), bad;
+    assert_true(len < sizeof e.msg);
+    assert_true(bg_utf8_valid(e.msg, len, &bad));
+    assert_string_equal(e.msg + len - 3, "\xe2\x80\xa6");
+    bg_err_prefix(&e, "query %s", text);
+    len = strlen(e.msg);
+    assert_true(bg_utf8_valid(e.msg, len, &bad));
+    assert_string_equal(e.msg + len - 3, "\xe2\x80\xa6");
+  }
+  bg_err e;
+  bg_err_set(&e, BG_EQUERY, "short %s", "省");
+  assert_string_equal(e.msg, "short 省");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_good),     cmocka_unit_test(test_bad),
       cmocka_unit_test(test_positions), cmocka_unit_test(test_depth),
       cmocka_unit_test(test_long),     cmocka_unit_test(test_describe),
-      cmocka_unit_test(test_random),
+      cmocka_unit_test(test_random),   cmocka_unit_test(test_error_cut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
