@@ -279,9 +279,10 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   }
   ix->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (ix->lockfd < 0) {
-    rc = bg_err_set(err, errno == EACCES || errno == EROFS ? BG_ENOINDEX
-                                                            : BG_EIO,
-                    "%s: %s", lock, strerror(errno));
+    int e = errno;
+    rc = bg_err_set(err, e == EACCES || e == EROFS ? BG_ENOINDEX : BG_EIO,
+                    "cannot write the index %s (%s: %s)", dir, lock,
+                    strerror(e));
     free(lock);
     goto fail;
   }

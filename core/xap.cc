@@ -39,6 +39,13 @@ static int fail(bg_err *err, const Xapian::Error &e) {
   m += ": ";
   m += e.get_msg();
   if (!e.get_context().empty()) m += " (" + e.get_context() + ")";
+  /* The system's reason, e.g. "No space left on device", when there is
+   * one. */
+  const char *why = e.get_error_string();
+  if (why && *why) {
+    m += ": ";
+    m += why;
+  }
   /* Xapian::Error is not polymorphic: its type name tells the kind. */
   std::string type = e.get_type();
   int code = BG_EXAPIAN;

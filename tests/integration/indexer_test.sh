@@ -4,7 +4,8 @@
 # handling of an index): fresh build, idempotent re-run, changed files,
 # --prune, bad files, the lock, kill -9 at random moments (also during
 # compaction), folder creation, the CLI's exit statuses, and report files
-# in other formats and charsets with a manifest.tsv.
+# in other formats and charsets with a manifest.tsv, a full disk and a
+# read-only index (on a small tmpfs, when it can be mounted).
 #
 #   indexer_test.sh [BAOGAO_INDEX_BIN [BAOGAO_BIN]]
 #
@@ -71,6 +72,7 @@ cleanup() {
   fi
   for p in "${bg_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [[ ${mounted_small:-0} == 1 ]]; then umount "$T/small" 2>/dev/null || true; fi
   if [[ -n ${BAOGAO_KEEP_TMP:-} ]]; then
     echo "# kept $T"
   else
@@ -821,6 +823,44 @@ check_grep "10. ... a damaged Word file named" "2033_坏\.docx: not a Word docum
 check_grep "10. ... a damaged PDF named" "2034_坏\.pdf: not a PDF document" "$T/err"
 check_eq "10. ... the good files are indexed" "2030_好 2031_好页" \
   "$(cli --index "$T/idx11" --json reports | report_ids | tr '\n' ' ' | sed 's/ $//')"
+
+# ===== 11. a full disk and a read-only index =====
+
+# On a small tmpfs (root can mount one; elsewhere these checks are skipped):
+# the indexer that runs out of space, or finds its folder read-only, says
+# so, exits non-zero, and leaves the index as it was.
+SMALL=$T/small
+mkdir -p "$SMALL"
+if mount -t tmpfs -o size=1m baogao-test "$SMALL" 2>/dev/null; then
+  mounted_small=1
+  IS=$SMALL/idx
+  run ix --index "$IS" "$seed_file"
+  check_eq "11. a first report fits on the small disk" "0 1" "$rc $(doccount "$IS")"
+  snapshot "$IS" "$T/s11a"
+  run ix --index "$IS" "$C7"
+  check_eq "11. full disk: exit 2" 2 "$rc"
+  check_grep "11. ... says the disk is full" "No space left on device" "$T/err"
+  snapshot "$IS" "$T/s11b"
+  check_same_file "11. ... the reports are as before" "$T/s11a.reports" "$T/s11b.reports"
+  check_same_file "11. ... the search totals are as before" "$T/s11a.totals" "$T/s11b.totals"
+  # With room again, the run finishes the job.
+  mount -o remount,size=64m "$SMALL"
+  run ix --index "$IS" --no-compact "$C7"
+  check_eq "11. with room again a re-run adds every file" "0 $((nc7 + 1))" \
+    "$rc $(doccount "$IS")"
+  snapshot "$IS" "$T/s11c"
+  # A read-only index: a clear error, the index unchanged and readable.
+  mount -o remount,ro "$SMALL"
+  run ix --index "$IS" --prune "$C7"
+  check_eq "11. read-only index: exit 2" 2 "$rc"
+  check_grep "11. ... says it cannot write the index" "cannot write the index .*Read-only file system" "$T/err"
+  snapshot "$IS" "$T/s11d"
+  check_same_file "11. ... the reports are as before" "$T/s11c.reports" "$T/s11d.reports"
+  check_same_file "11. ... the search totals are as before" "$T/s11c.totals" "$T/s11d.totals"
+  umount "$SMALL" && mounted_small=0
+else
+  skip "11. full disk and read-only index" "cannot mount a tmpfs (needs root)"
+fi
 
 finished=1
 echo "$passed passed, $failed failed"
