@@ -88,9 +88,9 @@ static int tdoc_build(tdoc *t, const bg_doc_text *d) {
   size_t cap = 0, ncap = 0;
   int rc = BG_ENOMEM;
   t->npara = d->npara;
-  t->pstart = malloc((d->npara + 1) * sizeof *t->pstart);
-  t->poff = malloc((d->npara + 1) * sizeof *t->poff);
-  t->whole = malloc((d->npara + 1) * sizeof *t->whole);
+  t->pstart = bg_malloc((d->npara + 1) * sizeof *t->pstart);
+  t->poff = bg_malloc((d->npara + 1) * sizeof *t->poff);
+  t->whole = bg_malloc((d->npara + 1) * sizeof *t->whole);
   if (!t->pstart || !t->poff || !t->whole) goto done;
   size_t npairs = 0;
   for (size_t p = 0; p < d->npara; p++) {
@@ -101,19 +101,19 @@ static int tdoc_build(tdoc *t, const bg_doc_text *d) {
         cap = cap ? cap * 2 : 4096;
       while (ncap < t->norm_len + u.norm_len)
         ncap = ncap ? ncap * 2 : 16384;
-      uint64_t *uh = realloc(t->uh, cap * sizeof *uh);
+      uint64_t *uh = bg_realloc(t->uh, cap * sizeof *uh);
       if (uh) t->uh = uh;
-      uint64_t *ph = realloc(t->ph, cap * sizeof *ph);
+      uint64_t *ph = bg_realloc(t->ph, cap * sizeof *ph);
       if (ph) t->ph = ph;
-      uint32_t *up = realloc(t->upara, cap * sizeof *up);
+      uint32_t *up = bg_realloc(t->upara, cap * sizeof *up);
       if (up) t->upara = up;
-      uint8_t *cj = realloc(t->cjk, cap);
+      uint8_t *cj = bg_realloc(t->cjk, cap);
       if (cj) t->cjk = cj;
-      uint32_t *uo = realloc(t->uoff, cap * sizeof *uo);
+      uint32_t *uo = bg_realloc(t->uoff, cap * sizeof *uo);
       if (uo) t->uoff = uo;
-      uint8_t *ul = realloc(t->ulen, cap);
+      uint8_t *ul = bg_realloc(t->ulen, cap);
       if (ul) t->ulen = ul;
-      char *nm = realloc(t->norm, ncap);
+      char *nm = bg_realloc(t->norm, ncap);
       if (nm) t->norm = nm;
       if (!uh || !ph || !up || !cj || !uo || !ul || !nm) goto done;
     }
@@ -180,10 +180,10 @@ int bg_align(const bg_align_cand *c, size_t n, size_t **chosen,
   size_t nb = 0;
   for (size_t k = 0; k < n; k++)
     if (c[k].j + 1 > nb) nb = c[k].j + 1;
-  fen *tree = malloc((nb + 1) * sizeof *tree);
-  double *val = malloc((n + 1) * sizeof *val);
-  size_t *prev = malloc((n + 1) * sizeof *prev);
-  size_t *out = malloc((n + 1) * sizeof *out);
+  fen *tree = bg_malloc((nb + 1) * sizeof *tree);
+  double *val = bg_malloc((n + 1) * sizeof *val);
+  size_t *prev = bg_malloc((n + 1) * sizeof *prev);
+  size_t *out = bg_malloc((n + 1) * sizeof *out);
   if (!tree || !val || !prev || !out) {
     free(tree), free(val), free(prev), free(out);
     return BG_ENOMEM;
@@ -243,7 +243,7 @@ static int cmp_post(const void *pa, const void *pb) {
 
 /* The inverted index of t's pairs, sorted by hash then paragraph. */
 static int postings(const tdoc *t, post **out, size_t *n) {
-  post *p = malloc((t->poff[t->npara] + 1) * sizeof *p);
+  post *p = bg_malloc((t->poff[t->npara] + 1) * sizeof *p);
   if (!p) return BG_ENOMEM;
   size_t k = 0;
   for (size_t q = 0; q < t->npara; q++)
@@ -298,7 +298,7 @@ typedef struct cands {
 static int push_cand(cands *cs, uint32_t i, uint32_t j, double w) {
   if (cs->n == cs->cap) {
     size_t nc = cs->cap ? cs->cap * 2 : 256;
-    bg_align_cand *n = realloc(cs->c, nc * sizeof *n);
+    bg_align_cand *n = bg_realloc(cs->c, nc * sizeof *n);
     if (!n) return BG_ENOMEM;
     cs->c = n;
     cs->cap = nc;
@@ -330,7 +330,7 @@ static int cmp_short_q(const void *pa, const void *pb) {
 
 /* Candidates among paragraphs of fewer than two units: equal ones. */
 static int short_candidates(const tdoc *a, const tdoc *b, cands *cs) {
-  uint32_t *sa = malloc((a->npara + 1) * sizeof *sa);
+  uint32_t *sa = bg_malloc((a->npara + 1) * sizeof *sa);
   if (!sa) return BG_ENOMEM;
   size_t ns = 0;
   for (size_t i = 0; i < a->npara; i++)
@@ -392,7 +392,7 @@ static int candidates(const tdoc *a, const tdoc *b, double threshold,
       ye++;
     if (nsh == cap) {
       cap = cap ? cap * 2 : 1024;
-      shared *n = realloc(sh, cap * sizeof *n);
+      shared *n = bg_realloc(sh, cap * sizeof *n);
       if (!n) goto done;
       sh = n;
     }
@@ -403,7 +403,7 @@ static int candidates(const tdoc *a, const tdoc *b, double threshold,
   }
   int skipped = 0;
   if (total > WORK_MAX) {
-    order = malloc((nsh + 1) * sizeof *order);
+    order = bg_malloc((nsh + 1) * sizeof *order);
     if (!order) goto done;
     for (size_t s = 0; s < nsh; s++)
       order[s] = &sh[s];
@@ -415,7 +415,7 @@ static int candidates(const tdoc *a, const tdoc *b, double threshold,
     }
   }
   /* The shared pairs of each paragraph of B (a counting sort by j). */
-  jstart = calloc(b->npara + 2, sizeof *jstart);
+  jstart = bg_calloc(b->npara + 2, sizeof *jstart);
   if (!jstart) goto done;
   size_t nrefs = 0;
   for (size_t s = 0; s < nsh; s++)
@@ -425,7 +425,7 @@ static int candidates(const tdoc *a, const tdoc *b, double threshold,
   for (size_t j = 0; j < b->npara; j++)
     jstart[j + 1] += jstart[j];
   nrefs = jstart[b->npara];
-  refs = malloc((nrefs + 1) * sizeof *refs);
+  refs = bg_malloc((nrefs + 1) * sizeof *refs);
   if (!refs) goto done;
   for (size_t s = 0; s < nsh; s++)
     if (!sh[s].skip)
@@ -435,8 +435,8 @@ static int candidates(const tdoc *a, const tdoc *b, double threshold,
     jstart[j] = jstart[j - 1];
   jstart[0] = 0;
   /* Shared pairs of each paragraph of B with every paragraph of A. */
-  acc = calloc(a->npara + 1, sizeof *acc);
-  touched = malloc((a->npara + 1) * sizeof *touched);
+  acc = bg_calloc(a->npara + 1, sizeof *acc);
+  touched = bg_malloc((a->npara + 1) * sizeof *touched);
   if (!acc || !touched) goto done;
   for (size_t j = 0; j < b->npara; j++) {
     size_t nt = 0, from = cs->n;
@@ -495,7 +495,7 @@ static uint64_t gram_hash(const tdoc *t, size_t pos, size_t n) {
 
 /* cjkrun[u]: CJK units in a row from unit u within its paragraph. */
 static uint32_t *cjk_runs(const tdoc *t) {
-  uint32_t *r = malloc((t->nunits + 1) * sizeof *r);
+  uint32_t *r = bg_malloc((t->nunits + 1) * sizeof *r);
   if (!r) return NULL;
   for (size_t u = t->nunits; u-- > 0;) {
     int last = u + 1 == t->nunits || t->upara[u + 1] != t->upara[u];
@@ -533,7 +533,7 @@ static char *phrase_text(const tdoc *t, size_t pos, size_t n) {
   size_t len = 0;
   for (size_t k = 0; k < n; k++)
     len += t->ulen[pos + k];
-  char *s = malloc(len + 1);
+  char *s = bg_malloc(len + 1);
   if (!s) return NULL;
   len = 0;
   for (size_t k = 0; k < n; k++) {
@@ -568,7 +568,7 @@ static int push_phrase(bg_phrase **out, size_t *n, size_t *cap, char *text,
   if (!text) return BG_ENOMEM;
   if (*n == *cap) {
     size_t nc = *cap ? *cap * 2 : 64;
-    bg_phrase *np = realloc(*out, nc * sizeof *np);
+    bg_phrase *np = bg_realloc(*out, nc * sizeof *np);
     if (!np) {
       free(text);
       return BG_ENOMEM;
@@ -587,8 +587,8 @@ static int push_phrase(bg_phrase **out, size_t *n, size_t *cap, char *text,
  * only the second says something.  Phrases are CJK letters, one code point
  * per unit. */
 static int drop_dominated(bg_phrase *p, size_t *n) {
-  uint8_t *drop = calloc(*n + 1, 1);
-  char *buf = malloc(4 * DOMINANCE_UNITS + 1);
+  uint8_t *drop = bg_calloc(*n + 1, 1);
+  char *buf = bg_malloc(4 * DOMINANCE_UNITS + 1);
   if (!drop || !buf) {
     free(drop);
     free(buf);
@@ -632,9 +632,9 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
   *out = NULL;
   *nout = 0;
   uint32_t *rx = cjk_runs(x), *ry = cjk_runs(y);
-  uint64_t *yh = malloc((y->nunits + 1) * sizeof *yh);
-  gram *xg = malloc((x->nunits + 1) * sizeof *xg);
-  uint32_t *pos = malloc((x->nunits + 1) * sizeof *pos);
+  uint64_t *yh = bg_malloc((y->nunits + 1) * sizeof *yh);
+  gram *xg = bg_malloc((x->nunits + 1) * sizeof *xg);
+  uint32_t *pos = bg_malloc((x->nunits + 1) * sizeof *pos);
   bg_phrase *res = NULL;
   size_t nres = 0, cap = 0;
   int rc = BG_ENOMEM;
@@ -761,7 +761,7 @@ int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
   cands cs = {0};
   size_t *chosen = NULL, nchosen = 0;
   int rc = BG_OK;
-  bg_compare_result *res = calloc(1, sizeof *res);
+  bg_compare_result *res = bg_calloc(1, sizeof *res);
   if (!res) {
     bg_doc_text_free(a);
     bg_doc_text_free(b);
@@ -781,9 +781,9 @@ int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
     goto oom;
   if ((rc = timed_out(t0, o, err)) != BG_OK) goto done;
   /* The pairs and their diffs. */
-  res->pairs = calloc(nchosen + 1, sizeof *res->pairs);
-  res->only_a = malloc((a->npara + 1) * sizeof *res->only_a);
-  res->only_b = malloc((b->npara + 1) * sizeof *res->only_b);
+  res->pairs = bg_calloc(nchosen + 1, sizeof *res->pairs);
+  res->only_a = bg_malloc((a->npara + 1) * sizeof *res->only_a);
+  res->only_b = bg_malloc((b->npara + 1) * sizeof *res->only_b);
   if (!res->pairs || !res->only_a || !res->only_b) goto oom;
   size_t total = DIFF_TOTAL_BUDGET;
   for (size_t k = 0; k < nchosen; k++) {

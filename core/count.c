@@ -84,8 +84,8 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
                         bg_err *err) {
   size_t n = json_array_size(reports);
   bg_count_result *res = C->res;
-  res->buckets = calloc(n + 1, sizeof *res->buckets);
-  C->ids = calloc(n + 1, sizeof *C->ids);
+  res->buckets = bg_calloc(n + 1, sizeof *res->buckets);
+  C->ids = bg_calloc(n + 1, sizeof *C->ids);
   if (!res->buckets || !C->ids)
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   size_t i;
@@ -96,7 +96,7 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
     size_t b = 0;
     while (b < res->nbuckets && strcmp(res->buckets[b].key, key)) b++;
     if (b == res->nbuckets) {
-      if (!(res->buckets[b].key = strdup(key)))
+      if (!(res->buckets[b].key = bg_strdup(key)))
         return bg_err_set(err, BG_ENOMEM, "out of memory");
       res->nbuckets++;
     }
@@ -149,8 +149,8 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
   for (int attempt = 0; attempt < 3; attempt++) {
     json_t *reports = NULL;
     counter C = {0};
-    C.res = calloc(1, sizeof *C.res);
-    if (!C.res || !(C.res->query = malloc(len + 1))) {
+    C.res = bg_calloc(1, sizeof *C.res);
+    if (!C.res || !(C.res->query = bg_malloc(len + 1))) {
       bg_count_free(C.res);
       return bg_err_set(err, BG_ENOMEM, "out of memory");
     }

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "units.h"
+#include "util.h"
 
 typedef struct op {
   char op;  /* '=', '-', '+' */
@@ -34,7 +35,7 @@ static void emit(dctx *c, char o, size_t n) {
   }
   if (c->nops == c->cap) {
     size_t nc = c->cap ? c->cap * 2 : 32;
-    op *no = realloc(c->ops, nc * sizeof *no);
+    op *no = bg_realloc(c->ops, nc * sizeof *no);
     if (!no) {
       c->oom = 1;
       return;
@@ -68,7 +69,7 @@ static void bisect(dctx *c, size_t a0, size_t a1, size_t b0, size_t b1) {
   long n = (long)(a1 - a0), m = (long)(b1 - b0);
   long max_d = (n + m + 1) / 2;
   long v_off = max_d, v_len = 2 * max_d + 2;
-  long *v1 = malloc((size_t)v_len * 2 * sizeof *v1);
+  long *v1 = bg_malloc((size_t)v_len * 2 * sizeof *v1);
   if (!v1) {
     c->oom = 1;
     return;
@@ -174,8 +175,8 @@ static void diff_main(dctx *c, size_t a0, size_t a1, size_t b0, size_t b1) {
  * own, so that equal code points always mean equal bytes. */
 static int decode(const char *s, size_t len, uint32_t **cp, size_t **off,
                   size_t *n) {
-  *cp = malloc((len + 1) * sizeof **cp);
-  *off = malloc((len + 1) * sizeof **off);
+  *cp = bg_malloc((len + 1) * sizeof **cp);
+  *off = bg_malloc((len + 1) * sizeof **off);
   if (!*cp || !*off) return BG_ENOMEM;
   size_t i = 0, k = 0;
   while (i < len) {
@@ -201,7 +202,7 @@ typedef struct item {
 /* Folds the ops into changes and equalities and drops short equalities
  * between changes at least as long (semantic cleanup); *out has *n items. */
 static int fold(const op *ops, size_t nops, item **out, size_t *n) {
-  item *st = malloc((nops + 1) * sizeof *st);
+  item *st = bg_malloc((nops + 1) * sizeof *st);
   if (!st) return BG_ENOMEM;
   size_t top = 0;
   for (size_t i = 0; i < nops; i++) {
@@ -252,7 +253,7 @@ int bg_diff(const char *a, size_t alen, const char *b, size_t blen,
     rc = BG_ENOMEM;
     goto done;
   }
-  bg_diff_piece *p = malloc((2 * nitems + 1) * sizeof *p);
+  bg_diff_piece *p = bg_malloc((2 * nitems + 1) * sizeof *p);
   if (!p) {
     rc = BG_ENOMEM;
     goto done;

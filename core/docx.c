@@ -21,6 +21,7 @@
 
 #include "encoding.h"
 #include "textbuf.h"
+#include "util.h"
 
 /* The largest part read from an archive. */
 #define MAX_PART ((zip_uint64_t)1 << 30)
@@ -52,7 +53,7 @@ static int read_part(zip_t *za, const char *name, char **data, size_t *len,
                       zip_strerror(za));
   size_t cap = (st.valid & ZIP_STAT_SIZE) ? (size_t)st.size + 1 : 65536;
   size_t used = 0;
-  if (!(buf = malloc(cap))) {
+  if (!(buf = bg_malloc(cap))) {
     rc = bg_err_set(err, BG_ENOMEM, NULL);
     goto cleanup;
   }
@@ -62,7 +63,7 @@ static int read_part(zip_t *za, const char *name, char **data, size_t *len,
         rc = bg_err_set(err, BG_EFORMAT, "%s is too large (over 1 GiB)", name);
         goto cleanup;
       }
-      char *grown = realloc(buf, cap * 2);
+      char *grown = bg_realloc(buf, cap * 2);
       if (!grown) {
         rc = bg_err_set(err, BG_ENOMEM, NULL);
         goto cleanup;

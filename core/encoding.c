@@ -20,6 +20,7 @@
  * as Big5.
  */
 #include "encoding.h"
+#include "util.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -134,7 +135,7 @@ static int utf8_check(const char *data, size_t len, size_t *bad,
 /* Copies data[0, len) into a NUL-terminated heap string. */
 static int copy(const char *data, size_t len, char **out, size_t *out_len) {
   if (len == SIZE_MAX) return BG_ENOMEM;
-  char *buf = malloc(len + 1);
+  char *buf = bg_malloc(len + 1);
   if (!buf) return BG_ENOMEM;
   if (len) memcpy(buf, data, len);
   buf[len] = '\0';
@@ -183,7 +184,7 @@ static int convert(const char *data, size_t len, const char *charset,
     goto cleanup;
   }
   size_t cap = len / 2 * 3 + 16, used = 0;
-  buf = malloc(cap);
+  buf = bg_malloc(cap);
   if (!buf) {
     rc = BG_ENOMEM;
     goto cleanup;
@@ -204,7 +205,7 @@ static int convert(const char *data, size_t len, const char *charset,
       continue;
     }
     if (e == E2BIG) {
-      char *grown = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+      char *grown = cap <= SIZE_MAX / 2 ? bg_realloc(buf, cap * 2) : NULL;
       if (!grown) {
         rc = BG_ENOMEM;
         goto cleanup;

@@ -18,6 +18,7 @@
 
 #include "terms.h"
 #include "units.h"
+#include "util.h"
 
 #define BLOCK_BYTES 16384
 #define STUB "XAPIANDB"
@@ -44,7 +45,7 @@ static void buf_put(buf *b, const void *s, size_t n) {
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n) cap *= 2;
-    char *np = realloc(b->p, cap);
+    char *np = bg_realloc(b->p, cap);
     if (!np) {
       b->oom = 1;
       return;
@@ -90,13 +91,13 @@ static int get_varint(const char *s, size_t len, size_t *i, uint64_t *v) {
 
 static char *path_join(const char *a, const char *b) {
   size_t n = strlen(a) + strlen(b) + 2;
-  char *p = malloc(n);
+  char *p = bg_malloc(n);
   if (p) snprintf(p, n, "%s/%s", a, b);
   return p;
 }
 
 static int mkdirs(const char *dir, bg_err *err) {
-  char *p = strdup(dir);
+  char *p = bg_strdup(dir);
   if (!p) return bg_err_set(err, BG_ENOMEM, "out of memory");
   for (char *s = p + 1; *s; s++) {
     if (*s != '/') continue;
@@ -261,12 +262,12 @@ static int open_gen(bg_index *ix, bg_err *err) {
 
 int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   *out = NULL;
-  bg_index *ix = calloc(1, sizeof *ix);
+  bg_index *ix = bg_calloc(1, sizeof *ix);
   if (!ix) return bg_err_set(err, BG_ENOMEM, "out of memory");
   ix->lockfd = -1;
   bg_units_init(&ix->units);
   int rc = BG_OK;
-  ix->dir = strdup(dir);
+  ix->dir = bg_strdup(dir);
   if (!ix->dir) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto fail;
@@ -474,7 +475,7 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
 static int put_block(bg_xdoc *doc, size_t nblock, buf *table, const char *s,
                      size_t len, size_t first_para) {
   uLongf clen = compressBound((uLong)len);
-  char *c = malloc(clen ? clen : 1);
+  char *c = bg_malloc(clen ? clen : 1);
   if (!c) return BG_ENOMEM;
   int rc = BG_OK;
   if (compress2((Bytef *)c, &clen, (const Bytef *)s, (uLong)len, 6) != Z_OK ||
@@ -659,7 +660,7 @@ void bg_docdata_free(bg_docdata *d) {
 /* Parses document data (copied; data may be freed after the call). */
 static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   *out = NULL;
-  bg_docdata *d = calloc(1, sizeof *d);
+  bg_docdata *d = bg_calloc(1, sizeof *d);
   if (!d) return bg_err_set(err, BG_ENOMEM, "out of memory");
   d->cached = SIZE_MAX;
   size_t i = 4;
@@ -672,7 +673,7 @@ static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
                       data, MAGIC);
   }
   if (len < 4 || memcmp(data, MAGIC, 4) != 0) goto corrupt;
-  d->data = malloc(len);
+  d->data = bg_malloc(len);
   if (!d->data) goto oom;
   memcpy(d->data, data, len);
   d->len = len;
@@ -682,12 +683,12 @@ static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   i += ml;
   if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
   d->npara = v;
-  d->plen = calloc(v + 1, sizeof *d->plen);
-  d->tlen = calloc(v + 1, sizeof *d->tlen);
-  d->toff = calloc(v + 1, sizeof *d->toff);
-  d->level = calloc(v + 1, 1);
-  d->poff = calloc(v + 1, sizeof *d->poff);
-  d->pblock = calloc(v + 1, sizeof *d->pblock);
+  d->plen = bg_calloc(v + 1, sizeof *d->plen);
+  d->tlen = bg_calloc(v + 1, sizeof *d->tlen);
+  d->toff = bg_calloc(v + 1, sizeof *d->toff);
+  d->level = bg_calloc(v + 1, 1);
+  d->poff = bg_calloc(v + 1, sizeof *d->poff);
+  d->pblock = bg_calloc(v + 1, sizeof *d->pblock);
   if (!d->plen || !d->tlen || !d->toff || !d->level || !d->poff ||
       !d->pblock)
     goto oom;
@@ -704,7 +705,7 @@ static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   }
   if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
   d->nblocks = v;
-  d->blocks = calloc(v + 1, sizeof *d->blocks);
+  d->blocks = bg_calloc(v + 1, sizeof *d->blocks);
   if (!d->blocks) goto oom;
   for (size_t b = 0; b < d->nblocks; b++) {
     uint64_t fp, rl, cl;
@@ -777,7 +778,7 @@ int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
   size_t b = d->pblock[i];
   if (d->cached != b) {
     const block *bl = &d->blocks[b];
-    char *t = realloc(d->text, bl->raw_len + 1);
+    char *t = bg_realloc(d->text, bl->raw_len + 1);
     if (!t) return bg_err_set(err, BG_ENOMEM, "out of memory");
     d->text = t;
     d->cached = SIZE_MAX;
@@ -806,7 +807,7 @@ int bg_paras_decode(const char *v, size_t len, uint32_t **pairs, size_t *cap,
   if (len % 8) return BG_ECORRUPT;
   if (k * 2 > *cap) {
     size_t nc = k * 2 + 16;
-    uint32_t *np = realloc(*pairs, nc * sizeof *np);
+    uint32_t *np = bg_realloc(*pairs, nc * sizeof *np);
     if (!np) return BG_ENOMEM;
     *pairs = np, *cap = nc;
   }

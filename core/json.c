@@ -2,6 +2,7 @@
  * json.c - results to JSON (see json.h).
  */
 #include "json.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ json_t *bg_json_results(const bg_results *res) {
 static char *dup_str(const json_t *v) {
   const char *s = json_string_value(v);
   size_t n = json_string_length(v);
-  char *p = malloc(n + 1);
+  char *p = bg_malloc(n + 1);
   if (p) {
     memcpy(p, s ? s : "", n);
     p[n] = '\0';
@@ -74,14 +75,14 @@ static int parse_hit(const json_t *o, bg_hit *h) {
   h->report = dup_str(json_object_get(o, "report"));
   h->region = json_is_string(json_object_get(o, "region"))
                   ? dup_str(json_object_get(o, "region"))
-                  : strdup("");
+                  : bg_strdup("");
   h->text = dup_str(text);
   h->text_len = json_string_length(text);
   h->year = (int)json_integer_value(json_object_get(o, "year"));
   h->para = (uint32_t)json_integer_value(json_object_get(o, "para"));
   h->score = json_number_value(json_object_get(o, "score"));
-  h->section = calloc(json_array_size(sec) + 1, sizeof *h->section);
-  h->matches = calloc(2 * json_array_size(m) + 1, sizeof *h->matches);
+  h->section = bg_calloc(json_array_size(sec) + 1, sizeof *h->section);
+  h->matches = bg_calloc(2 * json_array_size(m) + 1, sizeof *h->matches);
   if (!h->report || !h->region || !h->text || !h->section || !h->matches)
     return -1;
   size_t i;
@@ -105,16 +106,16 @@ int bg_json_parse_results(const json_t *j, bg_results **out, bg_err *err) {
   if (!json_is_object(j) || !json_is_array(hits) ||
       !json_is_integer(json_object_get(j, "total")))
     return bg_err_set(err, BG_EFORMAT, "not a search answer");
-  bg_results *res = calloc(1, sizeof *res);
+  bg_results *res = bg_calloc(1, sizeof *res);
   if (!res) return bg_err_set(err, BG_ENOMEM, "out of memory");
   res->query = json_is_string(json_object_get(j, "query"))
                    ? dup_str(json_object_get(j, "query"))
-                   : strdup("");
+                   : bg_strdup("");
   res->total = (uint64_t)json_integer_value(json_object_get(j, "total"));
   res->offset = (size_t)json_integer_value(json_object_get(j, "offset"));
   res->limit = (size_t)json_integer_value(json_object_get(j, "limit"));
   res->took_ms = json_number_value(json_object_get(j, "took_ms"));
-  res->hits = calloc(json_array_size(hits) + 1, sizeof *res->hits);
+  res->hits = bg_calloc(json_array_size(hits) + 1, sizeof *res->hits);
   if (!res->query || !res->hits) {
     bg_results_free(res);
     return bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -219,10 +220,10 @@ int bg_json_parse_similar(const json_t *j, bg_results **out, bg_err *err) {
   json_t *hits = json_object_get(j, "hits");
   if (!json_is_object(j) || !json_is_array(hits))
     return bg_err_set(err, BG_EFORMAT, "not a similar answer");
-  bg_results *res = calloc(1, sizeof *res);
+  bg_results *res = bg_calloc(1, sizeof *res);
   if (!res) return bg_err_set(err, BG_ENOMEM, "out of memory");
-  res->query = strdup("");
-  res->hits = calloc(json_array_size(hits) + 1, sizeof *res->hits);
+  res->query = bg_strdup("");
+  res->hits = bg_calloc(json_array_size(hits) + 1, sizeof *res->hits);
   res->took_ms = json_number_value(json_object_get(j, "took_ms"));
   if (!res->query || !res->hits) {
     bg_results_free(res);
@@ -322,7 +323,7 @@ char *bg_json_dump(const json_t *v) {
                               JSON_REAL_PRECISION(10));
   if (!s) return NULL;
   size_t n = strlen(s);
-  char *r = realloc(s, n + 2);
+  char *r = bg_realloc(s, n + 2);
   if (!r) {
     free(s);
     return NULL;

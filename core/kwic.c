@@ -106,7 +106,7 @@ static int on_doc(void *ctx, const bg_scan_doc *d) {
     size_t re = right_end(text, tlen, be, K->width);
     if (res->nlines == K->cap) {
       size_t nc = K->cap ? K->cap * 2 : 256;
-      bg_kwic_line *nl = realloc(res->lines, nc * sizeof *nl);
+      bg_kwic_line *nl = bg_realloc(res->lines, nc * sizeof *nl);
       if (!nl) return bg_err_set(K->err, BG_ENOMEM, "out of memory");
       res->lines = nl;
       K->cap = nc;
@@ -114,7 +114,7 @@ static int on_doc(void *ctx, const bg_scan_doc *d) {
     bg_kwic_line *l = &res->lines[res->nlines];
     memset(l, 0, sizeof *l);
     res->nlines++;
-    l->report = strdup(d->id);
+    l->report = bg_strdup(d->id);
     l->year = d->year;
     l->para = o->para + 1;
     l->start = cs;
@@ -173,7 +173,7 @@ int bg_kwic(bg_reader *r, const char *q, size_t len, size_t width,
   K.width = width;
   K.err = err;
   bg_units_init(&K.units);
-  K.res = calloc(1, sizeof *K.res);
+  K.res = bg_calloc(1, sizeof *K.res);
   if (!K.res || !(K.res->query = bg_strndup(q, len))) {
     bg_kwic_free(K.res);
     return bg_err_set(err, BG_ENOMEM, "out of memory");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "encoding.h"
+#include "util.h"
 
 /* The largest manifest read: far beyond any folder of reports. */
 #define MAX_BYTES ((size_t)64 << 20)
@@ -112,7 +113,7 @@ static int slurp(const char *path, char **data, size_t *len, bg_err *err) {
   for (;;) {
     if (used + 4096 + 1 > cap) {
       size_t ncap = cap ? cap * 2 : 65536;
-      char *nb = ncap <= MAX_BYTES * 2 ? realloc(buf, ncap) : NULL;
+      char *nb = ncap <= MAX_BYTES * 2 ? bg_realloc(buf, ncap) : NULL;
       if (!nb) {
         rc = bg_err_set(err, BG_ENOMEM, NULL);
         break;
@@ -196,7 +197,7 @@ static int parse(bg_manifest *m, bg_err *err) {
     }
     if (m->n == cap) {
       size_t ncap = cap ? cap * 2 : 64;
-      row *nr = realloc(m->rows, ncap * sizeof *nr);
+      row *nr = bg_realloc(m->rows, ncap * sizeof *nr);
       if (!nr) return bg_err_set(err, BG_ENOMEM, NULL);
       m->rows = nr;
       cap = ncap;
@@ -265,10 +266,10 @@ int bg_manifest_load(const char *dir, bg_manifest **out, bg_err *err) {
   char *raw = NULL;
   size_t raw_len = 0;
   *out = NULL;
-  bg_manifest *m = calloc(1, sizeof *m);
+  bg_manifest *m = bg_calloc(1, sizeof *m);
   if (!m) return bg_err_set(err, BG_ENOMEM, NULL);
   size_t n = strlen(dir) + strlen(BG_MANIFEST_NAME) + 2;
-  if (!(m->path = malloc(n))) {
+  if (!(m->path = bg_malloc(n))) {
     free(m);
     return bg_err_set(err, BG_ENOMEM, NULL);
   }
@@ -316,7 +317,7 @@ char *bg_manifest_row_string(const bg_report_meta *row) {
   size_t n = 1;
   for (int k = 0; k < 5; k++)
     if (vals[k]) n += strlen(names[k]) + strlen(vals[k]) + 2;
-  char *s = malloc(n);
+  char *s = bg_malloc(n);
   if (!s) return NULL;
   size_t used = 0;
   s[0] = '\0';

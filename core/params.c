@@ -12,6 +12,7 @@
 
 #include "similar.h"
 #include "units.h"
+#include "util.h"
 
 #define ECHO_CPS 40 /* user text quoted in a message: at most this long */
 
@@ -217,7 +218,7 @@ static int collect_param(void *ctx, const param *p, bg_params_err *e) {
 static int collect(const char *qs, size_t len, collect_ctx *s, char **buf,
                    bg_params_err *e) {
   if (!qs) len = 0;
-  *buf = malloc(2 * len + 2);
+  *buf = bg_malloc(2 * len + 2);
   if (!*buf) return fail(e, 500, "out_of_memory", "out of memory");
   return each_param(qs ? qs : "", len, *buf, collect_param, s, e);
 }
@@ -225,7 +226,7 @@ static int collect(const char *qs, size_t len, collect_ctx *s, char **buf,
 /* A copy of p's value in *out (NUL-terminated) and *outlen. */
 static int take_value(const param *p, char **out, size_t *outlen,
                       bg_params_err *e) {
-  *out = malloc(p->value_len + 1);
+  *out = bg_malloc(p->value_len + 1);
   if (!*out) return fail(e, 500, "out_of_memory", "out of memory");
   memcpy(*out, p->value, p->value_len);
   (*out)[p->value_len] = '\0';
@@ -550,7 +551,7 @@ static int no_param(void *ctx, const param *p, bg_params_err *e) {
 int bg_params_none(const char *qs, size_t len, const char *path,
                    bg_params_err *e) {
   if (!qs || !len) return BG_OK;
-  char *buf = malloc(2 * len + 2);
+  char *buf = bg_malloc(2 * len + 2);
   if (!buf) return fail(e, 500, "out_of_memory", "out of memory");
   int rc = each_param(qs, len, buf, no_param, (void *)path, e);
   free(buf);

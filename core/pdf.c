@@ -17,6 +17,7 @@
 
 #include "report.h"
 #include "textbuf.h"
+#include "util.h"
 
 /* Lines at the top and at the bottom of a page that may be page
  * furniture. */
@@ -204,7 +205,7 @@ static int add_page(lines *ls, const char *text, int page) {
     if (b == e) continue;
     if (ls->n == ls->cap) {
       size_t cap = ls->cap ? ls->cap * 2 : 256;
-      line *v = realloc(ls->v, cap * sizeof *v);
+      line *v = bg_realloc(ls->v, cap * sizeof *v);
       if (!v) return BG_ENOMEM;
       ls->v = v;
       ls->cap = cap;
@@ -254,7 +255,7 @@ static int full_width(const lines *ls) {
   int max = 0, hist_n = 0;
   for (size_t i = 0; i < ls->n; i++)
     if (!ls->v[i].drop && ls->v[i].width > max) max = ls->v[i].width;
-  int *w = malloc((ls->n + 1) * sizeof *w);
+  int *w = bg_malloc((ls->n + 1) * sizeof *w);
   if (!w) return 0;
   for (size_t i = 0; i < ls->n; i++)
     if (!ls->v[i].drop && ls->v[i].width * 10 >= max * 6)
@@ -331,7 +332,7 @@ int bg_pdf_text(const char *data, size_t len, char **out, size_t *out_len,
     rc = bg_err_set(err, BG_EFORMAT, "not a PDF document (no pages)");
     goto cleanup;
   }
-  if (!(texts = calloc((size_t)npages + 1, sizeof *texts))) {
+  if (!(texts = bg_calloc((size_t)npages + 1, sizeof *texts))) {
     rc = bg_err_set(err, BG_ENOMEM, NULL);
     goto cleanup;
   }

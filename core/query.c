@@ -24,6 +24,7 @@
 #include <utf8proc.h>
 
 #include "units.h"
+#include "util.h"
 
 #define MAX_DEPTH 64 /* parenthesis levels */
 #define ECHO_CPS 40  /* code points of user text quoted in a message */
@@ -288,7 +289,7 @@ static int lex(parser *p) {
 /* ---- tree ---------------------------------------------------------------- */
 
 static bg_qnode *node(parser *p, bg_qkind kind, size_t pos) {
-  bg_qnode *n = calloc(1, sizeof *n);
+  bg_qnode *n = bg_calloc(1, sizeof *n);
   if (!n) {
     fail(p, BG_ENOMEM, "out of memory");
     return NULL;
@@ -299,7 +300,7 @@ static bg_qnode *node(parser *p, bg_qkind kind, size_t pos) {
 }
 
 static int text(parser *p, bg_qnode *n, const char *s, size_t len) {
-  n->text = malloc(len + 1);
+  n->text = bg_malloc(len + 1);
   if (!n->text) return fail(p, BG_ENOMEM, "out of memory");
   memcpy(n->text, s, len);
   n->text[len] = '\0';
@@ -321,7 +322,7 @@ static int add(parser *p, bg_qnode *parent, bg_qnode *kid) {
   int same = kid->kind == parent->kind;
   size_t more = same ? kid->nkids : 1, need = parent->nkids + more;
   if (!parent->kids || need > cap(parent->nkids)) {
-    bg_qnode **k = realloc(parent->kids, cap(need) * sizeof *k);
+    bg_qnode **k = bg_realloc(parent->kids, cap(need) * sizeof *k);
     if (!k) {
       bg_query_free(kid);
       return fail(p, BG_ENOMEM, "out of memory");
@@ -554,7 +555,7 @@ static void put(buf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {
     size_t c = b->cap ? b->cap : 64;
     while (c < b->n + n + 1) c *= 2;
-    char *r = realloc(b->s, c);
+    char *r = bg_realloc(b->s, c);
     if (!r) {
       b->oom = 1;
       return;

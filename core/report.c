@@ -19,6 +19,7 @@
  * field that no rule finds stays empty rather than guessed.
  */
 #include "report.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,7 +456,7 @@ static void strip(const char *s, size_t *b, size_t *e) {
 /* Cuts s[0, n) into r's paragraphs and text. */
 static int split(bg_report *r, const char *s, size_t n) {
   size_t cap = 0, used = 0;
-  if (!(r->text = malloc(n + 2))) return BG_ENOMEM;
+  if (!(r->text = bg_malloc(n + 2))) return BG_ENOMEM;
   for (size_t i = 0; i < n;) {
     size_t b = i, e;
     while (i < n && s[i] != '\n' && s[i] != '\r')
@@ -466,7 +467,7 @@ static int split(bg_report *r, const char *s, size_t n) {
     if (b == e) continue;
     if (r->npara == cap) {
       size_t ncap = cap ? cap * 2 : 64;
-      bg_para *np = realloc(r->para, ncap * sizeof *np);
+      bg_para *np = bg_realloc(r->para, ncap * sizeof *np);
       if (!np) return BG_ENOMEM;
       r->para = np;
       cap = ncap;
@@ -502,7 +503,7 @@ static int open_lines(const bg_report *r, opening *o) {
   o->n = r->npara < OPENING ? (int)r->npara : OPENING;
   for (int i = 0; i < o->n; i++)
     total += r->para[i].len + 1;
-  if (!(o->buf = malloc(total + 1))) return BG_ENOMEM;
+  if (!(o->buf = bg_malloc(total + 1))) return BG_ENOMEM;
   o->before = o->n;
   for (int i = 0; i < o->n; i++) {
     const char *p = r->text + r->para[i].off;
@@ -575,7 +576,7 @@ static const char *name_in(const char *s, size_t n, size_t *len) {
 
 /* Copies s[0, n) into a new string. */
 static char *dup(const char *s, size_t n) {
-  char *d = malloc(n + 1);
+  char *d = bg_malloc(n + 1);
   if (d) {
     memcpy(d, s, n);
     d[n] = '\0';
@@ -1011,7 +1012,7 @@ int bg_report_parse(const char *id, const char *utf8, size_t len,
   if (len > UINT32_MAX - 2)
     return bg_err_set(err, BG_ERANGE, "report too large: %zu bytes", len);
   if (!id) id = "";
-  if (!(r = calloc(1, sizeof *r))) goto nomem;
+  if (!(r = bg_calloc(1, sizeof *r))) goto nomem;
   r->year_from = r->region_from = r->date_from = r->speaker_from =
       r->title_from = "";
   if (!(r->id = dup(id, strlen(id))) || !(r->title = dup("", 0)) ||

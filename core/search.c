@@ -65,7 +65,7 @@ typedef struct pset {
 } pset;
 
 static int pset_range(pset *s, size_t n) {
-  s->v = malloc((n + 1) * sizeof *s->v);
+  s->v = bg_malloc((n + 1) * sizeof *s->v);
   if (!s->v) return BG_ENOMEM;
   for (size_t i = 0; i < n; i++) s->v[i] = (uint32_t)i;
   s->n = n;
@@ -75,7 +75,7 @@ static int pset_range(pset *s, size_t n) {
 /* op: '&' intersection, '|' union, '-' difference; frees a and b. */
 static int pset_op(pset *out, pset *a, pset *b, char op) {
   size_t cap = op == '|' ? a->n + b->n : a->n;
-  uint32_t *v = malloc((cap + 1) * sizeof *v);
+  uint32_t *v = bg_malloc((cap + 1) * sizeof *v);
   if (!v) {
     free(a->v);
     free(b->v);
@@ -146,7 +146,7 @@ static void enode_free(enode *e) {
 }
 
 static int term_dup(term *t, const char *s, size_t len) {
-  t->s = malloc(len + 1);
+  t->s = bg_malloc(len + 1);
   if (!t->s) return BG_ENOMEM;
   memcpy(t->s, s, len);
   t->s[len] = '\0';
@@ -165,7 +165,7 @@ typedef struct compiler {
 static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
   if (*n == *cap) {
     size_t nc = *cap ? *cap * 2 : 8;
-    enode **na = realloc(*arr, nc * sizeof *na);
+    enode **na = bg_realloc(*arr, nc * sizeof *na);
     if (!na) return BG_ENOMEM;
     *arr = na, *cap = nc;
   }
@@ -179,10 +179,10 @@ static int compile_phrase(compiler *c, const bg_qnode *q, enode *e) {
   if (u->n == 0) return BG_EQUERY;
   char t[BG_TERM_MAX];
   e->nunits = u->n;
-  e->units = calloc(u->n, sizeof *e->units);
-  e->pairs = calloc(u->n, sizeof *e->pairs);
-  e->pos_terms = calloc(u->n, sizeof *e->pos_terms);
-  e->pos_offs = calloc(u->n, sizeof *e->pos_offs);
+  e->units = bg_calloc(u->n, sizeof *e->units);
+  e->pairs = bg_calloc(u->n, sizeof *e->pairs);
+  e->pos_terms = bg_calloc(u->n, sizeof *e->pos_terms);
+  e->pos_offs = bg_calloc(u->n, sizeof *e->pos_offs);
   if (!e->units || !e->pairs || !e->pos_terms || !e->pos_offs) {
     e->nunits = 0;
     return BG_ENOMEM;
@@ -217,7 +217,7 @@ static int compile_phrase(compiler *c, const bg_qnode *q, enode *e) {
 static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
                    bg_err *err) {
   *out = NULL;
-  enode *e = calloc(1, sizeof *e);
+  enode *e = bg_calloc(1, sizeof *e);
   if (!e) return bg_err_set(err, BG_ENOMEM, "out of memory");
   e->kind = q->kind;
   e->positive = positive;
@@ -270,7 +270,7 @@ static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
     break;
   }
   if (q->nkids) {
-    e->kids = calloc(q->nkids, sizeof *e->kids);
+    e->kids = bg_calloc(q->nkids, sizeof *e->kids);
     if (!e->kids) goto oom;
     for (size_t i = 0; i < q->nkids; i++) {
       int kpos = q->kind == BG_Q_NOT ? !positive : positive;
@@ -442,7 +442,7 @@ static int find_occurrences(run *R, uint32_t did, enode *e) {
     uint32_t *tmp = NULL;
     if (base == 0) {
       cand_n = R->list_n[shortest];
-      tmp = malloc((cand_n + 1) * sizeof *tmp);
+      tmp = bg_malloc((cand_n + 1) * sizeof *tmp);
       if (!tmp) {
         rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
         goto done;
@@ -482,7 +482,7 @@ static int find_occurrences(run *R, uint32_t did, enode *e) {
 done:
   if (rc == BG_OK && ncur > 0) {
     if (ncur > e->occ_cap) {
-      uint32_t *no = realloc(e->occ, ncur * sizeof *no);
+      uint32_t *no = bg_realloc(e->occ, ncur * sizeof *no);
       if (!no) {
         free(cur);
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
@@ -511,7 +511,7 @@ static size_t para_of(const run *R, uint32_t p) {
 }
 
 static int occ_paras(const run *R, const enode *e, pset *out) {
-  out->v = malloc((e->nocc + 1) * sizeof *out->v);
+  out->v = bg_malloc((e->nocc + 1) * sizeof *out->v);
   if (!out->v) return BG_ENOMEM;
   out->n = 0;
   for (size_t i = 0; i < e->nocc; i++) {
@@ -623,7 +623,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return BG_OK;
   size_t nc = *cap ? *cap : 64;
   while (nc < need) nc *= 2;
-  void *np = realloc(*p, nc * size);
+  void *np = bg_realloc(*p, nc * size);
   if (!np) return BG_ENOMEM;
   *p = np;
   *cap = nc;
@@ -844,7 +844,7 @@ static void top_k(cand *c, size_t n, size_t k) {
 
 static void score_all(run *R, double nparas, double avgdl) {
   size_t np = R->c.nphrases;
-  double *idf = calloc(np + 1, sizeof *idf);
+  double *idf = bg_calloc(np + 1, sizeof *idf);
   if (!idf) return; /* scores stay 0: ties order the hits */
   for (size_t ph = 0; ph < np; ph++) {
     double df = (double)R->df[ph];
@@ -870,7 +870,7 @@ static void score_all(run *R, double nparas, double avgdl) {
 static int add_match(bg_hit *h, size_t *cap, uint32_t s, uint32_t e) {
   if (h->nmatches * 2 + 2 > *cap) {
     size_t nc = *cap ? *cap * 2 : 16;
-    uint32_t *nm = realloc(h->matches, nc * sizeof *nm);
+    uint32_t *nm = bg_realloc(h->matches, nc * sizeof *nm);
     if (!nm) return BG_ENOMEM;
     h->matches = nm;
     *cap = nc;
@@ -895,7 +895,7 @@ static int highlight(run *R, bg_hit *h) {
   if (bg_units_tokenize(u, h->text, h->text_len) != BG_OK) return BG_ENOMEM;
   char t[BG_TERM_MAX];
   size_t n = u->n;
-  term *pt = calloc(n + 1, sizeof *pt);
+  term *pt = bg_calloc(n + 1, sizeof *pt);
   if (!pt) return BG_ENOMEM;
   int rc = BG_OK;
   for (size_t i = 0; i < n && rc == BG_OK; i++) {
@@ -948,7 +948,7 @@ int bg_hit_section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err) {
       if (lv == 1) break;
     }
   }
-  h->section = calloc(n + 1, sizeof *h->section);
+  h->section = bg_calloc(n + 1, sizeof *h->section);
   if (!h->section) return bg_err_set(err, BG_ENOMEM, "out of memory");
   for (size_t k = 0; k < n; k++) {
     const char *t;
@@ -976,7 +976,7 @@ static int cmp_by_doc(const void *a, const void *b) {
 /* Fills hits[0, n) from candidates R->cands[pick[i]], loading each report's
  * stored data once. */
 static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
-  size_t *ord = malloc((n + 1) * sizeof *ord);
+  size_t *ord = bg_malloc((n + 1) * sizeof *ord);
   if (!ord) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++) ord[i] = i;
   order_run = R;
@@ -1003,9 +1003,9 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
       break;
     h->text = bg_strndup(t, tl);
     h->text_len = tl;
-    h->report = strdup(dc->id);
+    h->report = bg_strdup(dc->id);
     json_t *reg = json_object_get(bg_docdata_meta(d), "region");
-    h->region = strdup(json_is_string(reg) ? json_string_value(reg) : "");
+    h->region = bg_strdup(json_is_string(reg) ? json_string_value(reg) : "");
     if (!h->text || !h->report || !h->region) {
       rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
       break;
@@ -1068,7 +1068,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   int rc = compile(&R->c, q, 1, &R->root, err);
   if (rc != BG_OK) goto done;
   mark_guaranteed(R->root);
-  R->df = calloc(R->c.nphrases + 1, sizeof *R->df);
+  R->df = bg_calloc(R->c.nphrases + 1, sizeof *R->df);
   if (!R->df || !(xq = candidates(R->root))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
@@ -1118,8 +1118,8 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   size_t from = opts->offset < R.ncands ? opts->offset : R.ncands;
   size_t n = R.ncands - from;
   if (!opts->all && n > opts->limit) n = opts->limit;
-  res->hits = calloc(n + 1, sizeof *res->hits);
-  pick = malloc((n + 1) * sizeof *pick);
+  res->hits = bg_calloc(n + 1, sizeof *res->hits);
+  pick = bg_malloc((n + 1) * sizeof *pick);
   if (!res->hits || !pick) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
@@ -1144,7 +1144,7 @@ int bg_search(bg_reader *r, const char *q, size_t len,
   /* A writer may commit while we read: start again on the new revision. */
   for (int attempt = 0; attempt < 3; attempt++) {
     bg_results_free(res);
-    res = calloc(1, sizeof *res);
+    res = bg_calloc(1, sizeof *res);
     if (!res || !(res->query = bg_strndup(q, len))) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       break;
@@ -1206,8 +1206,8 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
 
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
   *out = NULL;
-  bg_reader *r = calloc(1, sizeof *r);
-  if (!r || !(r->dir = strdup(dir))) {
+  bg_reader *r = bg_calloc(1, sizeof *r);
+  if (!r || !(r->dir = bg_strdup(dir))) {
     free(r);
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   }
@@ -1296,18 +1296,18 @@ int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
                       id);
   bg_docdata *d = NULL;
   if ((rc = bg_docdata_load(r->db, did, &d, err)) != BG_OK) return rc;
-  bg_doc_text *x = calloc(1, sizeof *x);
+  bg_doc_text *x = bg_calloc(1, sizeof *x);
   size_t n = bg_docdata_npara(d);
   json_t *m = bg_docdata_meta(d);
-  if (!x || !(x->para = calloc(n + 1, sizeof *x->para)) ||
-      !(x->len = calloc(n + 1, sizeof *x->len)) ||
-      !(x->level = calloc(n + 1, sizeof *x->level)) ||
-      !(x->id = strdup(id))) {
+  if (!x || !(x->para = bg_calloc(n + 1, sizeof *x->para)) ||
+      !(x->len = bg_calloc(n + 1, sizeof *x->len)) ||
+      !(x->level = bg_calloc(n + 1, sizeof *x->level)) ||
+      !(x->id = bg_strdup(id))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto fail;
   }
   const char *reg = json_string_value(json_object_get(m, "region"));
-  x->region = strdup(reg ? reg : "");
+  x->region = bg_strdup(reg ? reg : "");
   x->year = (int)json_integer_value(json_object_get(m, "year"));
   x->meta = json_incref(m);
   if (!x->region) {
@@ -1350,7 +1350,7 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   size_t n;
   int rc = bg_xdb_all_docs(r->db, &ids, &n, err);
   if (rc != BG_OK) return rc;
-  json_t **items = calloc(n + 1, sizeof *items);
+  json_t **items = bg_calloc(n + 1, sizeof *items);
   size_t k = 0;
   if (!items) {
     free(ids);

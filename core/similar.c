@@ -169,7 +169,7 @@ static int unit_hashes(const bg_units *u, uint64_t **uh, size_t *cap) {
     size_t nc = *cap ? *cap : 256;
     while (nc < u->n)
       nc *= 2;
-    uint64_t *n = realloc(*uh, nc * sizeof *n);
+    uint64_t *n = bg_realloc(*uh, nc * sizeof *n);
     if (!n) return BG_ENOMEM;
     *uh = n;
     *cap = nc;
@@ -202,7 +202,7 @@ static int source_init(source *s, const char *text, size_t len) {
   size_t size = 16;
   while (size < 2 * s->npairs + 2)
     size *= 2;
-  s->tab = calloc(size, sizeof *s->tab);
+  s->tab = bg_calloc(size, sizeof *s->tab);
   if (!s->tab) return BG_ENOMEM;
   s->mask = size - 1;
   for (size_t i = 0; i < s->npairs; i++) {
@@ -320,7 +320,7 @@ static int score_report(scan *S, size_t k) {
   json_t *meta = bg_docdata_meta(d);
   const char *id = json_string_value(json_object_get(meta, "id"));
   int year = (int)json_integer_value(json_object_get(meta, "year"));
-  if (!(S->ids[k] = strdup(id ? id : ""))) {
+  if (!(S->ids[k] = bg_strdup(id ? id : ""))) {
     rc = bg_err_set(S->err, BG_ENOMEM, "out of memory");
     goto done;
   }
@@ -369,7 +369,7 @@ static int source_grams(source *s, size_t run) {
   s->grams = NULL;
   s->ngrams = 0;
   if (s->u.n < run) return BG_OK;
-  s->grams = malloc((s->u.n - run + 1) * sizeof *s->grams);
+  s->grams = bg_malloc((s->u.n - run + 1) * sizeof *s->grams);
   if (!s->grams) return BG_ENOMEM;
   for (size_t i = 0; i + run <= s->u.n; i++)
     s->grams[s->ngrams++] = run_hash(s->uh, i, run);
@@ -382,7 +382,7 @@ static int shared_runs(scan *S, bg_hit *h) {
   size_t n = S->u.n, run = SHARED_RUN;
   if (S->src.u.n < run) run = S->src.u.n;
   if (n < run) run = n;
-  h->matches = calloc(2 * n + 2, sizeof *h->matches);
+  h->matches = bg_calloc(2 * n + 2, sizeof *h->matches);
   if (!h->matches || source_grams(&S->src, run) != BG_OK) return BG_ENOMEM;
   if (run == 0 || S->src.ngrams == 0) return BG_OK;
   /* covered_to: the end of the last shared run seen, in units */
@@ -434,8 +434,8 @@ static int fill_hit(scan *S, const best *b, bg_hit *h) {
   size_t tl;
   if ((rc = bg_docdata_para(d, b->para, &t, &tl, S->err)) != BG_OK) goto done;
   json_t *reg = json_object_get(bg_docdata_meta(d), "region");
-  h->report = strdup(S->ids[b->doc]);
-  h->region = strdup(json_is_string(reg) ? json_string_value(reg) : "");
+  h->report = bg_strdup(S->ids[b->doc]);
+  h->region = bg_strdup(json_is_string(reg) ? json_string_value(reg) : "");
   h->text = bg_strndup(t, tl);
   h->text_len = tl;
   h->year = b->year;
@@ -473,7 +473,7 @@ static int load_source(bg_reader *r, const bg_similar_opts *o,
                     "report '%s' has %zu paragraphs: there is no ¶%u",
                     o->report, t->npara, o->para);
   } else {
-    res->report = strdup(o->report);
+    res->report = bg_strdup(o->report);
     res->para = o->para;
     res->text = bg_strndup(t->para[o->para - 1], t->len[o->para - 1]);
     res->text_len = t->len[o->para - 1];
@@ -498,7 +498,7 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
   double *weights = NULL;
   size_t ndids = 0;
   int rc = BG_OK;
-  bg_similar_result *res = calloc(1, sizeof *res);
+  bg_similar_result *res = bg_calloc(1, sizeof *res);
   if (!res || !(res->filter = bg_strndup(o->filter ? o->filter : "",
                                    o->filter ? o->filter_len : 0))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -528,8 +528,8 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
   if ((rc = bg_xdb_top(bg_reader_db(r), q, filter, k, &S.dids, &weights, &ndids,
                        err)) != BG_OK)
     goto done;
-  S.top = calloc(S.limit + 1, sizeof *S.top);
-  S.ids = calloc(ndids + 1, sizeof *S.ids);
+  S.top = bg_calloc(S.limit + 1, sizeof *S.top);
+  S.ids = bg_calloc(ndids + 1, sizeof *S.ids);
   if (!S.top || !S.ids) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
@@ -544,7 +544,7 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
     if ((rc = score_report(&S, i)) != BG_OK) goto done;
   }
   res->examined = ndids;
-  res->hits = calloc(S.ntop + 1, sizeof *res->hits);
+  res->hits = bg_calloc(S.ntop + 1, sizeof *res->hits);
   if (!res->hits) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "terms.h"
+#include "util.h"
 
 void bg_bigrams_init(bg_bigrams *b) {
   memset(b, 0, sizeof *b);
@@ -48,7 +49,7 @@ int bg_bigrams_set(bg_bigrams *b, const bg_units *u) {
     size_t nc = b->cap ? b->cap : 64;
     while (nc < need)
       nc *= 2;
-    uint64_t *nh = realloc(b->h, nc * sizeof *nh);
+    uint64_t *nh = bg_realloc(b->h, nc * sizeof *nh);
     if (!nh) return BG_ENOMEM;
     b->h = nh;
     b->cap = nc;

@@ -13,6 +13,7 @@
 #include "docx.h"
 #include "html.h"
 #include "pdf.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ static int slurp(const char *path, char **data, size_t *len, bg_err *err) {
   /* The size is a hint (pipes have none, files may grow): read to EOF. */
   size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
   size_t used = 0;
-  buf = malloc(cap);
+  buf = bg_malloc(cap);
   for (;;) {
     if (!buf) {
       rc = bg_err_set(err, BG_ENOMEM, NULL);
@@ -130,7 +131,7 @@ static int slurp(const char *path, char **data, size_t *len, bg_err *err) {
       rc = bg_err_set(err, BG_EFORMAT, "file too large (over 1 GiB)");
       goto cleanup;
     }
-    char *grown = realloc(buf, cap * 2);
+    char *grown = bg_realloc(buf, cap * 2);
     if (!grown) free(buf);
     buf = grown;
     cap *= 2;
@@ -161,7 +162,7 @@ static int gunzip(const char *in, size_t in_len, char **out, size_t *out_len,
 
   size_t cap = in_len < MAX_BYTES / 4 ? in_len * 4 + 4096 : MAX_BYTES + 1;
   size_t used = 0;
-  char *buf = malloc(cap);
+  char *buf = bg_malloc(cap);
   if (!buf) {
     rc = bg_err_set(err, BG_ENOMEM, NULL);
     goto cleanup;
@@ -176,7 +177,7 @@ static int gunzip(const char *in, size_t in_len, char **out, size_t *out_len,
         goto cleanup;
       }
       size_t grown_cap = cap * 2 > MAX_BYTES + 1 ? MAX_BYTES + 1 : cap * 2;
-      char *grown = realloc(buf, grown_cap);
+      char *grown = bg_realloc(buf, grown_cap);
       if (!grown) {
         rc = bg_err_set(err, BG_ENOMEM, NULL);
         goto cleanup;

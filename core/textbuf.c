@@ -3,6 +3,7 @@
  * paragraph per line.
  */
 #include "textbuf.h"
+#include "util.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ static int reserve(bg_textbuf *b, size_t n) {
   size_t cap = b->cap ? b->cap : 4096;
   while (cap < b->len + n + 2)
     cap *= 2;
-  char *s = realloc(b->s, cap);
+  char *s = bg_realloc(b->s, cap);
   if (!s) {
     b->oom = 1;
     return -1;

@@ -24,6 +24,7 @@
 #include <utf8proc.h>
 
 #include "error.h"
+#include "util.h"
 
 #define REPLACEMENT 0xFFFDu
 
@@ -251,7 +252,7 @@ static int may_start(uint32_t cp) {
 static size_t normalize_slow(const uint32_t *cps, size_t n, uint32_t *out,
                              size_t cap) {
   char small[256] = {0};
-  char *buf = n * 4 <= sizeof small ? small : calloc(n + 1, 4);
+  char *buf = n * 4 <= sizeof small ? small : bg_calloc(n + 1, 4);
   if (!buf) return 0;
   size_t blen = 0;
   for (size_t i = 0; i < n; i++) blen += bg_utf8_put(buf + blen, cps[i]);
@@ -278,9 +279,9 @@ static size_t normalize_slow(const uint32_t *cps, size_t n, uint32_t *out,
 }
 
 static page *build_page(unsigned pg) {
-  page *p = calloc(1, sizeof *p);
+  page *p = bg_calloc(1, sizeof *p);
   size_t cap = 512, used = 0;
-  if (!p || !(p->pool = malloc(cap * sizeof *p->pool))) goto oom;
+  if (!p || !(p->pool = bg_malloc(cap * sizeof *p->pool))) goto oom;
   for (uint32_t lo = 0; lo < 256; lo++) {
     uint32_t cp = pg << 8 | lo;
     uint32_t src = (cp >= 0xD800 && cp <= 0xDFFF) ? REPLACEMENT : cp;
@@ -306,7 +307,7 @@ static page *build_page(unsigned pg) {
     }
     if (used + k > cap) {
       size_t ncap = cap * 2;
-      uint32_t *np = realloc(p->pool, ncap * sizeof *np);
+      uint32_t *np = bg_realloc(p->pool, ncap * sizeof *np);
       if (!np) goto oom;
       p->pool = np, cap = ncap;
     }
@@ -358,13 +359,13 @@ static int grow_cps(bg_units *o, size_t more) {
   if (o->ncp + more <= o->cpcap) return BG_OK;
   size_t cap = o->cpcap ? o->cpcap : 256;
   while (cap < o->ncp + more) cap *= 2;
-  uint32_t *a = realloc(o->cps, cap * sizeof *a);
+  uint32_t *a = bg_realloc(o->cps, cap * sizeof *a);
   if (!a) return BG_ENOMEM;
   o->cps = a;
-  a = realloc(o->cs, cap * sizeof *a);
+  a = bg_realloc(o->cs, cap * sizeof *a);
   if (!a) return BG_ENOMEM;
   o->cs = a;
-  a = realloc(o->ce, cap * sizeof *a);
+  a = bg_realloc(o->ce, cap * sizeof *a);
   if (!a) return BG_ENOMEM;
   o->ce = a;
   o->cpcap = cap;
@@ -407,7 +408,7 @@ static int emit_chunk(bg_units *o, const uint32_t *chunk, size_t n,
   size_t cap = n * MAXMAP * 3;
   uint32_t small[MAXMAP * 3 * 4];
   uint32_t *out = cap <= sizeof small / sizeof *small ? small
-                                                      : malloc(cap * sizeof *out);
+                                                      : bg_malloc(cap * sizeof *out);
   if (!out) return BG_ENOMEM;
   size_t k = normalize_slow(chunk, n, out, cap);
   int rc;
@@ -422,7 +423,7 @@ static int emit_chunk(bg_units *o, const uint32_t *chunk, size_t n,
 static int put_unit(bg_units *o, size_t from, size_t to) {
   if (o->n == o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 256;
-    bg_unit *u = realloc(o->u, cap * sizeof *u);
+    bg_unit *u = bg_realloc(o->u, cap * sizeof *u);
     if (!u) return BG_ENOMEM;
     o->u = u, o->cap = cap;
   }
@@ -430,7 +431,7 @@ static int put_unit(bg_units *o, size_t from, size_t to) {
   if (need > o->norm_cap) {
     size_t cap = o->norm_cap ? o->norm_cap : 1024;
     while (cap < need) cap *= 2;
-    char *b = realloc(o->norm, cap);
+    char *b = bg_realloc(o->norm, cap);
     if (!b) return BG_ENOMEM;
     o->norm = b, o->norm_cap = cap;
   }

@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
+#include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,11 +13,64 @@ double bg_now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* ---- the allocator ---- */
+
+static atomic_int armed;           /* failures are on */
+static atomic_uint_least64_t calls; /* allocations since armed */
+static atomic_uint_least64_t failures;
+static uint64_t fail_at;
+static int fail_persist;
+
+/* 1 when this allocation is to fail. */
+static int inject(void) {
+  if (!atomic_load_explicit(&armed, memory_order_relaxed)) return 0;
+  uint64_t c = atomic_fetch_add(&calls, 1) + 1;
+  if (c == fail_at || (fail_persist && c > fail_at)) {
+    atomic_fetch_add(&failures, 1);
+    return 1;
+  }
+  return 0;
+}
+
+void *bg_malloc(size_t n) {
+  return inject() ? NULL : malloc(n ? n : 1);
+}
+
+void *bg_calloc(size_t n, size_t size) {
+  return inject() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
+
+void *bg_realloc(void *p, size_t n) {
+  return inject() ? NULL : realloc(p, n ? n : 1);
+}
+
+char *bg_strdup(const char *s) {
+  return bg_strndup(s, strlen(s));
+}
+
 char *bg_strndup(const char *s, size_t n) {
-  char *p = malloc(n + 1);
+  char *p = bg_malloc(n + 1);
   if (p) {
     memcpy(p, s, n);
     p[n] = '\0';
   }
   return p;
+}
+
+void bg_alloc_fail_at(uint64_t n, int persist) {
+  atomic_store(&armed, 0);
+  fail_at = n;
+  fail_persist = persist;
+  atomic_store(&calls, 0);
+  atomic_store(&failures, 0);
+  json_set_alloc_funcs(n ? bg_malloc : malloc, free);
+  atomic_store(&armed, n != 0);
+}
+
+uint64_t bg_alloc_calls(void) {
+  return atomic_load(&calls);
+}
+
+uint64_t bg_alloc_failures(void) {
+  return atomic_load(&failures);
 }

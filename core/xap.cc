@@ -6,6 +6,7 @@
  * this file.
  */
 #include "xap.h"
+#include "util.h"
 
 #include <xapian.h>
 
@@ -74,7 +75,7 @@ static int fail(bg_err *err, const Xapian::Error &e) {
 
 static int copy_out(const std::string &s, char **out, size_t *len,
                     bg_err *err) {
-  char *p = static_cast<char *>(std::malloc(s.size() + 1));
+  char *p = static_cast<char *>(bg_malloc(s.size() + 1));
   if (!p) return bg_err_set(err, BG_ENOMEM, "out of memory");
   std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
@@ -203,7 +204,7 @@ int bg_xdb_all_docs(bg_xdb *db, uint32_t **ids, size_t *n, bg_err *err) {
          ++p)
       v.push_back(*p);
     uint32_t *a =
-        static_cast<uint32_t *>(std::malloc((v.size() + 1) * sizeof *a));
+        static_cast<uint32_t *>(bg_malloc((v.size() + 1) * sizeof *a));
     if (!a) return bg_err_set(err, BG_ENOMEM, "out of memory");
     if (!v.empty()) std::memcpy(a, v.data(), v.size() * sizeof *a);
     *ids = a;
@@ -272,7 +273,7 @@ int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
       if (k == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;
         uint32_t *np =
-            static_cast<uint32_t *>(std::realloc(*pos, nc * sizeof *np));
+            static_cast<uint32_t *>(bg_realloc(*pos, nc * sizeof *np));
         if (!np) return bg_err_set(err, BG_ENOMEM, "out of memory");
         *pos = np;
         *cap = nc;
@@ -301,7 +302,7 @@ int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
       for (auto m = ms.begin(); m != ms.end(); ++m) v.push_back(*m);
     }
     uint32_t *a =
-        static_cast<uint32_t *>(std::malloc((v.size() + 1) * sizeof *a));
+        static_cast<uint32_t *>(bg_malloc((v.size() + 1) * sizeof *a));
     if (!a) return bg_err_set(err, BG_ENOMEM, "out of memory");
     if (!v.empty()) std::memcpy(a, v.data(), v.size() * sizeof *a);
     *ids = a;
@@ -327,8 +328,8 @@ int bg_xdb_top(bg_xdb *db, const bg_xq *q, const bg_xq *filter, size_t k,
     enq.set_docid_order(Xapian::Enquire::ASCENDING);
     Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(k));
     size_t m = ms.size();
-    uint32_t *a = static_cast<uint32_t *>(std::malloc((m + 1) * sizeof *a));
-    double *w = static_cast<double *>(std::malloc((m + 1) * sizeof *w));
+    uint32_t *a = static_cast<uint32_t *>(bg_malloc((m + 1) * sizeof *a));
+    double *w = static_cast<double *>(bg_malloc((m + 1) * sizeof *w));
     if (!a || !w) {
       std::free(a);
       std::free(w);
