@@ -697,16 +697,24 @@ static void serve_view(worker *w, request *rq) {
     if (rc == BG_OK) j = bg_json_kwic(k);
     bg_kwic_free(k);
   } else if (rq->route == R_SIMILAR) {
-    bg_similar_opts o = {v->report, v->para,  v->text,
-                         v->text_len, v->q,   v->qlen,
-                         v->limit,  v->reports, cfg.timeout_ms};
+    bg_similar_opts o = {.report = v->report,
+                         .para = v->para,
+                         .text = v->text,
+                         .text_len = v->text_len,
+                         .filter = v->q,
+                         .filter_len = v->qlen,
+                         .limit = v->limit,
+                         .reports = v->reports,
+                         .timeout_ms = cfg.timeout_ms};
     bg_similar_result *s = NULL;
     rc = bg_similar(w->r, &o, &s, &err);
     if (rc == BG_OK) j = bg_json_similar(s);
     bg_similar_free(s);
   } else {
-    bg_compare_opts o = {v->threshold, v->min_count, v->phrases,
-                         cfg.timeout_ms};
+    bg_compare_opts o = {.threshold = v->threshold,
+                         .min_count = v->min_count,
+                         .phrases = v->phrases,
+                         .timeout_ms = cfg.timeout_ms};
     bg_compare_result *c = NULL;
     rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
     if (rc == BG_OK) j = bg_json_compare(c);
