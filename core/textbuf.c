@@ -60,7 +60,8 @@ static int blank(const char *s, size_t n) {
 
 void bg_textbuf_end(bg_textbuf *b) {
   if (b->oom) return;
-  if (blank(b->s + b->line, b->len - b->line)) {
+  /* Nothing added yet: b->s may still be NULL, and NULL + 0 is undefined. */
+  if (b->len == b->line || blank(b->s + b->line, b->len - b->line)) {
     b->len = b->line;
     return;
   }
