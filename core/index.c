@@ -4,6 +4,7 @@
  * See index.h for the folder layout and terms.h for the schema.
  */
 #include "index.h"
+#include "json.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +42,7 @@ typedef struct buf {
 } buf;
 
 static void buf_put(buf *b, const void *s, size_t n) {
-  if (b->oom) return;
+  if (b->oom || n == 0) return;
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n) cap *= 2;
@@ -506,7 +507,7 @@ static char *meta_json(const bg_report *r, const bg_docmeta *m,
       (json_int_t)r->npara, "units", (json_int_t)units, "bytes",
       (json_int_t)r->text_len, "hash", hash);
   if (!o) return NULL;
-  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  char *s = bg_json_dumps_exact(o, JSON_COMPACT | JSON_SORT_KEYS, NULL);
   json_decref(o);
   return s;
 }
@@ -678,8 +679,17 @@ static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
   memcpy(d->data, data, len);
   d->len = len;
   if (!get_varint(data, len, &i, &ml) || ml > len - i) goto corrupt;
+  /* json_loadb() can drop a character when an allocation fails inside
+   * it: the metadata was written compact with sorted keys, so writing it
+   * back the same way must give the same bytes. */
   d->meta = json_loadb(data + i, ml, 0, NULL);
   if (!d->meta) goto corrupt;
+  size_t back_len = 0;
+  char *back =
+      bg_json_dumps_exact(d->meta, JSON_COMPACT | JSON_SORT_KEYS, &back_len);
+  int same = back && back_len == ml && memcmp(back, data + i, ml) == 0;
+  free(back);
+  if (!same) goto oom;
   i += ml;
   if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
   d->npara = v;

@@ -55,6 +55,11 @@ int bg_json_parse_similar(const json_t *j, bg_results **out, bg_err *err);
  *  [...]} */
 json_t *bg_json_compare(const bg_compare_result *c);
 
+/* v serialized with json_dumpb() flags, NUL-terminated (room for one
+ * more byte after it), its length in *len (may be NULL); caller frees.
+ * NULL when out of memory: never a text with a part missing. */
+char *bg_json_dumps_exact(const json_t *v, size_t flags, size_t *len);
+
 /* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
  * newline; caller frees.  NULL when out of memory. */
 char *bg_json_dump(const json_t *v);

@@ -64,7 +64,15 @@ typedef struct pset {
   size_t n;
 } pset;
 
+/* Frees s and leaves it empty. */
+static void pset_clear(pset *s) {
+  free(s->v);
+  s->v = NULL;
+  s->n = 0;
+}
+
 static int pset_range(pset *s, size_t n) {
+  s->n = 0;
   s->v = bg_malloc((n + 1) * sizeof *s->v);
   if (!s->v) return BG_ENOMEM;
   for (size_t i = 0; i < n; i++) s->v[i] = (uint32_t)i;
@@ -72,13 +80,14 @@ static int pset_range(pset *s, size_t n) {
   return BG_OK;
 }
 
-/* op: '&' intersection, '|' union, '-' difference; frees a and b. */
+/* op: '&' intersection, '|' union, '-' difference; frees a and b (and
+ * empties them), also when out of memory.  out may be a. */
 static int pset_op(pset *out, pset *a, pset *b, char op) {
   size_t cap = op == '|' ? a->n + b->n : a->n;
   uint32_t *v = bg_malloc((cap + 1) * sizeof *v);
   if (!v) {
-    free(a->v);
-    free(b->v);
+    pset_clear(a);
+    pset_clear(b);
     return BG_ENOMEM;
   }
   size_t i = 0, j = 0, k = 0;
@@ -94,8 +103,8 @@ static int pset_op(pset *out, pset *a, pset *b, char op) {
       i++, j++;
     }
   }
-  free(a->v);
-  free(b->v);
+  pset_clear(a);
+  pset_clear(b);
   out->v = v;
   out->n = k;
   return BG_OK;
@@ -842,10 +851,10 @@ static void top_k(cand *c, size_t n, size_t k) {
   qsort(c, k, sizeof *c, cmp_cand);
 }
 
-static void score_all(run *R, double nparas, double avgdl) {
+static int score_all(run *R, double nparas, double avgdl) {
   size_t np = R->c.nphrases;
   double *idf = bg_calloc(np + 1, sizeof *idf);
-  if (!idf) return; /* scores stay 0: ties order the hits */
+  if (!idf) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
   for (size_t ph = 0; ph < np; ph++) {
     double df = (double)R->df[ph];
     double n = nparas > df ? nparas : df;
@@ -863,6 +872,7 @@ static void score_all(run *R, double nparas, double avgdl) {
     c->score = round(s * 1e6) / 1e6;
   }
   free(idf);
+  return BG_OK;
 }
 
 /* ---- hits ---- */
@@ -1104,7 +1114,8 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   double nunits = (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
                                           strlen(BG_TERM_UNITS));
   double avgdl = nparas > 0 && nunits > 0 ? nunits / nparas : 1;
-  if (R.c.nphrases) score_all(&R, nparas, avgdl);
+  if (R.c.nphrases && (rc = score_all(&R, nparas, avgdl)) != BG_OK)
+    goto done;
   sort_run = &R;
   sort_key = opts->sort;
   if (R.ncands > 1)
@@ -1390,16 +1401,19 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
   size_t i;
   json_t *m;
   json_t *regions = json_object();
+  if (!regions) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   json_array_foreach(reports, i, m) {
     json_int_t y = json_integer_value(json_object_get(m, "year"));
     if (y > 0 && (ymin == 0 || y < ymin)) ymin = y;
     if (y > ymax) ymax = y;
     bytes += json_integer_value(json_object_get(m, "bytes"));
     const char *reg = json_string_value(json_object_get(m, "region"));
-    if (regions && reg && reg[0]) json_object_set_new(regions, reg, json_true());
+    if (rc == BG_OK && reg && reg[0] &&
+        json_object_set_new(regions, reg, json_true()) != 0)
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   }
   uint64_t terms = 0;
-  rc = bg_xdb_count_terms(r->db, &terms, err);
+  if (rc == BG_OK) rc = bg_xdb_count_terms(r->db, &terms, err);
   if (rc == BG_OK) {
     json_t *o = json_pack(
         "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "index",
@@ -1410,7 +1424,7 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
         (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
                                     strlen(BG_TERM_UNITS)),
         "text_bytes", bytes, "terms", (json_int_t)terms, "regions",
-        (json_int_t)(regions ? json_object_size(regions) : 0), "first_year",
+        (json_int_t)json_object_size(regions), "first_year",
         ymin, "last_year", ymax, "revision",
         (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version());
     if (!o)
