@@ -46,8 +46,8 @@ static const char usage_main[] =
     "  compare A B    report diff: aligned paragraphs, changes, new phrases\n"
     "  reports        the indexed reports with their metadata\n"
     "  stats          index statistics\n"
-    "  units [TEXT]   how TEXT (or each line of standard input) is cut into\n"
-    "                 units, the way the index and queries see it\n"
+    "  units [--t2s] [TEXT]  how TEXT (or each line of standard input) is\n"
+    "                 cut into units, the way the index and queries see it\n"
     "\n"
     "options:\n"
     "  --index DIR    index folder (default: $BAOGAO_INDEX, else ./data/index)\n"
@@ -387,10 +387,15 @@ static int cmd_units(const cli *c, int argc, char **argv) {
   bg_units u;
   bg_units_init(&u);
   int rc = 0;
+  if (argc > 0 && !strcmp(argv[0], "--t2s")) {
+    bg_units_set_fold(&u, BG_FOLD_T2S);
+    argc--, argv++;
+  }
   if (argc > 0 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-    fputs("usage: baogao units [TEXT...]\n\nShows how TEXT (or each line of "
-          "standard input) is normalized and cut\ninto units: the matching "
-          "contract at work.\n",
+    fputs("usage: baogao units [--t2s] [TEXT...]\n\nShows how TEXT (or each "
+          "line of standard input) is normalized and cut\ninto units: the "
+          "matching contract at work.  --t2s folds Traditional\ncharacters "
+          "to Simplified, as an index built with baogao-index --t2s does.\n",
           stdout);
   } else if (argc > 0) {
     size_t n = 0;

@@ -81,10 +81,11 @@ static int unit_is_cjk(const bg_units *u, size_t i) {
   }
 }
 
-static int tdoc_build(tdoc *t, const bg_doc_text *d) {
+static int tdoc_build(tdoc *t, const bg_doc_text *d, unsigned fold) {
   memset(t, 0, sizeof *t);
   bg_units u;
   bg_units_init(&u);
+  bg_units_set_fold(&u, fold);
   size_t cap = 0, ncap = 0;
   int rc = BG_ENOMEM;
   t->npara = d->npara;
@@ -713,8 +714,8 @@ int bg_phrases_new(const bg_doc_text *in, const bg_doc_text *notin,
   tdoc x, y;
   *out = NULL;
   *n = 0;
-  if (tdoc_build(&x, in) != BG_OK) return BG_ENOMEM;
-  if (tdoc_build(&y, notin) != BG_OK) {
+  if (tdoc_build(&x, in, BG_FOLD_NONE) != BG_OK) return BG_ENOMEM;
+  if (tdoc_build(&y, notin, BG_FOLD_NONE) != BG_OK) {
     tdoc_free(&x);
     return BG_ENOMEM;
   }
@@ -748,8 +749,10 @@ static int timed_out(double t0, const bg_compare_opts *o, bg_err *err) {
   return BG_OK;
 }
 
-int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
-                    bg_compare_result **out, bg_err *err) {
+/* bg_compare_docs() with units folded by fold (BG_FOLD_*). */
+static int compare_docs(bg_doc_text *a, bg_doc_text *b,
+                        const bg_compare_opts *o, unsigned fold,
+                        bg_compare_result **out, bg_err *err) {
   *out = NULL;
   double t0 = bg_now_ms();
   bg_compare_opts dflt = {0};
@@ -775,7 +778,7 @@ int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
                     o->threshold);
     goto done;
   }
-  if (tdoc_build(&ta, a) != BG_OK || tdoc_build(&tb, b) != BG_OK ||
+  if (tdoc_build(&ta, a, fold) != BG_OK || tdoc_build(&tb, b, fold) != BG_OK ||
       candidates(&ta, &tb, threshold, &cs) != BG_OK ||
       bg_align(cs.c, cs.n, &chosen, &nchosen) != BG_OK)
     goto oom;
@@ -837,6 +840,11 @@ done:
   return BG_OK;
 }
 
+int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
+                    bg_compare_result **out, bg_err *err) {
+  return compare_docs(a, b, o, BG_FOLD_NONE, out, err);
+}
+
 int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
                const bg_compare_opts *o, bg_compare_result **out, bg_err *err) {
   *out = NULL;
@@ -847,5 +855,5 @@ int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
     bg_doc_text_free(a);
     return rc;
   }
-  return bg_compare_docs(a, b, o, out, err);
+  return compare_docs(a, b, o, bg_reader_fold(r), out, err);
 }

@@ -86,7 +86,8 @@ int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
                const bg_compare_opts *o, bg_compare_result **out, bg_err *err);
 
 /* The same on two reports in memory, taking ownership of a and b (freed
- * with the result, or at once on failure). */
+ * with the result, or at once on failure).  Units are not folded
+ * (bg_compare() folds them as its index does). */
 int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
                     bg_compare_result **out, bg_err *err);
 

@@ -24,12 +24,15 @@
 #define BLOCK_BYTES 16384
 #define STUB "XAPIANDB"
 #define MAGIC "BGD2"
+#define FOLD_KEY "baogao.fold" /* user metadata: "t2s" or "none" */
 
 struct bg_index {
   char *dir;
   int lockfd;
   unsigned gen; /* N of the live db-N */
   bg_xdb *db;
+  unsigned fold; /* BG_FOLD_*: the index's, for every report */
+  int fold_recorded; /* the metadata names it */
   bg_units units;
 };
 
@@ -261,6 +264,32 @@ static int open_gen(bg_index *ix, bg_err *err) {
   return rc;
 }
 
+/* The folds the index was built with: its metadata, or for an index that
+ * has none, its reports' marker terms. */
+static int read_fold(bg_index *ix, bg_err *err) {
+  char *v = NULL;
+  size_t len = 0;
+  int rc = bg_xdb_get_metadata(ix->db, FOLD_KEY, &v, &len, err);
+  if (rc != BG_OK) return rc;
+  ix->fold_recorded = len > 0;
+  if (len == 3 && !memcmp(v, "t2s", 3))
+    ix->fold = BG_FOLD_T2S;
+  else if (len == 0)
+    ix->fold = bg_xdb_termfreq(ix->db, BG_TERM_T2S, strlen(BG_TERM_T2S))
+                   ? BG_FOLD_T2S
+                   : BG_FOLD_NONE;
+  else if (len == 4 && !memcmp(v, "none", 4))
+    ix->fold = BG_FOLD_NONE;
+  else
+    rc = bg_err_set(err, BG_ECORRUPT,
+                    "index %s: unknown folding '%s' (written by a newer "
+                    "baogao?)",
+                    ix->dir, v);
+  free(v);
+  bg_units_set_fold(&ix->units, ix->fold);
+  return rc;
+}
+
 int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   *out = NULL;
   bg_index *ix = bg_calloc(1, sizeof *ix);
@@ -309,6 +338,7 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
     goto fail;
   }
   remove_stale(dir, ix->gen);
+  if ((rc = read_fold(ix, err)) != BG_OK) goto fail;
   *out = ix;
   return BG_OK;
 fail:
@@ -329,6 +359,27 @@ int bg_index_close(bg_index *ix, bg_err *err) {
 }
 
 uint32_t bg_index_doccount(bg_index *ix) { return bg_xdb_doccount(ix->db); }
+
+unsigned bg_index_fold(const bg_index *ix) { return ix->fold; }
+
+int bg_index_set_fold(bg_index *ix, unsigned fold, bg_err *err) {
+  if (fold != ix->fold && bg_xdb_doccount(ix->db) > 0)
+    return bg_err_set(
+        err, BG_EINVAL,
+        "index %s was built %s --t2s (Traditional characters %s folded to "
+        "Simplified) and an index keeps the folding it was built with: "
+        "build a new index in another folder, or delete this one first",
+        ix->dir, ix->fold & BG_FOLD_T2S ? "with" : "without",
+        ix->fold & BG_FOLD_T2S ? "are" : "are not");
+  if (fold == ix->fold && ix->fold_recorded) return BG_OK;
+  const char *v = fold & BG_FOLD_T2S ? "t2s" : "none";
+  int rc = bg_xdb_set_metadata(ix->db, FOLD_KEY, v, strlen(v), err);
+  if (rc != BG_OK) return rc;
+  ix->fold = fold;
+  ix->fold_recorded = 1;
+  bg_units_set_fold(&ix->units, fold);
+  return BG_OK;
+}
 
 int bg_index_commit(bg_index *ix, bg_err *err) {
   return bg_xdb_commit(ix->db, err);
@@ -570,6 +621,9 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
     goto cleanup;
   }
   if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
+  if ((ix->fold & BG_FOLD_T2S) &&
+      bg_xdoc_add_boolean(doc, BG_TERM_T2S, strlen(BG_TERM_T2S)) != BG_OK)
+    goto oom;
   if (r->year > 0) {
     char y[16];
     int yl = snprintf(y, sizeof y, "%s%d", BG_PREFIX_YEAR, r->year);
@@ -581,7 +635,8 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   }
   if (r->region[0]) {
     char reg[BG_TERM_MAX];
-    size_t rl = bg_term_region(r->region, strlen(r->region), reg, 200);
+    size_t rl =
+        bg_term_region(r->region, strlen(r->region), ix->fold, reg, 200);
     char rt[BG_TERM_MAX];
     size_t rtl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, rt,
                                        sizeof rt)

@@ -81,6 +81,18 @@ int bg_index_compact(bg_index *ix, bg_err *err);
 /* Reports in the index. */
 uint32_t bg_index_doccount(bg_index *ix);
 
+/* The folds (BG_FOLD_* of units.h) the index applies to every report it
+ * holds and that its readers apply to queries: BG_FOLD_T2S for an index
+ * built with --t2s.  Recorded in the index (user metadata for the
+ * indexer, and a marker term BG_TERM_T2S in every report for readers). */
+unsigned bg_index_fold(const bg_index *ix);
+
+/* Sets the folds of an index.  An index keeps the folding it was built
+ * with: a change is allowed only while it holds no report (BG_EINVAL with
+ * a message saying so otherwise); setting the current folds just records
+ * them. */
+int bg_index_set_fold(bg_index *ix, unsigned fold, bg_err *err);
+
 /* ---- the stored form, read back ---- */
 
 typedef struct bg_docdata bg_docdata;

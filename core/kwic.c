@@ -173,6 +173,7 @@ int bg_kwic(bg_reader *r, const char *q, size_t len, size_t width,
   K.width = width;
   K.err = err;
   bg_units_init(&K.units);
+  bg_units_set_fold(&K.units, bg_reader_fold(r));
   K.res = bg_calloc(1, sizeof *K.res);
   if (!K.res || !(K.res->query = bg_strndup(q, len))) {
     bg_kwic_free(K.res);

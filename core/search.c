@@ -40,6 +40,7 @@
 struct bg_reader {
   char *dir;
   bg_xdb *db;
+  unsigned fold; /* the index's folds (BG_FOLD_*), applied to queries */
   /* identity of DIR/XAPIANDB when db was opened: a compaction replaces it */
   dev_t stub_dev;
   ino_t stub_ino;
@@ -254,7 +255,7 @@ static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
     break;
   case BG_Q_REGION: {
     char reg[BG_TERM_MAX];
-    size_t rl = bg_term_region(q->text, q->len, reg, 200);
+    size_t rl = bg_term_region(q->text, q->len, c->units.fold, reg, 200);
     size_t tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t)
                    : 0;
     if (!tl) {
@@ -1072,6 +1073,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   R->r = r;
   R->err = err;
   bg_units_init(&R->c.units);
+  bg_units_set_fold(&R->c.units, r->fold);
   uint32_t *ids = NULL;
   size_t nids = 0;
   bg_xq *xq = NULL;
@@ -1215,6 +1217,24 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
 
 /* ---- the reader ---- */
 
+/* The folds of the index db: those of its reports, which carry a marker
+ * term for each (terms travel through combined and remote shards, user
+ * metadata does not).  Shards built with different folds cannot be
+ * searched exactly together. */
+static int read_fold(bg_xdb *db, const char *dir, unsigned *fold,
+                     bg_err *err) {
+  uint32_t n = bg_xdb_doccount(db);
+  uint32_t t2s = bg_xdb_termfreq(db, BG_TERM_T2S, strlen(BG_TERM_T2S));
+  *fold = t2s ? BG_FOLD_T2S : BG_FOLD_NONE;
+  if (t2s && t2s != n)
+    return bg_err_set(err, BG_EINVAL,
+                      "index %s combines %u reports folded Traditional to "
+                      "Simplified (baogao-index --t2s) with %u reports that "
+                      "are not: search them as separate indexes",
+                      dir, t2s, n - t2s);
+  return BG_OK;
+}
+
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
   *out = NULL;
   bg_reader *r = bg_calloc(1, sizeof *r);
@@ -1231,6 +1251,10 @@ int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
                dir, dir);
     bg_reader_close(r);
     return BG_ENOINDEX;
+  }
+  if ((rc = read_fold(r->db, dir, &r->fold, err)) != BG_OK) {
+    bg_reader_close(r);
+    return rc;
   }
   *out = r;
   return BG_OK;
@@ -1258,13 +1282,19 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
     int rc = bg_xdb_reopen(r->db, &moved, err);
     if (rc == BG_OK) {
       if (changed) *changed = moved;
-      return BG_OK;
+      return moved ? read_fold(r->db, r->dir, &r->fold, err) : BG_OK;
     }
   }
   /* After a compaction the stub names another database: open afresh. */
   bg_xdb *fresh = NULL;
   int rc = bg_xdb_open(&fresh, r->dir, err);
   if (rc != BG_OK) return rc;
+  unsigned fold;
+  if ((rc = read_fold(fresh, r->dir, &fold, err)) != BG_OK) {
+    bg_xdb_free(fresh);
+    return rc;
+  }
+  r->fold = fold;
   if (changed) *changed = 1;
   bg_xdb_free(r->db);
   r->db = fresh;
@@ -1277,6 +1307,8 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
 uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
 
 uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
+
+unsigned bg_reader_fold(const bg_reader *r) { return r->fold; }
 
 struct bg_xdb *bg_reader_db(bg_reader *r) { return r->db; }
 
@@ -1416,7 +1448,8 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
   if (rc == BG_OK) rc = bg_xdb_count_terms(r->db, &terms, err);
   if (rc == BG_OK) {
     json_t *o = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "index",
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+        "index",
         r->dir, "reports", (json_int_t)json_array_size(reports), "paragraphs",
         (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
                                     strlen(BG_TERM_PARAS)),
@@ -1426,7 +1459,8 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
         "text_bytes", bytes, "terms", (json_int_t)terms, "regions",
         (json_int_t)json_object_size(regions), "first_year",
         ymin, "last_year", ymax, "revision",
-        (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version());
+        (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version(),
+        "fold", r->fold & BG_FOLD_T2S ? "t2s" : "none");
     if (!o)
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     else

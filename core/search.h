@@ -82,6 +82,11 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err);
 uint64_t bg_reader_revision(bg_reader *r);
 uint32_t bg_reader_doccount(bg_reader *r);
 
+/* The folds (BG_FOLD_* of units.h) the index applies, read from it at
+ * open and refresh: every text tokenized against the index (queries,
+ * paragraphs re-read for highlights, similar and compare) uses them. */
+unsigned bg_reader_fold(const bg_reader *r);
+
 /* Runs query q[0, len).  On success *out is owned by the caller
  * (bg_results_free()).  A malformed query gives BG_EQUERY with the
  * parser's message. */

@@ -52,7 +52,7 @@ int bg_similar_parse_source(const char *s, size_t *id_len, uint32_t *para) {
 
 /* ---- the filter: a query of filters alone, as a Xapian query ---- */
 
-static bg_xq *filter_xq(const bg_qnode *q, bg_err *err) {
+static bg_xq *filter_xq(const bg_qnode *q, unsigned fold, bg_err *err) {
   char t[BG_TERM_MAX], reg[BG_TERM_MAX];
   size_t tl;
   switch (q->kind) {
@@ -65,7 +65,7 @@ static bg_xq *filter_xq(const bg_qnode *q, bg_err *err) {
   case BG_Q_YEAR:
     return bg_xq_range(BG_SLOT_YEAR, q->year_lo, q->year_hi);
   case BG_Q_REGION: {
-    size_t rl = bg_term_region(q->text, q->len, reg, 200);
+    size_t rl = bg_term_region(q->text, q->len, fold, reg, 200);
     tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t) : 0;
     if (!tl) {
       bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu", q->text,
@@ -82,14 +82,14 @@ static bg_xq *filter_xq(const bg_qnode *q, bg_err *err) {
     }
     return bg_xq_term(t, tl);
   case BG_Q_NOT: {
-    bg_xq *k = filter_xq(q->kids[0], err);
+    bg_xq *k = filter_xq(q->kids[0], fold, err);
     return k ? bg_xq_and_not(bg_xq_all(), k) : NULL;
   }
   case BG_Q_AND:
   case BG_Q_OR: {
     bg_xq *acc = NULL;
     for (size_t i = 0; i < q->nkids; i++) {
-      bg_xq *k = filter_xq(q->kids[i], err);
+      bg_xq *k = filter_xq(q->kids[i], fold, err);
       if (!k) {
         bg_xq_free(acc);
         return NULL;
@@ -105,9 +105,11 @@ static bg_xq *filter_xq(const bg_qnode *q, bg_err *err) {
   return NULL;
 }
 
-/* The Xapian filter of o: its filter query, without the source report.
- * *out is NULL when nothing is filtered. */
-static int build_filter(const bg_similar_opts *o, bg_xq **out, bg_err *err) {
+/* The Xapian filter of o: its filter query, without the source report,
+ * regions folded as the index folds.  *out is NULL when nothing is
+ * filtered. */
+static int build_filter(const bg_similar_opts *o, unsigned fold, bg_xq **out,
+                        bg_err *err) {
   *out = NULL;
   bg_xq *f = NULL;
   int blank = 1;
@@ -118,7 +120,7 @@ static int build_filter(const bg_similar_opts *o, bg_xq **out, bg_err *err) {
     int rc = bg_query_parse(o->filter, o->filter_len, &q, err);
     if (rc != BG_OK) return rc;
     bg_err_clear(err);
-    f = filter_xq(q, err);
+    f = filter_xq(q, fold, err);
     bg_query_free(q);
     if (!f) {
       if (err && err->code) return err->code;
@@ -494,6 +496,8 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
   S.limit = o->limit;
   bg_units_init(&S.u);
   bg_units_init(&S.src.u);
+  bg_units_set_fold(&S.u, bg_reader_fold(r));
+  bg_units_set_fold(&S.src.u, bg_reader_fold(r));
   bg_xq *q = NULL, *filter = NULL;
   double *weights = NULL;
   size_t ndids = 0;
@@ -519,7 +523,8 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
                     "the source has fewer than two units: nothing to compare");
     goto done;
   }
-  if ((rc = build_filter(o, &filter, err)) != BG_OK) goto done;
+  if ((rc = build_filter(o, bg_reader_fold(r), &filter, err)) != BG_OK)
+    goto done;
   if (!(q = pairs_query(&S.src))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;

@@ -51,9 +51,11 @@ size_t bg_term_prefixed(const char *prefix, const char *value, size_t len,
   return pl + len;
 }
 
-size_t bg_term_region(const char *region, size_t len, char *buf, size_t cap) {
+size_t bg_term_region(const char *region, size_t len, unsigned fold,
+                      char *buf, size_t cap) {
   bg_units u;
   bg_units_init(&u);
+  bg_units_set_fold(&u, fold);
   size_t n = 0;
   if (bg_units_tokenize(&u, region, len) == 0) {
     for (size_t i = 0; i < u.n; i++) {

@@ -11,6 +11,8 @@
  *   XI<report id>     unique id of a report (one document per report)
  *   XY<year>          year (also in value slot BG_SLOT_YEAR)
  *   XR<region>        region, normalized (units joined)
+ *   XFt2s             in every report of an index built with --t2s
+ *                     (BG_TERM_T2S): readers fold as the index did
  *   XSPARA, XSUNIT    statistics: wdf = paragraphs / units of the report,
  *                     so their collection frequencies are index totals
  * Units longer than BG_UNIT_MAX bytes are cut and suffixed with a hash of
@@ -34,6 +36,7 @@
 #define BG_PREFIX_REGION "XR"
 #define BG_TERM_PARAS "XSPARA"
 #define BG_TERM_UNITS "XSUNIT"
+#define BG_TERM_T2S "XFt2s"
 
 enum {
   BG_SLOT_YEAR = 0,  /* sortable_serialise(year) */
@@ -58,9 +61,11 @@ size_t bg_term_pair(const bg_units *u, size_t i, char *buf);
 size_t bg_term_prefixed(const char *prefix, const char *value, size_t len,
                         char *buf, size_t cap);
 
-/* The normalized form of a region name (its units joined) into buf (cap
- * bytes); returns the length (0 when empty or too long). */
-size_t bg_term_region(const char *region, size_t len, char *buf, size_t cap);
+/* The normalized form of a region name (its units joined, with the
+ * index's folds, BG_FOLD_*) into buf (cap bytes); returns the length (0
+ * when empty or too long). */
+size_t bg_term_region(const char *region, size_t len, unsigned fold,
+                      char *buf, size_t cap);
 
 /* 64-bit FNV-1a hash of s[0, len), continuing from h (start with
  * BG_FNV_INIT). */

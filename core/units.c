@@ -24,6 +24,7 @@
 #include <utf8proc.h>
 
 #include "error.h"
+#include "t2s.h"
 #include "util.h"
 
 #define REPLACEMENT 0xFFFDu
@@ -344,6 +345,8 @@ static const page *get_page(uint32_t cp) {
 
 void bg_units_init(bg_units *out) { memset(out, 0, sizeof *out); }
 
+void bg_units_set_fold(bg_units *out, unsigned fold) { out->fold = fold; }
+
 void bg_units_reset(bg_units *out) {
   if (!out) return;
   free(out->norm);
@@ -491,6 +494,8 @@ int bg_units_tokenize(bg_units *out, const char *s, size_t len) {
   if (nchunk > 0 && emit_chunk(out, chunk, nchunk, cstart) != BG_OK)
     return BG_ENOMEM;
   out->src_cps = ncps;
+  /* After NFKC and case folding, whose output the table is made for. */
+  if (out->fold & BG_FOLD_T2S) bg_t2s_fold(out->cps, out->ncp);
   return cut(out);
 }
 

@@ -12,6 +12,11 @@
  * A phrase matches where its units occur contiguously.  Index and query go
  * through this one function, so they cannot disagree.
  *
+ * An index built with --t2s adds one step after normalization: every
+ * Traditional character is folded to its Simplified form (t2s.h), one code
+ * point to one, so 發展 and 发展 are the same units.  The index records
+ * the fold; whoever tokenizes for an index sets it (bg_units_set_fold()).
+ *
  * Each unit also carries the code-point range of the source text it came
  * from, for highlighting matches in the text as it stands in the source.
  */
@@ -32,7 +37,11 @@ typedef struct bg_unit {
  * bg_units_tokenize() replaces the previous content without freeing, so a
  * loop over many paragraphs allocates only when a paragraph is longer than
  * any before it.  Release with bg_units_reset(). */
+/* Folds applied after normalization (bg_units_set_fold()). */
+enum { BG_FOLD_NONE = 0, BG_FOLD_T2S = 1 };
+
 typedef struct bg_units {
+  unsigned fold;   /* BG_FOLD_*, kept across bg_units_tokenize() calls */
   char *norm;      /* normalized text of all units, not NUL-terminated */
   size_t norm_len, norm_cap;
   bg_unit *u;      /* the units, in order */
@@ -45,6 +54,12 @@ typedef struct bg_units {
 
 void bg_units_init(bg_units *out);
 void bg_units_reset(bg_units *out);
+
+/* Sets the folds (BG_FOLD_*) every later bg_units_tokenize() into out
+ * applies: an index's own (bg_index_fold(), bg_reader_fold()).  Folding
+ * maps a code point to one code point of the same class, so units, their
+ * number and their source ranges stay those of the unfolded text. */
+void bg_units_set_fold(bg_units *out, unsigned fold);
 
 /* Cuts the UTF-8 text s[0, len) into units.  Invalid UTF-8 bytes are read
  * as U+FFFD (one per byte), which is a unit of its own.  Returns BG_OK or

@@ -233,6 +233,22 @@ int bg_xdb_data(bg_xdb *db, uint32_t did, char **out, size_t *len,
   })
 }
 
+int bg_xdb_get_metadata(bg_xdb *db, const char *key, char **out, size_t *len,
+                        bg_err *err) {
+  *out = nullptr;
+  *len = 0;
+  GUARD({ return copy_out(db->db->get_metadata(key), out, len, err); })
+}
+
+int bg_xdb_set_metadata(bg_xdb *db, const char *key, const char *value,
+                        size_t len, bg_err *err) {
+  if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
+  GUARD({
+    db->wdb->set_metadata(key, std::string(value, len));
+    return BG_OK;
+  })
+}
+
 int bg_xdb_wdf(bg_xdb *db, uint32_t did, const char *term, size_t len,
                uint32_t *wdf, bg_err *err) {
   *wdf = 0;

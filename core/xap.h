@@ -81,6 +81,17 @@ int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
 int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
                  bg_err *err);
 
+/* User metadata key of db: *out malloc'd (caller frees), empty when the
+ * key is unset.  Readers do not rely on it: it does not travel through
+ * remote or combined shards. */
+int bg_xdb_get_metadata(bg_xdb *db, const char *key, char **out, size_t *len,
+                        bg_err *err);
+
+/* Sets user metadata key of a writable db (made durable by the next
+ * commit). */
+int bg_xdb_set_metadata(bg_xdb *db, const char *key, const char *value,
+                        size_t len, bg_err *err);
+
 /* ---- ranked retrieval (similar passages) ---- */
 
 /* A term query whose term occurs wqf times in the query text (BM25 weighs

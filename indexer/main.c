@@ -1,7 +1,7 @@
 /*
  * baogao-index - builds and updates a baogao index from report files.
  *
- *   baogao-index [--index DIR] [--encoding NAME] [--prune] PATH...
+ *   baogao-index [--index DIR] [--encoding NAME] [--prune] [--t2s] PATH...
  *
  * Incremental and idempotent: an unchanged report is skipped (content
  * hash), a changed one replaced as one document, a new one added.  Changes
@@ -10,6 +10,11 @@
  * folder walked (or in the folder of a file named) gives metadata that
  * overrides the name's and the text's; it is part of the content hash, so
  * a changed row re-indexes its report.
+ *
+ * --t2s, given when an index is created, folds Traditional characters to
+ * Simplified in it for good: the index records it, later runs keep it,
+ * and readers apply it to queries.  An index with reports never changes
+ * its folding (--t2s or --no-t2s against it is an error).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +32,7 @@
 #include "manifest.h"
 #include "report.h"
 #include "source.h"
+#include "units.h"
 
 #define COMMIT_DOCS 200
 #define COMMIT_BYTES (64u << 20)
@@ -35,7 +41,8 @@
 
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
-    "                    [--compact | --no-compact] [-q | -v] PATH...\n"
+    "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
+    "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
     "of them optionally .gz) and folders of them, recursively.  Unchanged\n"
@@ -48,6 +55,12 @@ static const char usage[] =
     "                   (GB18030, BIG5-HKSCS, UTF-16, ...) instead of "
     "detecting it\n"
     "  --prune          remove reports whose source file no longer exists\n"
+    "  --t2s            new index: fold Traditional characters to Simplified\n"
+    "                   (OpenCC's table), so 發展 and 发展 match each other;\n"
+    "                   recorded in the index, kept by later runs and applied\n"
+    "                   to every query (an index with reports keeps the\n"
+    "                   folding it was built with)\n"
+    "  --no-t2s         new index: no folding (the default)\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
     "  -q, --quiet      print errors only\n"
@@ -56,7 +69,8 @@ static const char usage[] =
     "  --version        show the version\n"
     "\n"
     "Exit status: 0 all files indexed; 1 some file failed or bad usage;\n"
-    "2 the index cannot be opened or is locked by another indexer.\n";
+    "2 the index cannot be opened, is locked by another indexer, or keeps\n"
+    "another folding than --t2s/--no-t2s asks for.\n";
 
 typedef struct file {
   char *path;
@@ -402,6 +416,7 @@ int main(int argc, char **argv) {
   const char *index_dir = getenv("BAOGAO_INDEX");
   const char *encoding = NULL;
   int prune = 0, compact = -1, quiet = 0, verbose = 0;
+  int t2s = -1; /* -1: as the index was built */
   files fs = {0};
   int file_errors = 0;
   /* Paths gather at the front of argv (writes never pass reads). */
@@ -429,6 +444,10 @@ int main(int argc, char **argv) {
       encoding = a + 11;
     } else if (!strcmp(a, "--prune")) {
       prune = 1;
+    } else if (!strcmp(a, "--t2s")) {
+      t2s = 1;
+    } else if (!strcmp(a, "--no-t2s")) {
+      t2s = 0;
     } else if (!strcmp(a, "--compact")) {
       compact = 1;
     } else if (!strcmp(a, "--no-compact")) {
@@ -486,6 +505,13 @@ int main(int argc, char **argv) {
   bg_index *ix = NULL;
   if (bg_index_open(&ix, index_dir, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    files_free(&fs);
+    return 2;
+  }
+  if (t2s >= 0 &&
+      bg_index_set_fold(ix, t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+    bg_index_close(ix, NULL);
     files_free(&fs);
     return 2;
   }

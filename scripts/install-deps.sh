@@ -12,6 +12,8 @@ packages=(
   libmicrohttpd-dev
   # report formats: .docx (zip + XML), .html, .pdf
   libzip-dev libxml2-dev libpoppler-glib-dev
+  # Traditional to Simplified table (--t2s): its generator and its checks
+  libopencc-dev opencc
   # tests (xapian-tools: replication)
   libcmocka-dev python3 jq util-linux xapian-tools
 )
