@@ -837,7 +837,9 @@ if mount -t tmpfs -o size=1m baogao-test "$SMALL" 2>/dev/null; then
   run ix --index "$IS" "$seed_file"
   check_eq "11. a first report fits on the small disk" "0 1" "$rc $(doccount "$IS")"
   snapshot "$IS" "$T/s11a"
-  run ix --index "$IS" "$C7"
+  # (--no-compact: a compaction failing on the full disk leaks inside
+  # libxapian, which LeakSanitizer would turn into another exit status.)
+  run ix --index "$IS" --no-compact "$C7"
   check_eq "11. full disk: exit 2" 2 "$rc"
   check_grep "11. ... says the disk is full" "No space left on device" "$T/err"
   snapshot "$IS" "$T/s11b"
