@@ -78,27 +78,68 @@ static void key_of(json_t *m, bg_by by, char *buf, size_t cap) {
   snprintf(buf, cap, "%s", s && s[0] ? s : "unknown");
 }
 
+/* A report's bucket key and its place in the report list. */
+typedef struct keyed {
+  char *key;
+  size_t i;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b) {
+  const keyed *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c) return c;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
 /* Builds one bucket per distinct key, in the order the reports come (by
- * year, then id); maps every report id to its bucket. */
+ * year, then id); maps every report id to its bucket.  O(n log n): a
+ * count by report has a bucket per report. */
 static int make_buckets(json_t *reports, bg_by by, counter *C,
                         bg_err *err) {
   size_t n = json_array_size(reports);
   bg_count_result *res = C->res;
   res->buckets = bg_calloc(n + 1, sizeof *res->buckets);
   C->ids = bg_calloc(n + 1, sizeof *C->ids);
-  if (!res->buckets || !C->ids)
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  keyed *k = bg_calloc(n + 1, sizeof *k);
+  size_t *group = bg_calloc(n + 1, sizeof *group); /* report → first */
+  int rc = BG_OK;
+  if (!res->buckets || !C->ids || !k || !group) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
   size_t i;
   json_t *m;
   char key[512];
   json_array_foreach(reports, i, m) {
     key_of(m, by, key, sizeof key);
-    size_t b = 0;
-    while (b < res->nbuckets && strcmp(res->buckets[b].key, key)) b++;
-    if (b == res->nbuckets) {
-      if (!(res->buckets[b].key = bg_strdup(key)))
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-      res->nbuckets++;
+    if (!(k[i].key = bg_strdup(key))) {
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+      goto done;
+    }
+    k[i].i = i;
+  }
+  qsort(k, n, sizeof *k, cmp_keyed);
+  /* Each report's group is named by the first report with its key. */
+  for (size_t j = 0; j < n; j++) {
+    size_t first = j > 0 && !strcmp(k[j].key, k[j - 1].key)
+                       ? group[k[j - 1].i]
+                       : k[j].i;
+    group[k[j].i] = first;
+  }
+  /* Buckets in order of first appearance; group[] becomes the bucket. */
+  json_array_foreach(reports, i, m) {
+    size_t b;
+    if (group[i] == i) {
+      b = res->nbuckets++;
+      key_of(m, by, key, sizeof key);
+      if (!(res->buckets[b].key = bg_strdup(key))) {
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        goto done;
+      }
+      group[i] = b;
+    } else {
+      b = group[group[i]];
+      group[i] = b;
     }
     res->buckets[b].units +=
         (uint64_t)json_integer_value(json_object_get(m, "units"));
@@ -106,7 +147,12 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
     C->ids[C->nids++].bucket = b;
   }
   qsort(C->ids, C->nids, sizeof *C->ids, cmp_idmap);
-  return BG_OK;
+done:
+  if (k)
+    for (size_t j = 0; j < n; j++) free(k[j].key);
+  free(k);
+  free(group);
+  return rc;
 }
 
 static int on_doc(void *ctx, const bg_scan_doc *d) {

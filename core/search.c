@@ -41,6 +41,7 @@ struct bg_reader {
   char *dir;
   bg_xdb *db;
   unsigned fold; /* the index's folds (BG_FOLD_*), applied to queries */
+  json_t *reports; /* bg_reader_reports() of the open revision, or NULL */
   /* identity of DIR/XAPIANDB when db was opened: a compaction replaces it */
   dev_t stub_dev;
   ino_t stub_ino;
@@ -1262,9 +1263,16 @@ int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
 
 void bg_reader_close(bg_reader *r) {
   if (!r) return;
+  json_decref(r->reports);
   bg_xdb_free(r->db);
   free(r->dir);
   free(r);
+}
+
+/* Drops the report list read from an earlier revision. */
+static void forget_reports(bg_reader *r) {
+  json_decref(r->reports);
+  r->reports = NULL;
 }
 
 int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
@@ -1282,6 +1290,7 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
     int rc = bg_xdb_reopen(r->db, &moved, err);
     if (rc == BG_OK) {
       if (changed) *changed = moved;
+      if (moved) forget_reports(r);
       return moved ? read_fold(r->db, r->dir, &r->fold, err) : BG_OK;
     }
   }
@@ -1296,6 +1305,7 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
   }
   r->fold = fold;
   if (changed) *changed = 1;
+  forget_reports(r);
   bg_xdb_free(r->db);
   r->db = fresh;
   r->stub_dev = dev;
@@ -1389,6 +1399,12 @@ static int cmp_report(const void *a, const void *b) {
 
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   *out = NULL;
+  /* A reader sees one revision until it is refreshed: the list is read
+   * once per revision (every report's stored data, inflated and parsed). */
+  if (r->reports) {
+    *out = json_incref(r->reports);
+    return BG_OK;
+  }
   uint32_t *ids;
   size_t n;
   int rc = bg_xdb_all_docs(r->db, &ids, &n, err);
@@ -1413,10 +1429,12 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
         json_decref(arr);
         arr = NULL;
       }
-    if (!arr)
+    if (!arr) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    else
+    } else {
+      r->reports = json_incref(arr);
       *out = arr;
+    }
   }
   for (size_t i = 0; i < k; i++) json_decref(items[i]);
   free(items);

@@ -163,7 +163,8 @@ void bg_doc_text_free(bg_doc_text *t);
 struct bg_xdb *bg_reader_db(bg_reader *r);
 
 /* Every report's metadata as a JSON array, ordered by year then id
- * (caller owns the reference). */
+ * (caller owns the reference).  The array is read once per revision and
+ * shared by later calls: callers must not modify it. */
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);
 
 /* Index statistics as a JSON object (caller owns the reference). */
