@@ -416,6 +416,9 @@ typedef struct run {
   bg_occ *occs;
   size_t occs_cap;
   bg_docdata *scan_data;
+  /* cursors over the paragraph table, year and id slots (candidates come
+   * in ascending docid order) */
+  bg_xvals *vparas, *vyear, *vid;
 } run;
 
 /* Positions of term in did into list slot k. */
@@ -711,20 +714,23 @@ int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
  * paragraphs to the candidates, with the tf of each positive phrase. */
 static int eval_doc(run *R, uint32_t did) {
   bg_xdb *db = R->r->db;
-  char *v = NULL;
+  const char *v = NULL;
   size_t vl = 0;
-  int rc = bg_xdb_value(db, did, BG_SLOT_PARAS, &v, &vl, R->err);
-  if (rc != BG_OK) return rc;
+  int rc = BG_OK;
+  if ((!R->vparas &&
+       (rc = bg_xvals_open(db, BG_SLOT_PARAS, &R->vparas, R->err)) != BG_OK) ||
+      (!R->vyear &&
+       (rc = bg_xvals_open(db, BG_SLOT_YEAR, &R->vyear, R->err)) != BG_OK) ||
+      (!R->vid && (rc = bg_xvals_open(db, BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
+    return rc;
+  if ((rc = bg_xvals_get(R->vparas, did, &v, &vl, R->err)) != BG_OK) return rc;
   rc = bg_paras_decode(v, vl, &R->paras, &R->paras_cap, &R->npara);
-  free(v);
   if (rc != BG_OK)
     return bg_err_set(R->err, rc, "report %u: bad paragraph table", did);
   if (R->npara == 0) return BG_OK;
   int year = 0;
-  if ((rc = bg_xdb_value(db, did, BG_SLOT_YEAR, &v, &vl, R->err)) != BG_OK)
-    return rc;
+  if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
   if (vl) year = (int)bg_xap_unsortable(v, vl);
-  free(v);
   for (size_t i = 0; i < R->c.nall; i++)
     if ((rc = find_occurrences(R, did, R->c.all_phrases[i])) != BG_OK)
       return rc;
@@ -740,11 +746,11 @@ static int eval_doc(run *R, uint32_t did) {
   doc *d = &R->docs[R->ndocs];
   d->did = did;
   d->year = year;
-  d->id = NULL;
-  if ((rc = bg_xdb_value(db, did, BG_SLOT_ID, &d->id, &vl, R->err)) != BG_OK) {
+  if ((rc = bg_xvals_get(R->vid, did, &v, &vl, R->err)) != BG_OK) {
     free(res.v);
     return rc;
   }
+  if (!(d->id = bg_strndup(v, vl))) goto oom;
   R->ndocs++;
   if (R->scan) {
     rc = scan_doc(R, d, &res);
@@ -1051,6 +1057,9 @@ void bg_results_free(bg_results *res) {
 }
 
 static void run_free(run *R) {
+  bg_xvals_free(R->vparas);
+  bg_xvals_free(R->vyear);
+  bg_xvals_free(R->vid);
   free(R->occs);
   bg_docdata_free(R->scan_data);
   enode_free(R->root);

@@ -223,6 +223,46 @@ int bg_xdb_value(bg_xdb *db, uint32_t did, unsigned slot, char **out,
   })
 }
 
+struct bg_xvals {
+  Xapian::Database *db;
+  unsigned slot;
+  Xapian::ValueIterator it, end;
+  bool started = false;
+  std::string cur; /* the value handed out last */
+};
+
+int bg_xvals_open(bg_xdb *db, unsigned slot, bg_xvals **out, bg_err *err) {
+  *out = nullptr;
+  GUARD({
+    bg_xvals *v = new bg_xvals;
+    v->db = db->db;
+    v->slot = slot;
+    *out = v;
+    return BG_OK;
+  })
+}
+
+int bg_xvals_get(bg_xvals *v, uint32_t did, const char **val, size_t *len,
+                 bg_err *err) {
+  *val = "";
+  *len = 0;
+  GUARD({
+    if (!v->started || (v->it != v->end && v->it.get_docid() > did)) {
+      v->it = v->db->valuestream_begin(v->slot);
+      v->end = v->db->valuestream_end(v->slot);
+      v->started = true;
+    }
+    if (v->it != v->end && v->it.get_docid() < did) v->it.skip_to(did);
+    if (v->it == v->end || v->it.get_docid() != did) return BG_OK;
+    v->cur = *v->it;
+    *val = v->cur.data();
+    *len = v->cur.size();
+    return BG_OK;
+  })
+}
+
+void bg_xvals_free(bg_xvals *v) { delete v; }
+
 int bg_xdb_data(bg_xdb *db, uint32_t did, char **out, size_t *len,
                 bg_err *err) {
   *out = nullptr;
