@@ -837,9 +837,12 @@ if mount -t tmpfs -o size=1m baogao-test "$SMALL" 2>/dev/null; then
   run ix --index "$IS" "$seed_file"
   check_eq "11. a first report fits on the small disk" "0 1" "$rc $(doccount "$IS")"
   snapshot "$IS" "$T/s11a"
-  # (--no-compact: a compaction failing on the full disk leaks inside
-  # libxapian, which LeakSanitizer would turn into another exit status.)
-  run ix --index "$IS" --no-compact "$C7"
+  # A commit failing on the full disk leaks 173 bytes inside libxapian
+  # 1.4.22 (an object it allocates and never frees): LeakSanitizer would
+  # turn that into another exit status, so it is off for this one run.
+  # baogao's own leaks on error paths are test_faults' business.
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    run ix --index "$IS" --no-compact "$C7"
   check_eq "11. full disk: exit 2" 2 "$rc"
   check_grep "11. ... says the disk is full" "No space left on device" "$T/err"
   snapshot "$IS" "$T/s11b"
