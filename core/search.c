@@ -1427,7 +1427,12 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   for (size_t i = 0; i < n && rc == BG_OK; i++) {
     bg_docdata *d = NULL;
     if ((rc = bg_docdata_load(r->db, ids[i], &d, err)) != BG_OK) break;
-    items[k++] = json_incref(bg_docdata_meta(d));
+    json_t *m = bg_docdata_meta(d);
+    /* An unknown year is null, as in hits (stored as 0). */
+    if (json_integer_value(json_object_get(m, "year")) <= 0 &&
+        json_object_set_new(m, "year", json_null()) != 0)
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    items[k++] = json_incref(m);
     bg_docdata_free(d);
   }
   if (rc == BG_OK) {
