@@ -4,8 +4,9 @@
  * The input is tokenized as a paragraph would be; every unit must lie
  * inside the normalized text, be valid UTF-8, and come from a non-empty,
  * ordered range of source code points.  Tokenizing again into the same
- * (reused) output must give the same units.  The UTF-8 helpers are run on
- * the same bytes.
+ * (reused) output must give the same units, and folding Traditional to
+ * Simplified (BG_FOLD_T2S) the same number of units from the same source
+ * ranges.  The UTF-8 helpers are run on the same bytes.
  */
 #include <string.h>
 
@@ -51,6 +52,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(u.n == n && u.norm_len == norm_len);
     FUZZ_CHECK(n == 0 || memcmp(u.u, copy, n * sizeof *copy) == 0);
     FUZZ_CHECK(norm_len == 0 || memcmp(u.norm, norm, norm_len) == 0);
+  }
+  /* Folding Traditional to Simplified keeps the units, their number and
+   * their source ranges. */
+  bg_units_set_fold(&u, BG_FOLD_T2S);
+  if (bg_units_tokenize(&u, s, size) == 0) {
+    check_units(&u, data, size);
+    FUZZ_CHECK(u.n == n);
+    for (size_t k = 0; k < n; k++)
+      FUZZ_CHECK(u.u[k].src_start == copy[k].src_start &&
+                 u.u[k].src_end == copy[k].src_end);
   }
   free(copy);
   free(norm);

@@ -116,8 +116,10 @@ def docx(paras):
           '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", ct)
-        z.writestr("word/document.xml", doc)
+        # a fixed date, so that the same seed gets the same name every time
+        for name, text in (("[Content_Types].xml", ct), ("word/document.xml", doc)):
+            z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), text,
+                       zipfile.ZIP_DEFLATED)
     return b.getvalue()
 
 
@@ -186,7 +188,7 @@ def main():
         write(outdir, "units", p)
     for t in ["ＧＤＰ１２ gdp12 5G v1.2 PM2.5 19.4% 1.5万亿元", "政 府\u3000工\t作\u200b报告",
               "ﬁ ß Σσς İ ǅ Ⅻ ㍻ ㈱ ｶﾞ ①②", "〇々〻 かな ハングル 한국어 𠀀𪚥 丽",
-              "e\u0301\u0301\u0301 a\u0308\u0323 \ufeff\u00ad", "\xff\xfe\xc0\x80\xed\xa0\x80".encode("latin-1").decode("latin-1")]:
+              "e\u0301\u0301\u0301 a\u0308\u0323 \ufeff\u00ad", "政府工作報告：發展經濟，臺灣、乾坤、後來；ＧＤＰ增長", "\xff\xfe\xc0\x80\xed\xa0\x80".encode("latin-1").decode("latin-1")]:
         write(outdir, "units", t)
     write(outdir, "units", b"\xc3\x28 \xe2\x82 \xf0\x9f\x98 \xed\xa0\x80 \xf4\x90\x80\x80 A")
 
