@@ -42,21 +42,36 @@ struct bg_reader {
   bg_xdb *db;
   unsigned fold; /* the index's folds (BG_FOLD_*), applied to queries */
   json_t *reports; /* bg_reader_reports() of the open revision, or NULL */
-  /* identity of DIR/XAPIANDB when db was opened: a compaction replaces it */
-  dev_t stub_dev;
-  ino_t stub_ino;
-  struct timespec stub_mtime;
+  /* identity of the stubs when db was opened: a compaction replaces one */
+  uint64_t stub_id;
 };
 
-static void stub_identity(const char *dir, dev_t *dev, ino_t *ino,
-                          struct timespec *mtime) {
-  char path[4096];
+/* Folds the identity (device, inode, modification time) of file path
+ * into h; 0 when there is no such file. */
+static int fold_identity(uint64_t *h, const char *path) {
   struct stat st;
-  snprintf(path, sizeof path, "%s/XAPIANDB", dir);
   if (stat(path, &st) != 0) memset(&st, 0, sizeof st);
-  *dev = st.st_dev;
-  *ino = st.st_ino;
-  *mtime = st.st_mtim;
+  uint64_t v[5] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino,
+                   (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
+                   (uint64_t)st.st_size};
+  for (size_t i = 0; i < 5; i++)
+    *h = (*h ^ v[i]) * 1099511628211ULL;
+  return st.st_ino != 0;
+}
+
+/* The identity of the stubs that name the databases of index dir: its
+ * XAPIANDB and, for a sharded index, each shard's (a compaction of one
+ * shard replaces that one). */
+static uint64_t stub_identity(const char *dir) {
+  char path[4096];
+  uint64_t h = 14695981039346656037ULL;
+  snprintf(path, sizeof path, "%s/XAPIANDB", dir);
+  fold_identity(&h, path);
+  for (int k = 0; k < 256; k++) {
+    snprintf(path, sizeof path, "%s/shard-%02d/XAPIANDB", dir, k);
+    if (!fold_identity(&h, path)) break;
+  }
+  return h;
 }
 
 /* ---- paragraph sets: sorted arrays of paragraph indices ---- */
@@ -1252,7 +1267,7 @@ int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
     free(r);
     return bg_err_set(err, BG_ENOMEM, "out of memory");
   }
-  stub_identity(dir, &r->stub_dev, &r->stub_ino, &r->stub_mtime);
+  r->stub_id = stub_identity(dir);
   int rc = bg_xdb_open(&r->db, dir, err);
   if (rc != BG_OK) {
     bg_err_set(err, BG_ENOINDEX,
@@ -1286,13 +1301,8 @@ static void forget_reports(bg_reader *r) {
 
 int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
   if (changed) *changed = 0;
-  dev_t dev;
-  ino_t ino;
-  struct timespec mt;
-  stub_identity(r->dir, &dev, &ino, &mt);
-  int same_stub = dev == r->stub_dev && ino == r->stub_ino &&
-                  mt.tv_sec == r->stub_mtime.tv_sec &&
-                  mt.tv_nsec == r->stub_mtime.tv_nsec;
+  uint64_t id = stub_identity(r->dir);
+  int same_stub = id == r->stub_id;
   if (same_stub) {
     /* Same database: Xapian's reopen() picks up new commits cheaply. */
     int moved = 0;
@@ -1317,9 +1327,7 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
   forget_reports(r);
   bg_xdb_free(r->db);
   r->db = fresh;
-  r->stub_dev = dev;
-  r->stub_ino = ino;
-  r->stub_mtime = mt;
+  r->stub_id = id;
   return BG_OK;
 }
 

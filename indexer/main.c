@@ -42,6 +42,7 @@
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
+    "                    [--shards N]\n"
     "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
@@ -61,6 +62,10 @@ static const char usage[] =
     "                   to every query (an index with reports keeps the\n"
     "                   folding it was built with)\n"
     "  --no-t2s         new index: no folding (the default)\n"
+    "  --shards N       new index: write the reports into N shards\n"
+    "                   (DIR/shard-K, each report in the shard the hash of\n"
+    "                   its id names) under one stub DIR/XAPIANDB that\n"
+    "                   baogao and baogao-searchd open as one index\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
     "  -q, --quiet      print errors only\n"
@@ -320,10 +325,64 @@ static const bg_report_meta *manifest_row(manifests *ms, const file *f) {
   return row;
 }
 
+/* ---- shards ---- */
+
+#define MAX_SHARDS 256
+
+/* The shard of report id: FNV-1a of the id, so a report stays in its shard
+ * across runs. */
+static size_t shard_of(const char *id, size_t n) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+    h = (h ^ *p) * 1099511628211ULL;
+  return n > 1 ? (size_t)(h % n) : 0;
+}
+
+/* The shard count recorded in DIR/SHARDS: 0 for an index of one database
+ * (or none yet), -1 when the file is unreadable or malformed. */
+static long shards_recorded(const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/SHARDS", dir);
+  FILE *f = fopen(path, "r");
+  if (!f) return errno == ENOENT ? 0 : -1;
+  long n = -1;
+  if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > MAX_SHARDS) n = -1;
+  fclose(f);
+  return n;
+}
+
+/* Makes DIR a sharded index of n shards: DIR/SHARDS, and DIR/XAPIANDB, a
+ * Xapian stub listing the shards (each a baogao index folder, itself a
+ * stub), so that readers open DIR as one database.  Written before any
+ * shard, each file atomically. */
+static int make_sharded(const char *dir, long n) {
+  char path[PATH_MAX], tmp[PATH_MAX + 8];
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "baogao-index: %s: %s\n", dir, strerror(errno));
+    return -1;
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    snprintf(path, sizeof path, "%s/%s", dir, pass ? "SHARDS" : "XAPIANDB");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL;
+    if (ok && pass) ok = fprintf(f, "%ld\n", n) > 0;
+    for (long k = 0; ok && !pass && k < n; k++)
+      ok = fprintf(f, "auto shard-%02ld\n", k) > 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+      fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
-static int index_file(bg_index *ix, const file *f, const char *encoding,
-                      manifests *ms, int verbose, stats *st) {
+static int index_file(bg_index **shards, size_t nshards, const file *f,
+                      const char *encoding, manifests *ms, int verbose,
+                      stats *st) {
   const char *path = f->path;
   bg_err err = {0};
   bg_source src = {0};
@@ -335,6 +394,7 @@ static int index_file(bg_index *ix, const file *f, const char *encoding,
     fprintf(stderr, "baogao-index: %s: not a report file name\n", path);
     return -1;
   }
+  bg_index *ix = shards[shard_of(id, nshards)];
   if (!realpath(path, abspath)) {
     fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
     return -1;
@@ -416,7 +476,8 @@ int main(int argc, char **argv) {
   const char *index_dir = getenv("BAOGAO_INDEX");
   const char *encoding = NULL;
   int prune = 0, compact = -1, quiet = 0, verbose = 0;
-  int t2s = -1; /* -1: as the index was built */
+  int t2s = -1;         /* -1: as the index was built */
+  long nshards_opt = 0; /* --shards N; 0: as the index was built */
   files fs = {0};
   int file_errors = 0;
   /* Paths gather at the front of argv (writes never pass reads). */
@@ -444,6 +505,17 @@ int main(int argc, char **argv) {
       encoding = a + 11;
     } else if (!strcmp(a, "--prune")) {
       prune = 1;
+    } else if (!strcmp(a, "--shards") || !strncmp(a, "--shards=", 9)) {
+      const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
+      char *end;
+      nshards_opt = strtol(v, &end, 10);
+      if (!*v || *end || nshards_opt < 1 || nshards_opt > MAX_SHARDS) {
+        fprintf(stderr,
+                "baogao-index: --shards takes a number from 1 to %d, not "
+                "'%s'\n",
+                MAX_SHARDS, v);
+        return 1;
+      }
     } else if (!strcmp(a, "--t2s")) {
       t2s = 1;
     } else if (!strcmp(a, "--no-t2s")) {
@@ -502,18 +574,59 @@ int main(int argc, char **argv) {
     }
   }
   bg_err err = {0};
-  bg_index *ix = NULL;
-  if (bg_index_open(&ix, index_dir, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+  /* One database, or shards: as the index was made, or as --shards asks
+   * for a new one. */
+  long nshards = shards_recorded(index_dir);
+  char stub_path[PATH_MAX];
+  snprintf(stub_path, sizeof stub_path, "%s/XAPIANDB", index_dir);
+  struct stat stub_st;
+  int has_stub = stat(stub_path, &stub_st) == 0;
+  if (nshards < 0) {
+    fprintf(stderr, "baogao-index: %s/SHARDS: not a shard count\n", index_dir);
     files_free(&fs);
     return 2;
   }
-  if (t2s >= 0 &&
-      bg_index_set_fold(ix, t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
-    bg_index_close(ix, NULL);
+  if (nshards_opt > 0 && nshards > 0 && nshards_opt != nshards) {
+    fprintf(stderr,
+            "baogao-index: %s has %ld shards, not %ld: index into a new "
+            "folder to change that\n",
+            index_dir, nshards, nshards_opt);
     files_free(&fs);
     return 2;
+  }
+  if (nshards_opt > 1 && nshards == 0) {
+    if (has_stub) {
+      fprintf(stderr,
+              "baogao-index: %s is an index of one database: index into a "
+              "new folder to shard it\n",
+              index_dir);
+      files_free(&fs);
+      return 2;
+    }
+    if (make_sharded(index_dir, nshards_opt) != 0) {
+      files_free(&fs);
+      return 2;
+    }
+    nshards = nshards_opt;
+  }
+  size_t nix = nshards > 0 ? (size_t)nshards : 1;
+  bg_index *shards[MAX_SHARDS] = {0};
+  for (size_t k = 0; k < nix; k++) {
+    char sdir[PATH_MAX];
+    if (nshards > 0)
+      snprintf(sdir, sizeof sdir, "%s/shard-%02zu", index_dir, k);
+    else
+      snprintf(sdir, sizeof sdir, "%s", index_dir);
+    if (bg_index_open(&shards[k], sdir, &err) != BG_OK ||
+        (t2s >= 0 &&
+         bg_index_set_fold(shards[k], t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) !=
+             BG_OK)) {
+      fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+      for (size_t j = 0; j <= k; j++)
+        bg_index_close(shards[j], NULL);
+      files_free(&fs);
+      return 2;
+    }
   }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -528,7 +641,9 @@ int main(int argc, char **argv) {
   st.files_total = fs.n;
   for (size_t i = 0; i < fs.n; i++)
     st.bytes_total += (uint64_t)fs.v[i].size;
-  int was_empty = bg_index_doccount(ix) == 0;
+  int was_empty = 1;
+  for (size_t k = 0; k < nix; k++)
+    if (bg_index_doccount(shards[k]) > 0) was_empty = 0;
   /* BAOGAO_COMMIT_DOCS lowers the commit interval (tests use it to kill
    * the indexer between commits). */
   size_t commit_docs = COMMIT_DOCS;
@@ -558,7 +673,7 @@ int main(int argc, char **argv) {
       seen[i] = strdup(id);
     }
     if (tty) progress(&st, id, 0);
-    int r = index_file(ix, &fs.v[i], encoding, &ms, verbose, &st);
+    int r = index_file(shards, nix, &fs.v[i], encoding, &ms, verbose, &st);
     if (r < 0) st.failed++;
     if (r > 0) {
       since_commit++;
@@ -569,10 +684,12 @@ int main(int argc, char **argv) {
     if (since_commit > 0 &&
         (since_commit >= commit_docs || bytes_since >= COMMIT_BYTES ||
          now_s() - last_commit >= COMMIT_SECONDS)) {
-      if (bg_index_commit(ix, &err) != BG_OK) {
-        fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
-        fatal = 1;
-      }
+      for (size_t k = 0; k < nix && !fatal; k++)
+        if (bg_index_commit(shards[k], &err) != BG_OK) {
+          fprintf(stderr, "baogao-index: commit failed: %s\n",
+                  bg_err_msg(&err));
+          fatal = 1;
+        }
       since_commit = 0;
       bytes_since = 0;
       last_commit = now_s();
@@ -584,28 +701,32 @@ int main(int argc, char **argv) {
       free(seen[i]);
   free(seen);
   if (!fatal && !stop_requested && prune) {
-    prune_ctx pc = {0};
-    if (bg_index_each(ix, collect_gone, &pc, &err) != BG_OK) {
-      fprintf(stderr, "baogao-index: prune: %s\n", bg_err_msg(&err));
-      fatal = 1;
-    }
-    for (size_t i = 0; i < pc.n; i++) {
-      if (!fatal && bg_index_remove(ix, pc.ids[i], &err) == BG_OK) {
-        st.removed++;
-        if (verbose) fprintf(stderr, "  remove %s (file gone)\n", pc.ids[i]);
-      } else if (!fatal) {
-        fprintf(stderr, "baogao-index: remove %s: %s\n", pc.ids[i],
-                bg_err_msg(&err));
+    for (size_t k = 0; k < nix && !fatal; k++) {
+      prune_ctx pc = {0};
+      bg_index *ix = shards[k];
+      if (bg_index_each(ix, collect_gone, &pc, &err) != BG_OK) {
+        fprintf(stderr, "baogao-index: prune: %s\n", bg_err_msg(&err));
         fatal = 1;
       }
-      free(pc.ids[i]);
+      for (size_t i = 0; i < pc.n; i++) {
+        if (!fatal && bg_index_remove(ix, pc.ids[i], &err) == BG_OK) {
+          st.removed++;
+          if (verbose) fprintf(stderr, "  remove %s (file gone)\n", pc.ids[i]);
+        } else if (!fatal) {
+          fprintf(stderr, "baogao-index: remove %s: %s\n", pc.ids[i],
+                  bg_err_msg(&err));
+          fatal = 1;
+        }
+        free(pc.ids[i]);
+      }
+      free(pc.ids);
     }
-    free(pc.ids);
   }
-  if (!fatal && bg_index_commit(ix, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
-    fatal = 1;
-  }
+  for (size_t k = 0; k < nix && !fatal; k++)
+    if (bg_index_commit(shards[k], &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
+      fatal = 1;
+    }
   size_t changes = st.added + st.replaced + st.removed;
   /* Replicas copy a compacted database whole: while changesets are kept
    * for them (XAPIAN_MAX_CHANGESETS), only the first build compacts by
@@ -613,23 +734,26 @@ int main(int argc, char **argv) {
   const char *mc = getenv("XAPIAN_MAX_CHANGESETS");
   int changesets = mc && atoi(mc) > 0;
   int do_compact =
-      compact == 1 ||
-      (compact == -1 && !stop_requested &&
-       ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
-        (was_empty && changes)));
+      compact == 1 || (compact == -1 && !stop_requested &&
+                       ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
+                        (was_empty && changes)));
   if (!fatal && do_compact) {
     if (tty) fprintf(stderr, "compacting...");
-    if (bg_index_compact(ix, &err) != BG_OK) {
-      fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
-      fatal = 1;
-    }
+    for (size_t k = 0; k < nix && !fatal; k++)
+      if (bg_index_compact(shards[k], &err) != BG_OK) {
+        fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+        fatal = 1;
+      }
     if (tty) fprintf(stderr, "\r\033[K");
   }
   file_errors += ms.errors;
-  uint32_t total = bg_index_doccount(ix);
-  if (bg_index_close(ix, &err) != BG_OK && !fatal) {
-    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
-    fatal = 1;
+  uint32_t total = 0;
+  for (size_t k = 0; k < nix; k++) {
+    total += bg_index_doccount(shards[k]);
+    if (bg_index_close(shards[k], &err) != BG_OK && !fatal) {
+      fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+      fatal = 1;
+    }
   }
   if ((tty || verbose) && !quiet)
     fprintf(stderr,
