@@ -11,7 +11,7 @@ if(BAOGAO_BASH)
   if(BAOGAO_SANITIZE)
     set(BAOGAO_KILL_ROUNDS 4)
   else()
-    set(BAOGAO_KILL_ROUNDS 8)
+    set(BAOGAO_KILL_ROUNDS 16)
   endif()
   set_tests_properties(integration/indexer PROPERTIES
     ENVIRONMENT "BAOGAO_KILL_ROUNDS=${BAOGAO_KILL_ROUNDS}"
