@@ -86,7 +86,8 @@ static const char usage[] =
     "                        The address is printed on standard output as\n"
     "                        'listening on http://ADDR:PORT'\n"
     "  --threads N           search workers, each with its own index handle\n"
-    "                        (default: the number of CPUs, at least 2)\n"
+    "                        (default: the number of CPUs + 1, at least 3);\n"
+    "                        one client address holds at most N - 1\n"
     "  --quiet               no log lines on standard error (errors that\n"
     "                        stop the daemon are still printed)\n"
     "  --timeout-ms MS       time limit of one request's work (default 5000)\n"
@@ -356,6 +357,7 @@ typedef struct request {
   struct MHD_Response *resp; /* an answer made, not queued yet */
   bg_params_query pq;        /* a search's parameters */
   bg_params_view pv;         /* those of count, kwic, similar, compare */
+  uint64_t client;           /* the client's address, hashed; never 0 */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -376,11 +378,35 @@ static void log_target(char *buf, size_t size, const char *s) {
   buf[o] = '\0';
 }
 
+/* The client's address (not its port), hashed, never 0: the workers are
+ * shared fairly between addresses. */
+static uint64_t client_of(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const unsigned char *p = NULL;
+  size_t n = 0;
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+      p = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+      n = sizeof(struct in_addr);
+    } else if (sa->sa_family == AF_INET6) {
+      p = (const unsigned char *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+      n = sizeof(struct in6_addr);
+    }
+  }
+  uint64_t h = 14695981039346656037ULL;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 1099511628211ULL;
+  return h ? h : 1;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
   (void)cls;
   request *rq = calloc(1, sizeof *rq);
   if (!rq) return NULL;
   rq->conn = c;
+  rq->client = client_of(c);
   rq->t0 = now_ms();
   rq->target = strdup(uri ? uri : "");
   if (!rq->target) {
@@ -540,8 +566,16 @@ static struct {
   request *head, *tail;
   int stop;
   pthread_t *tids;
+  uint64_t *busy; /* the client each worker answers; 0: idle */
   unsigned started;
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+/* Workers one client may hold at once: all but one, so that a client
+ * whose requests run long (each up to --timeout-ms) cannot make the
+ * others wait for them. */
+static unsigned client_cap(void) {
+  return cfg.threads > 1 ? cfg.threads - 1 : 1;
+}
 
 static void enqueue(request *rq) {
   pthread_mutex_lock(&pool.mu);
@@ -556,15 +590,37 @@ static void enqueue(request *rq) {
   pthread_mutex_unlock(&pool.mu);
 }
 
-/* The next job, or NULL when the pool stops and nothing is left. */
-static request *dequeue(int *stop) {
+/* The first queued job whose client holds fewer than client_cap()
+ * workers (any job once the pool stops), unlinked; NULL when none. */
+static request *take_job(void) {
+  request *prev = NULL;
+  for (request *rq = pool.head; rq; prev = rq, rq = rq->next) {
+    unsigned held = 0;
+    for (unsigned i = 0; i < cfg.threads; i++)
+      held += pool.busy[i] == rq->client;
+    if (!pool.stop && held >= client_cap()) continue;
+    if (prev)
+      prev->next = rq->next;
+    else
+      pool.head = rq->next;
+    if (pool.tail == rq) pool.tail = prev;
+    return rq;
+  }
+  return NULL;
+}
+
+/* The next job for worker wi, or NULL when the pool stops and nothing is
+ * left.  Jobs go in order of arrival, except that one client never holds
+ * every worker. */
+static request *dequeue(unsigned wi, int *stop) {
   pthread_mutex_lock(&pool.mu);
-  while (!pool.head && !pool.stop)
+  pool.busy[wi] = 0;
+  pthread_cond_broadcast(&pool.cv); /* a client may have a worker back */
+  request *rq;
+  while (!(rq = take_job()) && !pool.stop)
     pthread_cond_wait(&pool.cv, &pool.mu);
-  request *rq = pool.head;
   if (rq) {
-    pool.head = rq->next;
-    if (!pool.head) pool.tail = NULL;
+    pool.busy[wi] = rq->client;
     atomic_fetch_sub(&metrics.queued, 1);
   }
   *stop = pool.stop;
@@ -749,11 +805,11 @@ static void serve_list(worker *w, request *rq) {
 }
 
 static void *worker_main(void *arg) {
-  (void)arg;
+  unsigned wi = (unsigned)(uintptr_t)arg;
   worker w = {0};
   int stop;
   request *rq;
-  while ((rq = dequeue(&stop)) != NULL) {
+  while ((rq = dequeue(wi, &stop)) != NULL) {
     atomic_fetch_add(&metrics.busy, 1);
     bg_err err = {0};
     if (stop) {
@@ -1134,7 +1190,9 @@ static void parse_args(int argc, char **argv) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   cfg.index = getenv("BAOGAO_INDEX");
   cfg.listen = "127.0.0.1:8765";
-  cfg.threads = ncpu < 2 ? 2 : ncpu > 256 ? 256 : (unsigned)ncpu;
+  /* One worker more than CPUs: one client keeps every CPU busy, and one
+   * worker stays for the others (client_cap()). */
+  cfg.threads = ncpu < 2 ? 3 : ncpu > 255 ? 256 : (unsigned)ncpu + 1;
   cfg.timeout_ms = 5000;
   cfg.max_hits = 50000;
   cfg.max_connections = 256;
@@ -1233,12 +1291,14 @@ int main(int argc, char **argv) {
   }
 
   pool.tids = calloc(cfg.threads, sizeof *pool.tids);
-  if (!pool.tids) {
+  pool.busy = calloc(cfg.threads, sizeof *pool.busy);
+  if (!pool.tids || !pool.busy) {
     fprintf(stderr, "baogao-searchd: out of memory\n");
     return 1;
   }
   for (; pool.started < cfg.threads; pool.started++)
-    if (pthread_create(&pool.tids[pool.started], NULL, worker_main, NULL)) {
+    if (pthread_create(&pool.tids[pool.started], NULL, worker_main,
+                       (void *)(uintptr_t)pool.started)) {
       fprintf(stderr, "baogao-searchd: cannot start worker threads\n");
       return 1;
     }
@@ -1323,6 +1383,7 @@ stop_workers:
   for (unsigned i = 0; i < pool.started; i++)
     pthread_join(pool.tids[i], NULL);
   free(pool.tids);
+  free(pool.busy);
   bg_reader_close(main_reader);
   return status;
 }

@@ -91,7 +91,7 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--shared-corpus")
     ap.add_argument("--seconds", type=float,
-                    default=float(os.environ.get("BAOGAO_ABUSE_SECONDS", 20)))
+                    default=float(os.environ.get("BAOGAO_ABUSE_SECONDS", 30)))
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = 8192 if hard == resource.RLIM_INFINITY else min(hard, 8192)
@@ -149,14 +149,16 @@ def abuse(a, d, port):
         check(st == 200, "baseline %r: %d" % (q, st))
         want[t] = norm(body)
     rss0 = rss_kb(d.pid, "VmRSS")
-    stop = threading.Event()
+    stop_all = threading.Event()
+    phase = ["before"]
+    lat = {}  # phase -> the good client's latencies, s
     stats = {"good": 0, "good_max_s": 0.0, "slow": 0, "flood_open": 0,
              "flood_refused": 0, "huge": 0, "garbage": 0, "patho": 0}
 
     def good():
         targets = list(want)
         i = 0
-        while not stop.is_set():
+        while not stop_all.is_set():
             t = targets[i % len(targets)]
             i += 1
             t0 = time.monotonic()
@@ -170,9 +172,10 @@ def abuse(a, d, port):
             with LOCK:
                 stats["good"] += 1
                 stats["good_max_s"] = max(stats["good_max_s"], took)
+                lat.setdefault(phase[0], []).append(took)
             check(took < 15, "good request took %.1f s" % took)
 
-    def slowloris():
+    def slowloris(stop):
         socks = []
         msg = b"GET /v1/search?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: x\r\n"
         for _ in range(80):
@@ -194,7 +197,7 @@ def abuse(a, d, port):
         for s in socks:
             s.close()
 
-    def flood():
+    def flood(stop):
         socks = []
         while not stop.is_set() and len(socks) + stats["flood_refused"] < 3000:
             try:
@@ -211,7 +214,7 @@ def abuse(a, d, port):
         for s in socks:
             s.close()
 
-    def huge():
+    def huge(stop):
         while not stop.is_set():
             for req in (
                     b"GET /v1/search?q=a HTTP/1.1\r\nHost: x\r\nX-Big: " +
@@ -239,7 +242,7 @@ def abuse(a, d, port):
                 except OSError:
                     pass
 
-    def garbage():
+    def garbage(stop):
         rng = random.Random(7)
         while not stop.is_set():
             try:
@@ -275,7 +278,7 @@ def abuse(a, d, port):
         ("/v1/search", {"q": "region:" + "省" * 5000}),
     ]
 
-    def patho(k):
+    def patho(stop, k):
         rng = random.Random(k)
         while not stop.is_set():
             path, params = rng.choice(patho_queries)
@@ -299,23 +302,54 @@ def abuse(a, d, port):
             with LOCK:
                 stats["patho"] += 1
 
-    threads = [threading.Thread(target=f) for f in
-               (good, slowloris, flood, huge, garbage)]
-    threads += [threading.Thread(target=patho, args=(k,)) for k in range(3)]
+    # Each attack alone, then all at once; the good client throughout.
+    phases = [("slow requests", [slowloris]), ("connection flood", [flood]),
+              ("huge headers and bodies", [huge]),
+              ("random bytes", [garbage]),
+              ("pathological queries", [lambda st: patho(st, 0),
+                                        lambda st: patho(st, 1),
+                                        lambda st: patho(st, 2)]),
+              ("all at once", [slowloris, flood, huge, garbage,
+                               lambda st: patho(st, 3)])]
+    each = a.seconds / len(phases)
+    gt = threading.Thread(target=good)
+    gt.start()
     peak = 0
-    t0 = time.monotonic()
-    for t in threads:
-        t.start()
-    while time.monotonic() - t0 < a.seconds:
-        time.sleep(0.5)
-        peak = max(peak, rss_kb(d.pid, "VmRSS"))
-        check(d.poll() is None, "the daemon is running")
-        if d.poll() is not None:
-            break
-    stop.set()
-    for t in threads:
-        t.join(120)
-        check(not t.is_alive(), "a client thread ended")
+    report = []
+    for name, attackers in phases:
+        stop = threading.Event()
+        phase[0] = name
+        ts = [threading.Thread(target=f, args=(stop,)) for f in attackers]
+        for t in ts:
+            t.start()
+        t0 = time.monotonic()
+        ppeak = 0
+        while time.monotonic() - t0 < each:
+            time.sleep(0.25)
+            ppeak = max(ppeak, rss_kb(d.pid, "VmRSS"))
+            if d.poll() is not None:
+                break
+        check(d.poll() is None, "the daemon is running during: " + name)
+        stop.set()
+        for t in ts:
+            t.join(120)
+            check(not t.is_alive(), "a client thread of %s ended" % name)
+        peak = max(peak, ppeak)
+        report.append((name, ppeak))
+    phase[0] = "after"
+    stop_all.set()
+    gt.join(60)
+    print("%-26s %8s %10s %10s %10s %8s" % ("abuse", "good req", "p50 ms",
+                                             "p99 ms", "max ms", "RSS MB"))
+    for name, ppeak in report:
+        v = sorted(lat.get(name, []))
+        if v:
+            print("%-26s %8d %10.1f %10.1f %10.1f %8d" %
+                  (name, len(v), 1e3 * v[len(v) // 2],
+                   1e3 * v[min(len(v) - 1, int(len(v) * 0.99))],
+                   1e3 * v[-1], ppeak // 1024))
+        check(len(v) >= 3, "the good client was served during %s (%d "
+              "requests)" % (name, len(v)))
     hwm = rss_kb(d.pid, "VmHWM")
     print("%.0f s of abuse: %d good requests (slowest %.2f s), %d slow "
           "bytes, %d flood connections opened and %d refused, %d huge "

@@ -17,6 +17,7 @@ usage: shards_test.py --indexer BIN --baogao BIN --searchd BIN
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -40,9 +41,27 @@ def check(cond, what):
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the ephemeral range, for a server started by
+    another program: the kernel's own picks (port 0) are also the local
+    ports of outgoing connections, which tests running beside this one
+    open by the thousand, and one could take the port before the server
+    binds it."""
+    low = 32768
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(10000, max(10001, low))
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port below %d" % low)
 
 
 def norm(out):
