@@ -1,7 +1,7 @@
 /*
  * count.c - occurrence counts by year, region or report (see count.h).
  *
- * Buckets come from the metadata of every report in the index (so empty
+ * Buckets come from a summary of every report in the index (so empty
  * buckets show); counts come from a scan of the query (search.h), which
  * finds every occurrence exactly.
  */
@@ -15,7 +15,7 @@
 #include <time.h>
 
 typedef struct idmap {
-  const char *id; /* borrowed from the reports array */
+  const char *id; /* borrowed from the summaries */
   size_t bucket;
 } idmap;
 
@@ -56,23 +56,22 @@ static int cmp_idmap(const void *a, const void *b) {
   return strcmp(((const idmap *)a)->id, ((const idmap *)b)->id);
 }
 
-/* The bucket key of a report's metadata. */
-static void key_of(json_t *m, bg_by by, char *buf, size_t cap) {
+/* The bucket key of a report. */
+static void key_of(const bg_report_summary *m, bg_by by, char *buf,
+                   size_t cap) {
   const char *s = NULL;
-  json_int_t y;
   switch (by) {
   case BG_BY_YEAR:
-    y = json_integer_value(json_object_get(m, "year"));
-    if (y > 0) {
-      snprintf(buf, cap, "%lld", (long long)y);
+    if (m->year > 0) {
+      snprintf(buf, cap, "%d", m->year);
       return;
     }
     break;
   case BG_BY_REGION:
-    s = json_string_value(json_object_get(m, "region"));
+    s = m->region;
     break;
   case BG_BY_REPORT:
-    s = json_string_value(json_object_get(m, "id"));
+    s = m->id;
     break;
   }
   snprintf(buf, cap, "%s", s && s[0] ? s : "unknown");
@@ -94,9 +93,8 @@ static int cmp_keyed(const void *a, const void *b) {
 /* Builds one bucket per distinct key, in the order the reports come (by
  * year, then id); maps every report id to its bucket.  O(n log n): a
  * count by report has a bucket per report. */
-static int make_buckets(json_t *reports, bg_by by, counter *C,
-                        bg_err *err) {
-  size_t n = json_array_size(reports);
+static int make_buckets(const bg_report_summary *reports, size_t n,
+                        bg_by by, counter *C, bg_err *err) {
   bg_count_result *res = C->res;
   res->buckets = bg_calloc(n + 1, sizeof *res->buckets);
   C->ids = bg_calloc(n + 1, sizeof *C->ids);
@@ -107,11 +105,9 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
   }
-  size_t i;
-  json_t *m;
   char key[512];
-  json_array_foreach(reports, i, m) {
-    key_of(m, by, key, sizeof key);
+  for (size_t i = 0; i < n; i++) {
+    key_of(&reports[i], by, key, sizeof key);
     if (!(k[i].key = bg_strdup(key))) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       goto done;
@@ -127,7 +123,8 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
     group[k[j].i] = first;
   }
   /* Buckets in order of first appearance; group[] becomes the bucket. */
-  json_array_foreach(reports, i, m) {
+  for (size_t i = 0; i < n; i++) {
+    const bg_report_summary *m = &reports[i];
     size_t b;
     if (group[i] == i) {
       b = res->nbuckets++;
@@ -141,9 +138,8 @@ static int make_buckets(json_t *reports, bg_by by, counter *C,
       b = group[group[i]];
       group[i] = b;
     }
-    res->buckets[b].units +=
-        (uint64_t)json_integer_value(json_object_get(m, "units"));
-    C->ids[C->nids].id = json_string_value(json_object_get(m, "id"));
+    res->buckets[b].units += m->units;
+    C->ids[C->nids].id = m->id;
     C->ids[C->nids++].bucket = b;
   }
   qsort(C->ids, C->nids, sizeof *C->ids, cmp_idmap);
@@ -193,7 +189,8 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
   double t0 = bg_now_ms();
   int rc = BG_OK;
   for (int attempt = 0; attempt < 3; attempt++) {
-    json_t *reports = NULL;
+    bg_report_summary *reports = NULL;
+    size_t nreports = 0;
     counter C = {0};
     C.res = bg_calloc(1, sizeof *C.res);
     if (!C.res || !(C.res->query = bg_malloc(len + 1))) {
@@ -203,11 +200,11 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
     memcpy(C.res->query, q, len);
     C.res->query[len] = '\0';
     C.res->by = by;
-    rc = bg_reader_reports(r, &reports, err);
-    if (rc == BG_OK) rc = make_buckets(reports, by, &C, err);
+    rc = bg_reader_summaries(r, &reports, &nreports, err);
+    if (rc == BG_OK) rc = make_buckets(reports, nreports, by, &C, err);
     if (rc == BG_OK) rc = bg_scan(r, q, len, timeout_ms, on_doc, &C, err);
     free(C.ids);
-    json_decref(reports);
+    bg_summaries_free(reports, nreports);
     if (rc == BG_OK) {
       bg_count_result *res = C.res;
       if (by == BG_BY_YEAR)

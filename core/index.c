@@ -606,6 +606,17 @@ static int build_data(const bg_report *r, const char *meta, bg_xdoc *doc,
   return rc;
 }
 
+/* Value slot BG_SLOT_SUMMARY of report r. */
+static int set_summary(bg_xdoc *doc, const bg_report *r, uint64_t units) {
+  size_t n = strlen(r->region) + 32;
+  char *s = bg_malloc(n);
+  if (!s) return BG_ENOMEM;
+  int len = snprintf(s, n, "%llu\t%s", (unsigned long long)units, r->region);
+  int rc = bg_xdoc_set_value(doc, BG_SLOT_SUMMARY, s, (size_t)len);
+  free(s);
+  return rc;
+}
+
 int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
                  bg_err *err) {
   char t[BG_TERM_MAX];
@@ -657,7 +668,8 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (bg_xdoc_set_value(doc, BG_SLOT_PARAS, paras.p, paras.len) != BG_OK ||
       bg_xdoc_set_value(doc, BG_SLOT_HASH, hash, 16) != BG_OK ||
       bg_xdoc_set_value(doc, BG_SLOT_ID, r->id, strlen(r->id)) != BG_OK ||
-      bg_xdoc_set_value(doc, BG_SLOT_SOURCE, src, strlen(src)) != BG_OK)
+      bg_xdoc_set_value(doc, BG_SLOT_SOURCE, src, strlen(src)) != BG_OK ||
+      set_summary(doc, r, units) != BG_OK)
     goto oom;
   if (!(meta = meta_json(r, m, units))) goto oom;
   if (build_data(r, meta, doc, &data) != BG_OK) goto oom;

@@ -1464,6 +1464,101 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   return rc;
 }
 
+void bg_summaries_free(bg_report_summary *s, size_t n) {
+  if (!s) return;
+  for (size_t i = 0; i < n; i++) {
+    free(s[i].id);
+    free(s[i].region);
+  }
+  free(s);
+}
+
+static int cmp_summary(const void *a, const void *b) {
+  const bg_report_summary *x = a, *y = b;
+  if (x->year != y->year) return x->year < y->year ? -1 : 1;
+  return strcmp(x->id, y->id);
+}
+
+/* The summaries from the report list (already read, or old indexes
+ * without the summary slot). */
+static int summaries_from_reports(bg_reader *r, bg_report_summary **out,
+                                  size_t *n, bg_err *err) {
+  json_t *reports = NULL;
+  int rc = bg_reader_reports(r, &reports, err);
+  if (rc != BG_OK) return rc;
+  size_t k = json_array_size(reports);
+  bg_report_summary *s = bg_calloc(k + 1, sizeof *s);
+  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  for (size_t i = 0; i < k && rc == BG_OK; i++) {
+    json_t *m = json_array_get(reports, i);
+    const char *id = json_string_value(json_object_get(m, "id"));
+    const char *reg = json_string_value(json_object_get(m, "region"));
+    s[i].year = (int)json_integer_value(json_object_get(m, "year"));
+    s[i].units = (uint64_t)json_integer_value(json_object_get(m, "units"));
+    s[i].id = bg_strdup(id ? id : "");
+    s[i].region = bg_strdup(reg ? reg : "");
+    if (!s[i].id || !s[i].region)
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  json_decref(reports);
+  if (rc != BG_OK) {
+    bg_summaries_free(s, k);
+    return rc;
+  }
+  *out = s;
+  *n = k;
+  return BG_OK;
+}
+
+int bg_reader_summaries(bg_reader *r, bg_report_summary **out, size_t *n,
+                        bg_err *err) {
+  *out = NULL;
+  *n = 0;
+  if (r->reports) return summaries_from_reports(r, out, n, err);
+  uint32_t *ids = NULL;
+  size_t nids = 0;
+  int rc = bg_xdb_all_docs(r->db, &ids, &nids, err);
+  if (rc != BG_OK) return rc;
+  bg_report_summary *s = bg_calloc(nids + 1, sizeof *s);
+  bg_xvals *vy = NULL, *vi = NULL, *vs = NULL;
+  size_t k = 0;
+  int complete = 1;
+  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_YEAR, &vy, err);
+  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_ID, &vi, err);
+  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_SUMMARY, &vs, err);
+  for (size_t i = 0; i < nids && rc == BG_OK && complete; i++) {
+    const char *v;
+    size_t vl;
+    if ((rc = bg_xvals_get(vs, ids[i], &v, &vl, err)) != BG_OK) break;
+    const char *tab = vl ? memchr(v, '\t', vl) : NULL;
+    if (!tab) {
+      complete = 0; /* written before the slot existed */
+      break;
+    }
+    bg_report_summary *x = &s[k++];
+    x->units = strtoull(v, NULL, 10);
+    x->region = bg_strndup(tab + 1, vl - (size_t)(tab + 1 - v));
+    if ((rc = bg_xvals_get(vi, ids[i], &v, &vl, err)) != BG_OK) break;
+    x->id = bg_strndup(v, vl);
+    if ((rc = bg_xvals_get(vy, ids[i], &v, &vl, err)) != BG_OK) break;
+    x->year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
+    if (!x->region || !x->id) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  bg_xvals_free(vy);
+  bg_xvals_free(vi);
+  bg_xvals_free(vs);
+  free(ids);
+  if (rc != BG_OK || !complete) {
+    bg_summaries_free(s, k);
+    return rc != BG_OK ? rc : summaries_from_reports(r, out, n, err);
+  }
+  qsort(s, k, sizeof *s, cmp_summary);
+  *out = s;
+  *n = k;
+  return BG_OK;
+}
+
 int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
   *out = NULL;
   json_t *reports = NULL;

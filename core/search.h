@@ -162,6 +162,21 @@ void bg_doc_text_free(bg_doc_text *t);
  * directly (similar passages); borrowed, valid until the next refresh. */
 struct bg_xdb *bg_reader_db(bg_reader *r);
 
+/* What counts need of a report. */
+typedef struct bg_report_summary {
+  char *id;
+  int year; /* 0 when unknown */
+  char *region;
+  uint64_t units;
+} bg_report_summary;
+
+/* Every report's summary, ordered by year then id as bg_reader_reports():
+ * from value slots (cheap) when every report has them, else from the
+ * stored data.  *out is the caller's (bg_summaries_free()). */
+int bg_reader_summaries(bg_reader *r, bg_report_summary **out, size_t *n,
+                        bg_err *err);
+void bg_summaries_free(bg_report_summary *s, size_t n);
+
 /* Every report's metadata as a JSON array, ordered by year then id
  * (caller owns the reference).  The array is read once per revision and
  * shared by later calls: callers must not modify it. */

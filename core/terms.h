@@ -45,6 +45,8 @@ enum {
   BG_SLOT_HASH = 2,  /* content hash, 16 hex digits */
   BG_SLOT_ID = 3,    /* report id */
   BG_SLOT_SOURCE = 4, /* absolute path of the source file */
+  BG_SLOT_SUMMARY = 5, /* "UNITS\tREGION": what counts need of a report,
+                          without its stored data */
   BG_SLOT_TEXT = 16   /* first of the text blocks, one slot per block */
 };
 

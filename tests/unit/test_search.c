@@ -380,6 +380,48 @@ static void test_count(void **state) {
   bg_reader_close(r);
 }
 
+/* Report summaries from the value slots and from the stored data (the
+ * report list, once read) agree, and so do the counts made from them. */
+static void test_summaries(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  bg_report_summary *a = NULL, *b = NULL;
+  size_t na = 0, nb = 0;
+  assert_int_equal(bg_reader_summaries(r, &a, &na, &err), 0);
+  bg_count_result *ca = NULL, *cb = NULL;
+  assert_int_equal(bg_count(r, "发展", 6, BG_BY_REGION, 0, &ca, &err), 0);
+  json_t *reports = NULL;
+  assert_int_equal(bg_reader_reports(r, &reports, &err), 0);
+  json_decref(reports);
+  assert_int_equal(bg_reader_summaries(r, &b, &nb, &err), 0);
+  assert_int_equal(bg_count(r, "发展", 6, BG_BY_REGION, 0, &cb, &err), 0);
+  assert_int_equal(na, 3);
+  assert_int_equal(nb, na);
+  for (size_t i = 0; i < na; i++) {
+    assert_string_equal(a[i].id, b[i].id);
+    assert_string_equal(a[i].region, b[i].region);
+    assert_int_equal(a[i].year, b[i].year);
+    assert_int_equal(a[i].units, b[i].units);
+    assert_true(a[i].units > 0);
+  }
+  assert_string_equal(a[0].id, "1990_甲市");
+  assert_int_equal(a[0].year, 1990);
+  assert_string_equal(a[2].region, "乙省");
+  assert_int_equal(ca->nbuckets, cb->nbuckets);
+  for (size_t i = 0; i < ca->nbuckets; i++) {
+    assert_string_equal(ca->buckets[i].key, cb->buckets[i].key);
+    assert_int_equal(ca->buckets[i].units, cb->buckets[i].units);
+    assert_int_equal(ca->buckets[i].occurrences, cb->buckets[i].occurrences);
+  }
+  bg_count_free(ca);
+  bg_count_free(cb);
+  bg_summaries_free(a, na);
+  bg_summaries_free(b, nb);
+  bg_reader_close(r);
+}
+
 /* The last code point of s (0 for ""). */
 static uint32_t last_cp(const char *s) {
   size_t n = strlen(s), i = n;
@@ -432,7 +474,7 @@ int main(void) {
       cmocka_unit_test(test_reports_stats_json),
       cmocka_unit_test(test_refresh),
       cmocka_unit_test(test_timeout),
-      cmocka_unit_test(test_count),
+      cmocka_unit_test(test_count), cmocka_unit_test(test_summaries),
       cmocka_unit_test(test_kwic),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
