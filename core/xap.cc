@@ -228,7 +228,8 @@ struct bg_xvals {
   unsigned slot;
   Xapian::ValueIterator it, end;
   bool started = false;
-  std::string cur; /* the value handed out last */
+  Xapian::docid last = 0; /* the docid asked for last */
+  std::string cur;        /* the value handed out last */
 };
 
 int bg_xvals_open(bg_xdb *db, unsigned slot, bg_xvals **out, bg_err *err) {
@@ -247,11 +248,15 @@ int bg_xvals_get(bg_xvals *v, uint32_t did, const char **val, size_t *len,
   *val = "";
   *len = 0;
   GUARD({
-    if (!v->started || (v->it != v->end && v->it.get_docid() > did)) {
+    /* Only a step back restarts the stream: the cursor standing past did
+     * means no value for did when did comes after the last one asked (a
+     * sparse slot, such as the year of reports without one). */
+    if (!v->started || did < v->last) {
       v->it = v->db->valuestream_begin(v->slot);
       v->end = v->db->valuestream_end(v->slot);
       v->started = true;
     }
+    v->last = did;
     if (v->it != v->end && v->it.get_docid() < did) v->it.skip_to(did);
     if (v->it == v->end || v->it.get_docid() != did) return BG_OK;
     v->cur = *v->it;
