@@ -1333,6 +1333,15 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
 
 uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
 
+uint64_t bg_reader_signature(bg_reader *r) {
+  /* Xapian has one revision for a single database only; a compaction or
+   * a replica's full copy makes a new database behind a new stub. */
+  uint64_t rev = bg_xdb_revision(r->db);
+  if (rev == 0) return 0;
+  uint64_t h = (r->stub_id ^ rev) * 1099511628211ULL;
+  return h ? h : 1;
+}
+
 uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
 
 unsigned bg_reader_fold(const bg_reader *r) { return r->fold; }

@@ -80,6 +80,10 @@ int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err);
 
 /* The revision and number of reports of the index as r sees it. */
 uint64_t bg_reader_revision(bg_reader *r);
+/* A signature of the state of the index r reads (its databases and their
+ * revision): equal signatures, equal answers.  0 when r cannot vouch for
+ * its state (several databases, as shards, or a remote one). */
+uint64_t bg_reader_signature(bg_reader *r);
 uint32_t bg_reader_doccount(bg_reader *r);
 
 /* The folds (BG_FOLD_* of units.h) the index applies, read from it at

@@ -43,6 +43,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "cache.h"
 #include "compare.h"
 #include "count.h"
 #include "error.h"
@@ -63,6 +64,7 @@ static const char usage[] =
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
     "                      [--max-connections N] [--max-connections-per-ip N]\n"
+    "                      [--cache-mb N]\n"
     "\n"
     "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
     "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
@@ -100,6 +102,9 @@ static const char usage[] =
     "  --max-connections-per-ip N\n"
     "                        open connections from one address at most\n"
     "                        (default 64; 0: no limit)\n"
+    "  --cache-mb N          memory for answers kept to repeat (default 64;\n"
+    "                        0: none); an answer is reused only while the\n"
+    "                        index is at the state it was computed from\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -119,10 +124,12 @@ typedef struct config {
   size_t max_hits;
   unsigned max_connections;
   unsigned max_per_ip; /* 0: no limit */
+  size_t cache_mb;     /* answer cache, MB; 0: none */
   bg_params_limits lim;
 } config;
 
 static config cfg;
+static bg_cache *answers; /* NULL: no cache */
 
 static atomic_uint reopen_gen; /* SIGHUP bumps it: every reader reopens */
 static atomic_int stopping;    /* SIGTERM seen: close connections after use */
@@ -320,6 +327,32 @@ static char *metrics_text(size_t *len) {
           (unsigned long long)atomic_load(&ix.paragraphs),
           (unsigned long long)atomic_load(&ix.units),
           (unsigned long long)atomic_load(&ix.revision));
+  bg_cache_stats cs;
+  bg_cache_get_stats(answers, &cs);
+  fprintf(f,
+          "# HELP baogao_cache_hits_total Answers repeated from the cache.\n"
+          "# TYPE baogao_cache_hits_total counter\n"
+          "baogao_cache_hits_total %llu\n"
+          "# HELP baogao_cache_misses_total Answers looked for in the cache "
+          "and computed.\n"
+          "# TYPE baogao_cache_misses_total counter\n"
+          "baogao_cache_misses_total %llu\n"
+          "# HELP baogao_cache_evictions_total Answers dropped from the full "
+          "cache.\n"
+          "# TYPE baogao_cache_evictions_total counter\n"
+          "baogao_cache_evictions_total %llu\n"
+          "# HELP baogao_cache_entries Answers in the cache.\n"
+          "# TYPE baogao_cache_entries gauge\n"
+          "baogao_cache_entries %zu\n"
+          "# HELP baogao_cache_bytes Memory the cache holds.\n"
+          "# TYPE baogao_cache_bytes gauge\n"
+          "baogao_cache_bytes %zu\n"
+          "# HELP baogao_cache_max_bytes Memory the cache may hold.\n"
+          "# TYPE baogao_cache_max_bytes gauge\n"
+          "baogao_cache_max_bytes %zu\n",
+          (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+          (unsigned long long)cs.evictions, cs.entries, cs.bytes,
+          cs.max_bytes);
   fprintf(f,
           "# HELP baogao_start_time_seconds Start time of the daemon, Unix "
           "seconds.\n"
@@ -358,6 +391,10 @@ typedef struct request {
   bg_params_query pq;        /* a search's parameters */
   bg_params_view pv;         /* those of count, kwic, similar, compare */
   uint64_t client;           /* the client's address, hashed; never 0 */
+  const char *qs;            /* the query string, inside target */
+  size_t qlen;
+  uint64_t cache_tag; /* index state the answer is computed from; 0: none */
+  const char *cache;  /* "hit" or "miss" when the answer cache was asked */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -452,6 +489,51 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
   atomic_fetch_sub(&in_flight, 1);
 }
 
+/* ---- the answer cache ---- */
+
+static void respond(request *rq, unsigned status, char *body, size_t len,
+                    const char *ctype);
+
+/* Routes whose answers depend only on the query string and the index. */
+static int cacheable(route r) {
+  return r == R_SEARCH || r == R_FREQ || r == R_KWIC || r == R_SIMILAR ||
+         r == R_COMPARE;
+}
+
+/* The cache key of rq: its route and query string. */
+static char *cache_key(const request *rq, size_t *klen) {
+  char *k = malloc(rq->qlen + 2);
+  if (!k) return NULL;
+  k[0] = (char)('A' + rq->route);
+  memcpy(k + 1, rq->qs, rq->qlen);
+  *klen = rq->qlen + 1;
+  return k;
+}
+
+static void cache_put(const request *rq, const char *body, size_t len) {
+  size_t klen;
+  char *k = cache_key(rq, &klen);
+  if (k) bg_cache_put(answers, rq->cache_tag, k, klen, body, len);
+  free(k);
+}
+
+/* Answers rq from the cache when an answer of the same target and index
+ * state is there (1); else notes the state for the answer to come. */
+static int answer_from_cache(request *rq, uint64_t tag) {
+  if (!answers || !tag || !cacheable(rq->route)) return 0;
+  size_t klen, len;
+  char *k = cache_key(rq, &klen), *body = NULL;
+  int hit = k && bg_cache_get(answers, tag, k, klen, &body, &len);
+  free(k);
+  rq->cache = hit ? "hit" : "miss";
+  if (hit) {
+    respond(rq, MHD_HTTP_OK, body, len, "application/json");
+  } else {
+    rq->cache_tag = tag;
+  }
+  return hit;
+}
+
 /* Compresses in[0, n) as gzip into a new buffer; -1 when it fails. */
 static int gzip_buf(const char *in, size_t n, char **out, size_t *outn) {
   if (n > UINT_MAX / 2) return -1;
@@ -487,6 +569,9 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
                     const char *ctype) {
   if (rq->resp) MHD_destroy_response(rq->resp);
   rq->resp = NULL;
+  /* A computed answer is kept for the next request of the same target. */
+  if (rq->cache_tag && status == MHD_HTTP_OK)
+    cache_put(rq, body, len);
   int gz = 0;
   if (rq->gzip && len > GZIP_MIN_BYTES) {
     char *z;
@@ -513,6 +598,7 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  if (rq->cache) MHD_add_response_header(r, "X-Baogao-Cache", rq->cache);
   if (gz) {
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     atomic_fetch_add(&metrics.gzipped, 1);
@@ -817,6 +903,8 @@ static void *worker_main(void *arg) {
                     "the daemon is stopping; try again later");
     } else if (ensure_reader(&w, &err) != BG_OK) {
       index_failed(&w, rq, err.code, &err);
+    } else if (answer_from_cache(rq, bg_reader_signature(w.r))) {
+      /* answered */
     } else if (rq->route == R_SEARCH) {
       serve_search(&w, rq);
     } else if (rq->route == R_FREQ || rq->route == R_KWIC ||
@@ -925,6 +1013,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   const char *hash = memchr(qs, '#', qlen);
   if (hash) qlen = (size_t)(hash - qs);
   rq->route = route_of(path, plen);
+  rq->qs = qs;
+  rq->qlen = qlen;
 
   const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                MHD_HTTP_HEADER_ACCEPT_ENCODING);
@@ -1171,6 +1261,7 @@ static void parse_args(int argc, char **argv) {
     O_MAXHITS,
     O_MAXCONN,
     O_MAXCONNIP,
+    O_CACHE,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1184,6 +1275,7 @@ static void parse_args(int argc, char **argv) {
       {"max-hits", required_argument, NULL, O_MAXHITS},
       {"max-connections", required_argument, NULL, O_MAXCONN},
       {"max-connections-per-ip", required_argument, NULL, O_MAXCONNIP},
+      {"cache-mb", required_argument, NULL, O_CACHE},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1197,6 +1289,7 @@ static void parse_args(int argc, char **argv) {
   cfg.max_hits = 50000;
   cfg.max_connections = 256;
   cfg.max_per_ip = 64;
+  cfg.cache_mb = 64;
   cfg.lim.max_query_bytes = 4096;
   cfg.lim.max_limit = 1000;
   cfg.lim.max_offset = MAX_OFFSET;
@@ -1237,6 +1330,9 @@ static void parse_args(int argc, char **argv) {
       cfg.max_per_ip =
           (unsigned)parse_num("--max-connections-per-ip", optarg, 0, 65536);
       break;
+    case O_CACHE:
+      cfg.cache_mb = parse_num("--cache-mb", optarg, 0, 1 << 20);
+      break;
     case 'h':
       fputs(usage, stdout);
       exit(0);
@@ -1269,6 +1365,10 @@ int main(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  if (cfg.cache_mb && !(answers = bg_cache_new(cfg.cache_mb << 20))) {
+    fprintf(stderr, "baogao-searchd: out of memory\n");
+    return 1;
+  }
   bg_reader *main_reader = NULL;
   unsigned main_gen = 0;
   strcpy(ix.why, "the index is not open yet");
@@ -1385,5 +1485,6 @@ stop_workers:
   free(pool.tids);
   free(pool.busy);
   bg_reader_close(main_reader);
+  bg_cache_free(answers);
   return status;
 }

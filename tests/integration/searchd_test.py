@@ -459,6 +459,9 @@ def run(a, rng, tmp, daemons):
     check(bad == 0, "concurrent clients: %d wrong answers of 960" % bad)
     print("16 clients x 60 requests in %.1f s" % (time.monotonic() - t0))
 
+    # -- the answer cache --
+    cache(a, d, index, tmp, daemons)
+
     # -- a report indexed while serving --
     live(a, d, index, tmp)
 
@@ -804,6 +807,10 @@ def live(a, d, index, tmp):
     r = get(port, target)
     check(r.status == 200 and r.json()["total"] == 0,
           "the new phrase is not there before indexing")
+    # the empty answer is now in the cache: the commit must retire it
+    r = get(port, target)
+    check(r.headers.get("x-baogao-cache") == "hit" and r.json()["total"] == 0,
+          "the empty answer repeated from the cache before indexing")
     rev0 = json.loads(get(port, "/v1/stats").body)["revision"]
     stop = threading.Event()
     seen = []
@@ -875,6 +882,72 @@ def live(a, d, index, tmp):
     check(len(answers) > 10 and not wrong,
           "%d searches during a compaction, wrong: %s" %
           (len(answers), wrong[:3]))
+
+
+def cache(a, d, index, tmp, daemons):
+    """Answers repeated from the cache are the computed ones, byte for
+    byte; another query string is another answer; errors are not kept;
+    --cache-mb 0 turns it off."""
+    port = d.port
+    before = parse_metrics(get(port, "/metrics").body.decode())
+    for route, params in (("search", dict(q="经济 发展", limit=3)),
+                          ("count", dict(q="改革", by="year")),
+                          ("kwic", dict(q="高质量发展", width=8))):
+        target = "/v1/%s?%s" % (route, qs(**params))
+        r1 = get(port, target)
+        r2 = get(port, target)
+        check(r1.status == 200 and r1.headers.get("x-baogao-cache") == "miss",
+              "%s: first answer computed (%s)" %
+              (route, r1.headers.get("x-baogao-cache")))
+        check(r2.status == 200 and r2.headers.get("x-baogao-cache") == "hit"
+              and r2.body == r1.body,
+              "%s: second answer from the cache, the same bytes" % route)
+        z = get(port, target, headers={"Accept-Encoding": "gzip"})
+        b = z.body
+        if z.headers.get("content-encoding") == "gzip":
+            b = gzip.decompress(b)
+        check(z.headers.get("x-baogao-cache") == "hit" and b == r1.body,
+              "%s: a cached answer gzip-compressed on request" % route)
+        h = get(port, target, method="HEAD")
+        check(h.status == 200 and h.headers.get("x-baogao-cache") == "hit",
+              "%s: HEAD answered from the cache" % route)
+        # the same parameters in another order: another key, same answer
+        other = "/v1/%s?%s" % (route, qs(**dict(reversed(list(params.items())))))
+        r3 = get(port, other)
+        check(r3.status == 200 and norm(r3.body) == norm(r1.body),
+              "%s: parameters in another order, the same answer" % route)
+    # a bad query is not kept: the same error twice, computed twice
+    bad = "/v1/search?" + qs(q="(发展")
+    for _ in range(2):
+        r = get(port, bad)
+        check(r.status == 400 and
+              r.headers.get("x-baogao-cache") in (None, "miss"),
+              "a malformed query is answered, never from the cache")
+    after = parse_metrics(get(port, "/metrics").body.decode())
+    hits = after.get("baogao_cache_hits_total", 0) - \
+        before.get("baogao_cache_hits_total", 0)
+    check(hits >= 9, "metrics count the cache hits (%s)" % hits)
+    check(0 < after.get("baogao_cache_bytes", 0) <=
+          after.get("baogao_cache_max_bytes", 0),
+          "metrics: cache bytes within the limit")
+    # --cache-mb 0: every answer computed
+    d0 = Daemon(a.searchd, index, tmp, "nocache", "--cache-mb", "0",
+                "--threads", "1")
+    daemons.append(d0)
+    target = "/v1/search?" + qs(q="发展", limit=2)
+    r1, r2 = get(d0.port, target), get(d0.port, target)
+    check(r1.status == 200 and r2.status == 200 and
+          "x-baogao-cache" not in r2.headers and
+          norm(r1.body) == norm(r2.body) == norm(get(port, target).body),
+          "--cache-mb 0: no cache, the same answers")
+    m0 = parse_metrics(get(d0.port, "/metrics").body.decode())
+    check(m0.get("baogao_cache_max_bytes") == 0 and
+          m0.get("baogao_cache_hits_total") == 0, "--cache-mb 0 in metrics")
+    rc, _ = d0.stop()
+    check(rc == 0, "the daemon without a cache stops cleanly")
+    p = subprocess.run([a.searchd, "--cache-mb", "x"], capture_output=True)
+    check(p.returncode == 1 and b"--cache-mb" in p.stderr,
+          "--cache-mb x: a usage error naming the option")
 
 
 def parse_metrics(text):

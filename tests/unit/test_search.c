@@ -299,21 +299,30 @@ static void test_refresh(void **state) {
   bg_reader *r = NULL;
   assert_int_equal(bg_reader_open(&r, d2, &err), 0);
   assert_int_equal(bg_reader_doccount(r), 1);
+  /* the signature names the state: the same until something changes */
+  uint64_t sig1 = bg_reader_signature(r);
+  assert_int_not_equal(sig1, 0);
   int changed = -1;
   assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
   assert_int_equal(changed, 0);
+  assert_true(bg_reader_signature(r) == sig1);
   /* a new commit */
   put(ix, "2022_乙省", report_b);
   assert_int_equal(bg_index_commit(ix, &err), 0);
   assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
   assert_int_equal(changed, 1);
   assert_int_equal(bg_reader_doccount(r), 2);
+  uint64_t sig2 = bg_reader_signature(r);
+  assert_int_not_equal(sig2, 0);
+  assert_true(sig2 != sig1);
   /* a compaction switches the stub to another database */
   put(ix, "1990_甲市", report_c);
   assert_int_equal(bg_index_compact(ix, &err), 0);
   assert_int_equal(bg_reader_refresh(r, &changed, &err), 0);
   assert_int_equal(changed, 1);
   assert_int_equal(bg_reader_doccount(r), 3);
+  uint64_t sig3 = bg_reader_signature(r);
+  assert_true(sig3 != 0 && sig3 != sig1 && sig3 != sig2);
   bg_search_opts o = {.limit = 10};
   bg_results *res = NULL;
   assert_int_equal(bg_search(r, "经济工作", 12, &o, &res, &err), 0);
