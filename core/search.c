@@ -345,10 +345,19 @@ static void mark_guaranteed(enode *root) {
 static bg_xq *candidates(const enode *e) {
   switch (e->kind) {
   case BG_Q_PHRASE: {
-    if (e->nunits == 1) return bg_xq_term(e->units[0].s, e->units[0].len);
-    bg_xq *q = bg_xq_term(e->pairs[0].s, e->pairs[0].len);
-    for (size_t i = 1; i + 1 < e->nunits && q; i++)
-      q = bg_xq_and(q, bg_xq_term(e->pairs[i].s, e->pairs[i].len));
+    /* Reports holding every pair of the phrase.  Past 8 units, only the
+     * pairs whose positions prove it: they are already rare together,
+     * and each other posting list costs more to open than the few
+     * reports it would spare the position check. */
+    const term *t = e->nunits > 8 ? e->pos_terms : e->pairs;
+    size_t n = e->nunits > 8 ? e->npos : e->nunits - 1;
+    if (e->nunits == 1) {
+      t = e->units;
+      n = 1;
+    }
+    bg_xq *q = bg_xq_term(t[0].s, t[0].len);
+    for (size_t i = 1; i < n && q; i++)
+      q = bg_xq_and(q, bg_xq_term(t[i].s, t[i].len));
     return q;
   }
   case BG_Q_YEAR:
