@@ -1353,6 +1353,11 @@ uint64_t bg_reader_signature(bg_reader *r) {
 
 uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
 
+void bg_reader_totals(bg_reader *r, uint64_t *paragraphs, uint64_t *units) {
+  *paragraphs = bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
+  *units = bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+}
+
 unsigned bg_reader_fold(const bg_reader *r) { return r->fold; }
 
 struct bg_xdb *bg_reader_db(bg_reader *r) { return r->db; }

@@ -85,6 +85,9 @@ uint64_t bg_reader_revision(bg_reader *r);
  * its state (several databases, as shards, or a remote one). */
 uint64_t bg_reader_signature(bg_reader *r);
 uint32_t bg_reader_doccount(bg_reader *r);
+/* Paragraphs and units in the index, from its statistics terms (cheap:
+ * no report is read). */
+void bg_reader_totals(bg_reader *r, uint64_t *paragraphs, uint64_t *units);
 
 /* The folds (BG_FOLD_* of units.h) the index applies, read from it at
  * open and refresh: every text tokenized against the index (queries,

@@ -1118,22 +1118,15 @@ static void watch_index(bg_reader **r, unsigned *gen) {
     changed = 1;
   }
   if (!changed && atomic_load(&ix.up)) return;
-  json_t *st = NULL;
-  if (bg_reader_stats(*r, &st, &err) != BG_OK) {
-    bg_reader_close(*r);
-    *r = NULL;
-    set_down(bg_err_msg(&err));
-    return;
-  }
+  /* Figures from the index statistics only: the report list would hold
+   * every report's metadata in this thread for as long as it runs. */
+  uint64_t paragraphs, units;
+  bg_reader_totals(*r, &paragraphs, &units);
   atomic_store(&ix.documents, bg_reader_doccount(*r));
   atomic_store(&ix.revision, bg_reader_revision(*r));
-  atomic_store(&ix.reports, (uint_least64_t)json_integer_value(
-                                json_object_get(st, "reports")));
-  atomic_store(&ix.paragraphs, (uint_least64_t)json_integer_value(
-                                   json_object_get(st, "paragraphs")));
-  atomic_store(&ix.units, (uint_least64_t)json_integer_value(
-                              json_object_get(st, "units")));
-  json_decref(st);
+  atomic_store(&ix.reports, bg_reader_doccount(*r)); /* one per report */
+  atomic_store(&ix.paragraphs, paragraphs);
+  atomic_store(&ix.units, units);
   if (!atomic_exchange(&ix.up, 1))
     note("index %s open: %llu reports, revision %llu", cfg.index,
          (unsigned long long)atomic_load(&ix.reports),
