@@ -402,6 +402,9 @@ static bg_xq *candidates(const enode *e) {
 
 /* ---- per document evaluation ---- */
 
+/* Candidate reports from which bg_xdb_warm_positions() pays. */
+#define WARM_MIN_REPORTS 32
+
 typedef struct doc {
   uint32_t did;
   int year;
@@ -1120,6 +1123,15 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
     goto done;
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
+  /* Many reports to read positions in: the first phrase's first list
+   * gets cheaper (one local database only; through shards or a remote
+   * one the term list read would cost more than it saves). */
+  if (nids >= WARM_MIN_REPORTS && R->c.nall > 0 && bg_reader_signature(r) &&
+      (rc = bg_xdb_warm_positions(r->db, ids[0],
+                                  R->c.all_phrases[0]->pos_terms[0].s,
+                                  R->c.all_phrases[0]->pos_terms[0].len,
+                                  err)) != BG_OK)
+    goto done;
   for (size_t i = 0; i < nids; i++) {
     if (timeout_ms > 0 && bg_now_ms() > deadline) {
       rc = bg_err_set(err, BG_ETIMEOUT,

@@ -322,6 +322,18 @@ int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
   })
 }
 
+int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
+                          size_t len, bg_err *err) {
+  GUARD({
+    std::string t(term, len);
+    Xapian::TermIterator it = db->db->termlist_begin(did);
+    Xapian::TermIterator end = db->db->termlist_end(did);
+    it.skip_to(t);
+    if (it != end && *it == t) (void)it.positionlist_count();
+    return BG_OK;
+  })
+}
+
 int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
                      uint32_t **pos, size_t *n, size_t *cap, bg_err *err) {
   *n = 0;
