@@ -402,8 +402,22 @@ static bg_xq *candidates(const enode *e) {
 
 /* ---- per document evaluation ---- */
 
-/* Candidate reports from which bg_xdb_warm_positions() pays. */
-#define WARM_MIN_REPORTS 32
+/* Candidate reports from which reading position lists ahead, term by
+ * term, pays; at most this many terms are read ahead, holding at most
+ * this many positions (32 MB): past either, lists are read report by
+ * report. */
+#define PF_MIN_REPORTS 32
+#define PF_MAX_TERMS 8
+#define PF_MAX_POSITIONS ((size_t)8 << 20)
+
+/* The lists of one term read ahead: of reports pf_ids[0, n), list i in
+ * pf_pos[at[i], at[i + 1]). */
+typedef struct pf_term {
+  const term *t; /* borrowed from the compiled query */
+  size_t n;
+  size_t *at;
+  size_t next; /* first report not passed yet (they come in order) */
+} pf_term;
 
 typedef struct doc {
   uint32_t did;
@@ -446,12 +460,104 @@ typedef struct run {
   /* cursors over the paragraph table, year and id slots (candidates come
    * in ascending docid order) */
   bg_xvals *vparas, *vyear, *vid;
+  /* position lists read ahead term by term (read_ahead()) */
+  const uint32_t *pf_ids; /* the candidate reports, ascending */
+  pf_term pf[PF_MAX_TERMS];
+  size_t npf;
+  uint32_t *pf_pos; /* every list read ahead, one after another */
+  size_t pf_npos, pf_cap;
 } run;
 
-/* Positions of term in did into list slot k. */
+static int same_term(const term *a, const term *b) {
+  return a->len == b->len && !memcmp(a->s, b->s, a->len);
+}
+
+/* Positions of term in did into list slot k: read ahead, or now. */
 static int load_list(run *R, uint32_t did, size_t k, const term *t) {
+  for (size_t j = 0; j < R->npf; j++) {
+    pf_term *p = &R->pf[j];
+    if (!same_term(p->t, t)) continue;
+    while (p->next < p->n && R->pf_ids[p->next] < did) p->next++;
+    if (p->next == p->n || R->pf_ids[p->next] != did) break;
+    size_t from = p->at[p->next], n = p->at[p->next + 1] - from;
+    if (n > R->list_cap[k]) {
+      uint32_t *nl = bg_realloc(R->lists[k], n * sizeof *nl);
+      if (!nl) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      R->lists[k] = nl;
+      R->list_cap[k] = n;
+    }
+    if (n) memcpy(R->lists[k], R->pf_pos + from, n * sizeof *R->pf_pos);
+    R->list_n[k] = n;
+    return BG_OK;
+  }
   return bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
                           &R->list_n[k], &R->list_cap[k], R->err);
+}
+
+static int timed_out(run *R, double timeout_ms) {
+  return bg_err_set(R->err, BG_ETIMEOUT,
+                    "the query took longer than its limit of %.0f ms; "
+                    "narrow it with more words or filters",
+                    timeout_ms);
+}
+
+/* Reads the position lists of the query's terms in the candidate reports
+ * ids[0, nids), one term after the other.  Xapian 1.4 (glass) opens a new
+ * B-tree cursor for every list, a copy of the position table's own
+ * cursor; bg_xdb_warm_positions() moves that one onto the term's part of
+ * the table, where its lists lie side by side, so that each list costs one
+ * block read instead of two (report by report, the terms take turns and
+ * every list costs two). */
+static int read_ahead(run *R, const uint32_t *ids, size_t nids,
+                      double timeout_ms, double deadline) {
+  R->pf_ids = ids;
+  int rc;
+  for (size_t i = 0; i < R->c.nall; i++) {
+    const enode *e = R->c.all_phrases[i];
+    for (size_t j = 0; j < e->npos; j++) {
+      const term *t = &e->pos_terms[j];
+      int seen = 0;
+      for (size_t q = 0; q < R->npf && !seen; q++)
+        seen = same_term(R->pf[q].t, t);
+      if (seen) continue;
+      if (R->npf == PF_MAX_TERMS) return BG_OK;
+      pf_term *p = &R->pf[R->npf];
+      if (!(p->at = bg_malloc((nids + 1) * sizeof *p->at)))
+        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      p->t = t;
+      p->n = p->next = 0;
+      R->npf++;
+      int found = 0;
+      for (size_t d = 0; d < nids && d < 4 && !found; d++)
+        if ((rc = bg_xdb_warm_positions(R->r->db, ids[d], t->s, t->len,
+                                        &found, R->err)) != BG_OK)
+          return rc;
+      p->at[0] = R->pf_npos;
+      for (size_t d = 0; d < nids; d++) {
+        if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
+          return timed_out(R, timeout_ms);
+        if ((rc = bg_xdb_positions(R->r->db, ids[d], t->s, t->len,
+                                   &R->lists[0], &R->list_n[0],
+                                   &R->list_cap[0], R->err)) != BG_OK)
+          return rc;
+        size_t n = R->list_n[0];
+        if (R->pf_npos + n > PF_MAX_POSITIONS) return BG_OK; /* enough */
+        if (R->pf_npos + n > R->pf_cap) {
+          size_t cap = R->pf_cap ? R->pf_cap : 4096;
+          while (cap < R->pf_npos + n) cap *= 2;
+          uint32_t *np = bg_realloc(R->pf_pos, cap * sizeof *np);
+          if (!np) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+          R->pf_pos = np;
+          R->pf_cap = cap;
+        }
+        if (n) memcpy(R->pf_pos + R->pf_npos, R->lists[0], n * sizeof *R->pf_pos);
+        R->pf_npos += n;
+        p->at[d + 1] = R->pf_npos;
+        p->n = d + 1;
+      }
+    }
+  }
+  return BG_OK;
 }
 
 /* Finds every occurrence of phrase e in document did: start positions,
@@ -1101,6 +1207,8 @@ static void run_free(run *R) {
   free(R->cands);
   free(R->tf);
   free(R->df);
+  for (size_t j = 0; j < R->npf; j++) free(R->pf[j].at);
+  free(R->pf_pos);
 }
 
 /* Compiles q into R and evaluates it in every candidate report, before
@@ -1123,21 +1231,15 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
     goto done;
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
-  /* Many reports to read positions in: the first phrase's first list
-   * gets cheaper (one local database only; through shards or a remote
-   * one the term list read would cost more than it saves). */
-  if (nids >= WARM_MIN_REPORTS && R->c.nall > 0 && bg_reader_signature(r) &&
-      (rc = bg_xdb_warm_positions(r->db, ids[0],
-                                  R->c.all_phrases[0]->pos_terms[0].s,
-                                  R->c.all_phrases[0]->pos_terms[0].len,
-                                  err)) != BG_OK)
+  /* Many reports to read positions in: read them term by term (one
+   * local database only; through shards or a remote one the term list
+   * read would cost more than it saves). */
+  if (nids >= PF_MIN_REPORTS && bg_reader_signature(r) &&
+      (rc = read_ahead(R, ids, nids, timeout_ms, deadline)) != BG_OK)
     goto done;
   for (size_t i = 0; i < nids; i++) {
     if (timeout_ms > 0 && bg_now_ms() > deadline) {
-      rc = bg_err_set(err, BG_ETIMEOUT,
-                      "the query took longer than its limit of %.0f ms; "
-                      "narrow it with more words or filters",
-                      timeout_ms);
+      rc = timed_out(R, timeout_ms);
       goto done;
     }
     if ((rc = eval_doc(R, ids[i])) != BG_OK) goto done;

@@ -323,13 +323,17 @@ int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
 }
 
 int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
-                          size_t len, bg_err *err) {
+                          size_t len, int *found, bg_err *err) {
+  if (found) *found = 0;
   GUARD({
     std::string t(term, len);
     Xapian::TermIterator it = db->db->termlist_begin(did);
     Xapian::TermIterator end = db->db->termlist_end(did);
     it.skip_to(t);
-    if (it != end && *it == t) (void)it.positionlist_count();
+    if (it != end && *it == t) {
+      (void)it.positionlist_count();
+      if (found) *found = 1;
+    }
     return BG_OK;
   })
 }

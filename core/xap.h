@@ -91,9 +91,10 @@ int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
  * nothing else moves: reading the list's size through did's term list
  * moves it onto term's part of the table, so that later lists of term
  * read one block instead of two.  Costs a term list read: worth it when
- * many lists of term follow.  Answers are the same either way. */
+ * many lists of term follow.  Answers are the same either way.  *found
+ * (may be NULL): whether did holds term (else nothing was moved). */
 int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
-                          size_t len, bg_err *err);
+                          size_t len, int *found, bg_err *err);
 
 /* The positions of term in document did, ascending, into *pos (grown with
  * realloc as needed; *cap its capacity), *n their count. */
