@@ -149,8 +149,8 @@ typedef struct enode {
   /* filters */
   int year_lo, year_hi;
   term filter;
-  /* per document: occurrence start positions */
-  uint32_t *occ;
+  /* per document: occurrence start positions, and the paragraph of each */
+  uint32_t *occ, *opara;
   size_t nocc, occ_cap;
   struct enode **kids;
   size_t nkids;
@@ -166,6 +166,7 @@ static void enode_free(enode *e) {
   free(e->pos_offs);
   free(e->filter.s);
   free(e->occ);
+  free(e->opara);
   for (size_t i = 0; i < e->nkids; i++) enode_free(e->kids[i]);
   free(e->kids);
   free(e);
@@ -403,13 +404,21 @@ static bg_xq *candidates(const enode *e) {
 /* ---- per document evaluation ---- */
 
 /* Candidate reports from which reading position lists ahead, term by
- * term, pays; at most this many terms are read ahead, holding at most
- * this many positions (8 MB, about what the most frequent words of the
- * 108 MB benchmark corpus need): past either, lists are read report by
- * report. */
+ * term, pays; at most this many terms are read ahead (the others report
+ * by report), in batches of reports holding at most this many positions
+ * (1 MB), so that a search's memory does not grow with the index. */
 #define PF_MIN_REPORTS 32
 #define PF_MAX_TERMS 8
-#define PF_MAX_POSITIONS ((size_t)2 << 20)
+#define PF_BATCH_POSITIONS ((size_t)256 << 10)
+
+/* The batch size: PF_BATCH_POSITIONS, or $BAOGAO_READAHEAD_POSITIONS
+ * (tests make batches of a few reports with it). */
+static size_t pf_batch_positions(void) {
+  const char *v = getenv("BAOGAO_READAHEAD_POSITIONS");
+  char *end;
+  unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+  return n && *end == '\0' && n < SIZE_MAX ? (size_t)n : PF_BATCH_POSITIONS;
+}
 
 /* The lists of one term read ahead: of reports pf_ids[0, n), list i in
  * pf_pos[at[i], at[i + 1]). */
@@ -443,6 +452,7 @@ typedef struct run {
   size_t paras_cap, npara;
   uint32_t *lists[64];
   size_t list_n[64], list_cap[64];
+  const uint32_t *lv[64]; /* list k: lists[k], or read ahead in pf_pos */
   /* results */
   doc *docs;
   size_t ndocs, docs_cap;
@@ -473,7 +483,8 @@ static int same_term(const term *a, const term *b) {
   return a->len == b->len && !memcmp(a->s, b->s, a->len);
 }
 
-/* Positions of term in did into list slot k: read ahead, or now. */
+/* Positions of term in did as list k (R->lv[k], R->list_n[k]): read
+ * ahead, or now. */
 static int load_list(run *R, uint32_t did, size_t k, const term *t) {
   for (size_t j = 0; j < R->npf; j++) {
     pf_term *p = &R->pf[j];
@@ -481,18 +492,15 @@ static int load_list(run *R, uint32_t did, size_t k, const term *t) {
     while (p->next < p->n && R->pf_ids[p->next] < did) p->next++;
     if (p->next == p->n || R->pf_ids[p->next] != did) break;
     size_t from = p->at[p->next], n = p->at[p->next + 1] - from;
-    if (n > R->list_cap[k]) {
-      uint32_t *nl = bg_realloc(R->lists[k], n * sizeof *nl);
-      if (!nl) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-      R->lists[k] = nl;
-      R->list_cap[k] = n;
-    }
-    if (n) memcpy(R->lists[k], R->pf_pos + from, n * sizeof *R->pf_pos);
+    R->lv[k] = R->pf_pos + from;
     R->list_n[k] = n;
     return BG_OK;
   }
-  return bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
-                          &R->list_n[k], &R->list_cap[k], R->err);
+  R->list_n[k] = 0;
+  int rc = bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
+                            &R->list_n[k], &R->list_cap[k], R->err);
+  R->lv[k] = R->lists[k];
+  return rc;
 }
 
 static int timed_out(run *R, double timeout_ms) {
@@ -502,17 +510,10 @@ static int timed_out(run *R, double timeout_ms) {
                     timeout_ms);
 }
 
-/* Reads the position lists of the query's terms in the candidate reports
- * ids[0, nids), one term after the other.  Xapian 1.4 (glass) opens a new
- * B-tree cursor for every list, a copy of the position table's own
- * cursor; bg_xdb_warm_positions() moves that one onto the term's part of
- * the table, where its lists lie side by side, so that each list costs one
- * block read instead of two (report by report, the terms take turns and
- * every list costs two). */
-static int read_ahead(run *R, const uint32_t *ids, size_t nids,
-                      double timeout_ms, double deadline) {
-  R->pf_ids = ids;
-  int rc;
+/* Chooses the terms whose lists are read ahead: the position terms of
+ * the query's phrases, at most PF_MAX_TERMS of them, for batches of at
+ * most nids reports. */
+static int pf_setup(run *R, size_t nids) {
   for (size_t i = 0; i < R->c.nall; i++) {
     const enode *e = R->c.all_phrases[i];
     for (size_t j = 0; j < e->npos; j++) {
@@ -528,37 +529,83 @@ static int read_ahead(run *R, const uint32_t *ids, size_t nids,
       p->t = t;
       p->n = p->next = 0;
       R->npf++;
-      int found = 0;
-      for (size_t d = 0; d < nids && d < 4 && !found; d++)
-        if ((rc = bg_xdb_warm_positions(R->r->db, ids[d], t->s, t->len,
-                                        &found, R->err)) != BG_OK)
-          return rc;
-      p->at[0] = R->pf_npos;
-      for (size_t d = 0; d < nids; d++) {
-        if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
-          return timed_out(R, timeout_ms);
-        if ((rc = bg_xdb_positions(R->r->db, ids[d], t->s, t->len,
-                                   &R->lists[0], &R->list_n[0],
-                                   &R->list_cap[0], R->err)) != BG_OK)
-          return rc;
-        size_t n = R->list_n[0];
-        if (R->pf_npos + n > PF_MAX_POSITIONS) return BG_OK; /* enough */
-        if (R->pf_npos + n > R->pf_cap) {
-          size_t cap = R->pf_cap ? R->pf_cap : 4096;
-          while (cap < R->pf_npos + n) cap *= 2;
-          uint32_t *np = bg_realloc(R->pf_pos, cap * sizeof *np);
-          if (!np) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-          R->pf_pos = np;
-          R->pf_cap = cap;
-        }
-        if (n) memcpy(R->pf_pos + R->pf_npos, R->lists[0], n * sizeof *R->pf_pos);
-        R->pf_npos += n;
-        p->at[d + 1] = R->pf_npos;
-        p->n = d + 1;
-      }
     }
   }
   return BG_OK;
+}
+
+/* Reads the position lists of the chosen terms in the next reports
+ * ids[0, nids), one term after the other, for as many reports as fit in
+ * pf_batch_positions() positions (at least one); *batch is how many.
+ * Xapian 1.4 (glass) opens a new B-tree cursor for every list, a copy of
+ * the position table's own cursor; bg_xdb_warm_positions() moves that one
+ * onto the term's part of the table, where its lists lie side by side, so
+ * that each list costs one block read instead of two (report by report,
+ * the terms take turns and every list costs two). */
+static int read_ahead(run *R, const uint32_t *ids, size_t nids, size_t *batch,
+                      double timeout_ms, double deadline) {
+  R->pf_ids = ids;
+  R->pf_npos = 0;
+  size_t lim = nids, most = pf_batch_positions();
+  int rc;
+  for (size_t j = 0; j < R->npf; j++) {
+    pf_term *p = &R->pf[j];
+    const term *t = p->t;
+    p->n = p->next = 0;
+    int found = 0;
+    for (size_t d = 0; d < lim && d < 4 && !found; d++)
+      if ((rc = bg_xdb_warm_positions(R->r->db, ids[d], t->s, t->len,
+                                      &found, R->err)) != BG_OK)
+        return rc;
+    p->at[0] = R->pf_npos;
+    for (size_t d = 0; d < lim; d++) {
+      if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
+        return timed_out(R, timeout_ms);
+      size_t end = R->pf_npos;
+      if ((rc = bg_xdb_positions(R->r->db, ids[d], t->s, t->len, &R->pf_pos,
+                                 &end, &R->pf_cap, R->err)) != BG_OK)
+        return rc;
+      if (d > 0 && end > most) {
+        lim = d; /* the batch ends before this report */
+        break;
+      }
+      R->pf_npos = end;
+      p->at[d + 1] = R->pf_npos;
+      p->n = d + 1;
+    }
+  }
+  for (size_t j = 0; j < R->npf; j++)
+    if (R->pf[j].n > lim) R->pf[j].n = lim;
+  *batch = lim;
+  return BG_OK;
+}
+
+/* The paragraph of each occurrence of e, in e->opara: occurrences come in
+ * order, so the paragraph table is walked forward, galloping over
+ * paragraphs without one. */
+static void map_paras(const run *R, enode *e) {
+  const uint32_t *t = R->paras;
+  size_t n = R->npara, j = 0;
+  for (size_t i = 0; i < e->nocc; i++) {
+    uint32_t p = e->occ[i];
+    if (j + 1 < n && t[2 * (j + 1)] <= p) {
+      size_t lo = j + 1, step = 1;
+      while (lo + step < n && t[2 * (lo + step)] <= p) {
+        lo += step;
+        step *= 2;
+      }
+      size_t hi = lo + step < n ? lo + step : n;
+      while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[2 * mid] <= p)
+          lo = mid;
+        else
+          hi = mid;
+      }
+      j = lo;
+    }
+    e->opara[i] = (uint32_t)j;
+  }
 }
 
 /* Finds every occurrence of phrase e in document did: start positions,
@@ -598,8 +645,8 @@ static int find_occurrences(run *R, uint32_t did, enode *e) {
       uint32_t off = e->pos_offs[base + shortest];
       size_t w = 0;
       for (size_t i = 0; i < cand_n; i++)
-        if (R->lists[shortest][i] >= off)
-          tmp[w++] = R->lists[shortest][i] - off;
+        if (R->lv[shortest][i] >= off)
+          tmp[w++] = R->lv[shortest][i] - off;
       cand_n = w;
       cand_v = tmp;
     } else {
@@ -615,7 +662,7 @@ static int find_occurrences(run *R, uint32_t did, enode *e) {
       int ok = 1;
       for (size_t k = 0; k < m && ok; k++) {
         uint64_t want = (uint64_t)p + e->pos_offs[base + k];
-        const uint32_t *l = R->lists[k];
+        const uint32_t *l = R->lv[k];
         size_t n = R->list_n[k];
         while (idx[k] < n && l[idx[k]] < want) idx[k]++;
         ok = idx[k] < n && l[idx[k]] == want;
@@ -631,39 +678,29 @@ done:
   if (rc == BG_OK && ncur > 0) {
     if (ncur > e->occ_cap) {
       uint32_t *no = bg_realloc(e->occ, ncur * sizeof *no);
-      if (!no) {
+      if (no) e->occ = no;
+      uint32_t *np = no ? bg_realloc(e->opara, ncur * sizeof *np) : NULL;
+      if (np) e->opara = np;
+      if (!np) {
         free(cur);
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
       }
-      e->occ = no;
       e->occ_cap = ncur;
     }
     memcpy(e->occ, cur, ncur * sizeof *cur);
     e->nocc = ncur;
+    map_paras(R, e);
   }
   free(cur);
   return rc;
 }
 
-/* Paragraph index holding position p (paragraph table in R->paras). */
-static size_t para_of(const run *R, uint32_t p) {
-  size_t lo = 0, hi = R->npara;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (R->paras[2 * mid] <= p)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-static int occ_paras(const run *R, const enode *e, pset *out) {
+static int occ_paras(const enode *e, pset *out) {
   out->v = bg_malloc((e->nocc + 1) * sizeof *out->v);
   if (!out->v) return BG_ENOMEM;
   out->n = 0;
   for (size_t i = 0; i < e->nocc; i++) {
-    uint32_t p = (uint32_t)para_of(R, e->occ[i]);
+    uint32_t p = e->opara[i];
     if (out->n == 0 || out->v[out->n - 1] != p) out->v[out->n++] = p;
   }
   return BG_OK;
@@ -690,7 +727,7 @@ static int eval(run *R, enode *e, uint32_t did, int year, pset *out) {
   int rc = BG_OK;
   switch (e->kind) {
   case BG_Q_PHRASE:
-    return occ_paras(R, e, out) == BG_OK
+    return occ_paras(e, out) == BG_OK
                ? BG_OK
                : bg_err_set(R->err, BG_ENOMEM, "out of memory");
   case BG_Q_YEAR:
@@ -794,7 +831,7 @@ static int scan_doc(run *R, const doc *d, const pset *res) {
     const enode *e = R->c.phrases[ph];
     size_t j = 0;
     for (size_t o = 0; o < e->nocc; o++) {
-      uint32_t p = (uint32_t)para_of(R, e->occ[o]);
+      uint32_t p = e->opara[o];
       while (j < res->n && res->v[j] < p) j++;
       if (j == res->n || res->v[j] != p) continue;
       if (grow((void **)&R->occs, &R->occs_cap, n + 1, sizeof *R->occs))
@@ -912,7 +949,7 @@ static int eval_doc(run *R, uint32_t did) {
     size_t j = 0; /* walks res */
     size_t last_para = SIZE_MAX;
     for (size_t o = 0; o < e->nocc; o++) {
-      uint32_t p = (uint32_t)para_of(R, e->occ[o]);
+      uint32_t p = e->opara[o];
       if (p != last_para) {
         last_para = p;
         /* df: paragraphs holding the phrase, in any candidate report. */
@@ -1235,13 +1272,20 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   /* Many reports to read positions in: read them term by term (one
    * local database only; through shards or a remote one the term list
    * read would cost more than it saves). */
-  if (nids >= PF_MIN_REPORTS && bg_reader_signature(r) &&
-      (rc = read_ahead(R, ids, nids, timeout_ms, deadline)) != BG_OK)
-    goto done;
+  int ahead = nids >= PF_MIN_REPORTS && bg_reader_signature(r);
+  if (ahead && (rc = pf_setup(R, nids)) != BG_OK) goto done;
+  size_t batch_end = 0;
   for (size_t i = 0; i < nids; i++) {
     if (timeout_ms > 0 && bg_now_ms() > deadline) {
       rc = timed_out(R, timeout_ms);
       goto done;
+    }
+    if (ahead && R->npf && i == batch_end) {
+      size_t batch = 1;
+      if ((rc = read_ahead(R, ids + i, nids - i, &batch, timeout_ms,
+                           deadline)) != BG_OK)
+        goto done;
+      batch_end = i + batch;
     }
     if ((rc = eval_doc(R, ids[i])) != BG_OK) goto done;
   }

@@ -340,12 +340,11 @@ int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
 
 int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
                      uint32_t **pos, size_t *n, size_t *cap, bg_err *err) {
-  *n = 0;
   GUARD({
     std::string t(term, len);
     Xapian::PositionIterator it = db->db->positionlist_begin(did, t);
     Xapian::PositionIterator end = db->db->positionlist_end(did, t);
-    size_t k = 0;
+    size_t k = *n;
     for (; it != end; ++it) {
       if (k == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;

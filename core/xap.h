@@ -96,8 +96,9 @@ int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
 int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
                           size_t len, int *found, bg_err *err);
 
-/* The positions of term in document did, ascending, into *pos (grown with
- * realloc as needed; *cap its capacity), *n their count. */
+/* The positions of term in document did, ascending, appended to
+ * (*pos)[*n ...] (grown with realloc as needed; *cap its capacity); *n
+ * grows by their count. */
 int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
                      uint32_t **pos, size_t *n, size_t *cap, bg_err *err);
 
