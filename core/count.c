@@ -202,7 +202,8 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
     C.res->by = by;
     rc = bg_reader_summaries(r, &reports, &nreports, err);
     if (rc == BG_OK) rc = make_buckets(reports, nreports, by, &C, err);
-    if (rc == BG_OK) rc = bg_scan(r, q, len, timeout_ms, on_doc, &C, err);
+    if (rc == BG_OK)
+      rc = bg_scan_counts(r, q, len, timeout_ms, on_doc, &C, err);
     free(C.ids);
     bg_summaries_free(reports, nreports);
     if (rc == BG_OK) {

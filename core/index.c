@@ -491,34 +491,98 @@ uint64_t bg_index_hash(const char *text, size_t len,
 
 /* ---- writing a report ---- */
 
+/* The terms of one paragraph, to find those it holds more than once. */
+typedef struct pterm {
+  const char *s;
+  uint32_t off, len;
+} pterm;
+
+typedef struct pterms {
+  buf bytes;
+  pterm *v;
+  size_t n, cap;
+} pterms;
+
+static int pterms_add(pterms *P, const char *t, size_t len) {
+  if (P->n == P->cap) {
+    size_t cap = P->cap ? P->cap * 2 : 256;
+    pterm *nv = bg_realloc(P->v, cap * sizeof *nv);
+    if (!nv) return BG_ENOMEM;
+    P->v = nv;
+    P->cap = cap;
+  }
+  P->v[P->n].off = (uint32_t)P->bytes.len;
+  P->v[P->n++].len = (uint32_t)len;
+  buf_put(&P->bytes, t, len);
+  return P->bytes.oom ? BG_ENOMEM : BG_OK;
+}
+
+static int cmp_pterm(const void *a, const void *b) {
+  const pterm *x = a, *y = b;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return memcmp(x->s, y->s, x->len);
+}
+
+/* Adds to doc, for every term the paragraph in P holds k > 1 times, k - 1
+ * to the wdf of its BG_PREFIX_EXTRA term; then empties P. */
+static int add_extras(pterms *P, bg_xdoc *doc) {
+  for (size_t i = 0; i < P->n; i++) P->v[i].s = P->bytes.p + P->v[i].off;
+  if (P->n > 1) qsort(P->v, P->n, sizeof *P->v, cmp_pterm);
+  char t[BG_TERM_MAX];
+  size_t pl = strlen(BG_PREFIX_EXTRA);
+  memcpy(t, BG_PREFIX_EXTRA, pl);
+  int rc = BG_OK;
+  for (size_t i = 0, j; i < P->n && rc == BG_OK; i = j) {
+    for (j = i + 1; j < P->n && !cmp_pterm(&P->v[i], &P->v[j]); j++) {
+    }
+    if (j - i < 2) continue;
+    if (pl + P->v[i].len > BG_TERM_MAX) return BG_EINVAL; /* cannot be */
+    memcpy(t + pl, P->v[i].s, P->v[i].len);
+    rc = bg_xdoc_add_term(doc, t, pl + P->v[i].len, (uint32_t)(j - i - 1));
+  }
+  P->n = 0;
+  P->bytes.len = 0;
+  return rc;
+}
+
 /* Adds the unit and pair terms of every paragraph with their positions and
  * fills the paragraph table. */
 static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
                     buf *paras, uint64_t *total_units) {
   uint32_t base = 1;
   char t[BG_TERM_MAX];
+  pterms P = {0};
+  int rc = BG_OK;
   *total_units = 0;
-  for (size_t p = 0; p < r->npara; p++) {
+  for (size_t p = 0; p < r->npara && rc == BG_OK; p++) {
     const bg_para *pa = &r->para[p];
-    if (bg_units_tokenize(&ix->units, r->text + pa->off, pa->len) != BG_OK)
-      return BG_ENOMEM;
+    if (bg_units_tokenize(&ix->units, r->text + pa->off, pa->len) != BG_OK) {
+      rc = BG_ENOMEM;
+      break;
+    }
     const bg_units *u = &ix->units;
-    for (size_t i = 0; i < u->n; i++) {
+    for (size_t i = 0; i < u->n && rc == BG_OK; i++) {
       size_t tl = bg_term_unit(u, i, t);
-      if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK)
-        return BG_ENOMEM;
-      if (i + 1 < u->n) {
+      if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK ||
+          pterms_add(&P, t, tl) != BG_OK)
+        rc = BG_ENOMEM;
+      if (i + 1 < u->n && rc == BG_OK) {
         tl = bg_term_pair(u, i, t);
-        if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK)
-          return BG_ENOMEM;
+        if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK ||
+            pterms_add(&P, t, tl) != BG_OK)
+          rc = BG_ENOMEM;
       }
     }
+    if (rc == BG_OK) rc = add_extras(&P, doc);
     buf_u32le(paras, base);
     buf_u32le(paras, (uint32_t)u->n);
     *total_units += u->n;
     /* A gap of one position keeps phrases from spanning paragraphs. */
     base += (uint32_t)u->n + 1;
   }
+  free(P.bytes.p);
+  free(P.v);
+  if (rc != BG_OK) return rc;
   return paras->oom ? BG_ENOMEM : BG_OK;
 }
 
@@ -632,6 +696,8 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
     goto cleanup;
   }
   if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
+  if (bg_xdoc_add_boolean(doc, BG_TERM_EXTRA, strlen(BG_TERM_EXTRA)) != BG_OK)
+    goto oom;
   if ((ix->fold & BG_FOLD_T2S) &&
       bg_xdoc_add_boolean(doc, BG_TERM_T2S, strlen(BG_TERM_T2S)) != BG_OK)
     goto oom;

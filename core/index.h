@@ -29,7 +29,7 @@
 
 /* Bumped when the stored form changes; part of every content hash, so an
  * indexer of a newer format re-indexes everything. */
-#define BG_INDEX_FORMAT 3
+#define BG_INDEX_FORMAT 4
 
 typedef struct bg_index bg_index;
 

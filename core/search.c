@@ -465,6 +465,7 @@ typedef struct run {
   /* scans (bg_scan): a callback per matching report instead of ranking */
   bg_scan_fn scan;
   void *scan_ctx;
+  int counts_only; /* bg_scan_counts(): counts from postings when it can */
   bg_occ *occs;
   size_t occs_cap;
   bg_docdata *scan_data;
@@ -1249,6 +1250,102 @@ static void run_free(run *R) {
   free(R->pf_pos);
 }
 
+/* ---- counts from postings ---- */
+
+/* The phrase of a query that is one phrase of 1 or 2 units, alone or with
+ * filters Xapian applies to every candidate: its unit or pair term's wdf
+ * in a report is the phrase's occurrences there.  NULL otherwise. */
+static const enode *short_phrase(const enode *root) {
+  const enode *ph = NULL;
+  if (root->kind == BG_Q_PHRASE) {
+    ph = root;
+  } else if (root->kind == BG_Q_AND) {
+    for (size_t i = 0; i < root->nkids; i++) {
+      const enode *k = root->kids[i];
+      if (k->kind == BG_Q_PHRASE && !ph)
+        ph = k;
+      else if (!is_filter(k) || !k->guaranteed)
+        return NULL;
+    }
+  }
+  return ph && ph->nunits >= 1 && ph->nunits <= 2 ? ph : NULL;
+}
+
+/* Whether every report of the index carries the BG_PREFIX_EXTRA terms
+ * (reports written by an older indexer do not). */
+static int has_extras(bg_reader *r) {
+  uint32_t n = bg_xdb_doccount(r->db);
+  return n > 0 &&
+         bg_xdb_termfreq(r->db, BG_TERM_EXTRA, strlen(BG_TERM_EXTRA)) == n;
+}
+
+/* bg_scan_counts() for a short phrase ph: reports, occurrences and
+ * paragraphs from the postings of its term and of its BG_PREFIX_EXTRA
+ * term, without position lists. */
+static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
+                                double deadline) {
+  bg_xdb *db = R->r->db;
+  uint32_t *ids = NULL, *occ = NULL, *extra = NULL;
+  size_t nids = 0;
+  char xt[BG_TERM_MAX], *id = NULL;
+  size_t id_cap = 0;
+  const term *t = ph->nunits == 1 ? &ph->units[0] : &ph->pairs[0];
+  size_t pl = strlen(BG_PREFIX_EXTRA);
+  bg_xq *xq = candidates(R->root);
+  int rc = xq ? BG_OK : bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  if (rc == BG_OK) rc = bg_xdb_match(db, xq, &ids, &nids, R->err);
+  if (rc == BG_OK && (!(occ = bg_malloc((nids + 1) * sizeof *occ)) ||
+                      !(extra = bg_malloc((nids + 1) * sizeof *extra))))
+    rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  if (rc == BG_OK && pl + t->len > sizeof xt)
+    rc = bg_err_set(R->err, BG_EINVAL, "term too long");
+  if (rc == BG_OK) {
+    memcpy(xt, BG_PREFIX_EXTRA, pl);
+    memcpy(xt + pl, t->s, t->len);
+    rc = bg_xdb_wdfs(db, t->s, t->len, ids, nids, occ, R->err);
+  }
+  if (rc == BG_OK)
+    rc = bg_xdb_wdfs(db, xt, pl + t->len, ids, nids, extra, R->err);
+  if (rc == BG_OK && !R->vyear)
+    rc = bg_xvals_open(db, BG_SLOT_YEAR, &R->vyear, R->err);
+  if (rc == BG_OK && !R->vid)
+    rc = bg_xvals_open(db, BG_SLOT_ID, &R->vid, R->err);
+  for (size_t i = 0; i < nids && rc == BG_OK; i++) {
+    if (timeout_ms > 0 && (i & 255) == 0 && bg_now_ms() > deadline) {
+      rc = timed_out(R, timeout_ms);
+      break;
+    }
+    if (occ[i] == 0) continue;
+    if (extra[i] >= occ[i]) {
+      rc = bg_err_set(R->err, BG_EINVAL,
+                      "report %u: inconsistent occurrence counts", ids[i]);
+      break;
+    }
+    const char *v;
+    size_t vl;
+    int year = 0;
+    if ((rc = bg_xvals_get(R->vyear, ids[i], &v, &vl, R->err)) != BG_OK)
+      break;
+    if (vl) year = (int)bg_xap_unsortable(v, vl);
+    if ((rc = bg_xvals_get(R->vid, ids[i], &v, &vl, R->err)) != BG_OK) break;
+    if (grow((void **)&id, &id_cap, vl + 1, 1)) {
+      rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+      break;
+    }
+    memcpy(id, v, vl);
+    id[vl] = '\0';
+    bg_scan_doc sd = {ids[i], year, id, NULL, occ[i] - extra[i], NULL,
+                      occ[i], 0, 0, NULL};
+    rc = R->scan(R->scan_ctx, &sd);
+  }
+  bg_xq_free(xq);
+  free(ids);
+  free(occ);
+  free(extra);
+  free(id);
+  return rc;
+}
+
 /* Compiles q into R and evaluates it in every candidate report, before
  * deadline when timeout_ms > 0.  The caller frees R with run_free(). */
 static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
@@ -1263,6 +1360,11 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   int rc = compile(&R->c, q, 1, &R->root, err);
   if (rc != BG_OK) goto done;
   mark_guaranteed(R->root);
+  const enode *ph;
+  if (R->counts_only && (ph = short_phrase(R->root)) && has_extras(r)) {
+    rc = counts_from_postings(R, ph, timeout_ms, deadline);
+    goto done;
+  }
   R->df = bg_calloc(R->c.nphrases + 1, sizeof *R->df);
   if (!R->df || !(xq = candidates(R->root))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -1375,8 +1477,8 @@ int bg_search(bg_reader *r, const char *q, size_t len,
   return BG_OK;
 }
 
-int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
-            bg_scan_fn fn, void *ctx, bg_err *err) {
+static int scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
+                bg_scan_fn fn, void *ctx, int counts_only, bg_err *err) {
   double t0 = bg_now_ms();
   bg_qnode *tree = NULL;
   int rc = bg_query_parse(q, len, &tree, err);
@@ -1385,10 +1487,21 @@ int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
   memset(&R, 0, sizeof R);
   R.scan = fn;
   R.scan_ctx = ctx;
+  R.counts_only = counts_only;
   rc = evaluate(&R, r, tree, timeout_ms, t0 + timeout_ms, err);
   run_free(&R);
   bg_query_free(tree);
   return rc;
+}
+
+int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
+            bg_scan_fn fn, void *ctx, bg_err *err) {
+  return scan(r, q, len, timeout_ms, fn, ctx, 0, err);
+}
+
+int bg_scan_counts(bg_reader *r, const char *q, size_t len, double timeout_ms,
+                   bg_scan_fn fn, void *ctx, bg_err *err) {
+  return scan(r, q, len, timeout_ms, fn, ctx, 1, err);
 }
 
 size_t bg_query_phrase_count(const char *q, size_t len) {

@@ -134,6 +134,14 @@ typedef int (*bg_scan_fn)(void *ctx, const bg_scan_doc *d);
 int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
             bg_scan_fn fn, void *ctx, bg_err *err);
 
+/* As bg_scan(), for callers that need only each report's did, year, id,
+ * nparas and nocc: the other fields are 0 or NULL when the counts come
+ * from postings (a query of one phrase of 1-2 units, alone or with
+ * filters, on an index written with the BG_PREFIX_EXTRA terms), without
+ * reading position lists. */
+int bg_scan_counts(bg_reader *r, const char *q, size_t len, double timeout_ms,
+                   bg_scan_fn fn, void *ctx, bg_err *err);
+
 /* Inside a scan callback: the text of paragraph index para of the report,
  * borrowed until the callback returns or the next call. */
 int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,

@@ -37,6 +37,12 @@
 #define BG_TERM_PARAS "XSPARA"
 #define BG_TERM_UNITS "XSUNIT"
 #define BG_TERM_T2S "XFt2s"
+/* "XE" + a unit or pair term: wdf = its occurrences in the report beyond
+ * the first of each paragraph (present when that is not 0), so that
+ * occurrences minus this is the number of paragraphs holding it. */
+#define BG_PREFIX_EXTRA "XE"
+/* In every report written with the "XE" terms. */
+#define BG_TERM_EXTRA "XFextra"
 
 enum {
   BG_SLOT_YEAR = 0,  /* sortable_serialise(year) */

@@ -338,6 +338,22 @@ int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
   })
 }
 
+int bg_xdb_wdfs(bg_xdb *db, const char *term, size_t len, const uint32_t *ids,
+                size_t n, uint32_t *wdf, bg_err *err) {
+  GUARD({
+    std::string t(term, len);
+    Xapian::PostingIterator it = db->db->postlist_begin(t);
+    Xapian::PostingIterator end = db->db->postlist_end(t);
+    for (size_t i = 0; i < n; i++) {
+      wdf[i] = 0;
+      if (it == end) continue;
+      it.skip_to(ids[i]);
+      if (it != end && *it == ids[i]) wdf[i] = it.get_wdf();
+    }
+    return BG_OK;
+  })
+}
+
 int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
                      uint32_t **pos, size_t *n, size_t *cap, bg_err *err) {
   GUARD({

@@ -96,6 +96,11 @@ int bg_xdb_has_term(bg_xdb *db, uint32_t did, const char *term, size_t len,
 int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
                           size_t len, int *found, bg_err *err);
 
+/* For each of the documents ids[0, n) (ascending), the wdf of term in it
+ * (0 when it lacks the term) into wdf[i]. */
+int bg_xdb_wdfs(bg_xdb *db, const char *term, size_t len, const uint32_t *ids,
+                size_t n, uint32_t *wdf, bg_err *err);
+
 /* The positions of term in document did, ascending, appended to
  * (*pos)[*n ...] (grown with realloc as needed; *cap its capacity); *n
  * grows by their count. */
