@@ -1,12 +1,14 @@
 /*
  * count.c - occurrence counts by year, region or report (see count.h).
  *
- * Buckets come from a summary of every report in the index (so empty
- * buckets show); counts come from a scan of the query (search.h), which
- * finds every occurrence exactly.
+ * Buckets come from a summary of every report in the index, or by year
+ * from the index's year terms (so empty buckets show); counts come from a
+ * scan of the query (search.h), which finds every occurrence exactly.
  */
 #include "count.h"
+#include "terms.h"
 #include "util.h"
+#include "xap.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,8 +23,10 @@ typedef struct idmap {
 
 typedef struct counter {
   bg_count_result *res;
-  idmap *ids;
+  idmap *ids; /* reports by id, or: */
   size_t nids;
+  int *years; /* the years of buckets 0, 1, ... ascending (year_buckets()) */
+  size_t nyears, unknown; /* the bucket without a year, or SIZE_MAX */
 } counter;
 
 const char *bg_by_name(bg_by by) {
@@ -151,12 +155,106 @@ done:
   return rc;
 }
 
-static int on_doc(void *ctx, const bg_scan_doc *d) {
-  counter *C = ctx;
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct years {
+  int *v;
+  size_t n, cap;
+  uint64_t reports;
+} years;
+
+static int on_year_term(void *ctx, const char *t, size_t len,
+                        uint32_t termfreq) {
+  years *Y = ctx;
+  size_t pl = strlen(BG_PREFIX_YEAR);
+  int year = 0;
+  for (size_t i = pl; i < len; i++) {
+    if (t[i] < '0' || t[i] > '9' || year > 100000) return BG_OK;
+    year = year * 10 + (t[i] - '0');
+  }
+  if (year <= 0) return BG_OK;
+  if (Y->n == Y->cap) {
+    size_t cap = Y->cap ? Y->cap * 2 : 64;
+    int *nv = bg_realloc(Y->v, cap * sizeof *nv);
+    if (!nv) return BG_ENOMEM;
+    Y->v = nv;
+    Y->cap = cap;
+  }
+  Y->v[Y->n++] = year;
+  Y->reports += termfreq;
+  return BG_OK;
+}
+
+/* Buckets by year from the index's own terms (every report written by
+ * format 4 or later): one per year term (BG_PREFIX_YEAR; its frequency is
+ * the year's reports) with the collection frequency of the year's units
+ * term, and "unknown" for the reports without a year.  No report list. */
+static int year_buckets(bg_reader *r, counter *C, bg_err *err) {
+  bg_xdb *db = bg_reader_db(r);
+  bg_count_result *res = C->res;
+  years Y = {0};
+  int rc = bg_xdb_prefixed_terms(db, BG_PREFIX_YEAR, strlen(BG_PREFIX_YEAR),
+                                 on_year_term, &Y, err);
+  if (rc == BG_ENOMEM) bg_err_set(err, rc, "out of memory");
+  uint32_t docs = bg_xdb_doccount(db);
+  int unknown = docs > Y.reports;
+  if (rc == BG_OK &&
+      !(res->buckets = bg_calloc(Y.n + 2, sizeof *res->buckets)))
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  if (rc != BG_OK) {
+    free(Y.v);
+    return rc;
+  }
+  if (Y.n > 1) qsort(Y.v, Y.n, sizeof *Y.v, cmp_int);
+  uint64_t year_units = 0;
+  char t[32];
+  for (size_t i = 0; i < Y.n && rc == BG_OK; i++) {
+    bg_bucket *b = &res->buckets[res->nbuckets];
+    int tl = snprintf(t, sizeof t, "%s%d", BG_PREFIX_YEAR_UNITS, Y.v[i]);
+    b->units = bg_xdb_collfreq(db, t, (size_t)tl);
+    year_units += b->units;
+    snprintf(t, sizeof t, "%d", Y.v[i]);
+    if (!(b->key = bg_strdup(t)))
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    else
+      res->nbuckets++;
+  }
+  C->unknown = SIZE_MAX;
+  if (rc == BG_OK && unknown) {
+    bg_bucket *b = &res->buckets[res->nbuckets];
+    uint64_t all = bg_xdb_collfreq(db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+    b->units = all > year_units ? all - year_units : 0;
+    if (!(b->key = bg_strdup("unknown")))
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    else
+      C->unknown = res->nbuckets++;
+  }
+  C->years = Y.v;
+  C->nyears = Y.n;
+  return rc;
+}
+
+/* The bucket of a report (SIZE_MAX: none, the index changed). */
+static size_t bucket_of(const counter *C, const bg_scan_doc *d) {
+  if (C->years) {
+    if (d->year <= 0) return C->unknown;
+    const int *y =
+        bsearch(&d->year, C->years, C->nyears, sizeof *C->years, cmp_int);
+    return y ? (size_t)(y - C->years) : SIZE_MAX;
+  }
   idmap want = {d->id, 0};
   idmap *hit = bsearch(&want, C->ids, C->nids, sizeof *C->ids, cmp_idmap);
-  if (!hit) return BG_EMODIFIED; /* a report added since the list was read */
-  bg_bucket *b = &C->res->buckets[hit->bucket];
+  return hit ? hit->bucket : SIZE_MAX;
+}
+
+static int on_doc(void *ctx, const bg_scan_doc *d) {
+  counter *C = ctx;
+  size_t bi = bucket_of(C, d);
+  if (bi == SIZE_MAX) return BG_EMODIFIED; /* a report added since */
+  bg_bucket *b = &C->res->buckets[bi];
   b->reports++;
   b->paragraphs += d->nparas;
   b->occurrences += d->nocc;
@@ -200,11 +298,16 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
     memcpy(C.res->query, q, len);
     C.res->query[len] = '\0';
     C.res->by = by;
-    rc = bg_reader_summaries(r, &reports, &nreports, err);
-    if (rc == BG_OK) rc = make_buckets(reports, nreports, by, &C, err);
+    if (by == BG_BY_YEAR && bg_reader_v4(r)) {
+      rc = year_buckets(r, &C, err);
+    } else {
+      rc = bg_reader_summaries(r, &reports, &nreports, err);
+      if (rc == BG_OK) rc = make_buckets(reports, nreports, by, &C, err);
+    }
     if (rc == BG_OK)
       rc = bg_scan_counts(r, q, len, timeout_ms, on_doc, &C, err);
     free(C.ids);
+    free(C.years);
     bg_summaries_free(reports, nreports);
     if (rc == BG_OK) {
       bg_count_result *res = C.res;

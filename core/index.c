@@ -696,7 +696,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
     goto cleanup;
   }
   if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
-  if (bg_xdoc_add_boolean(doc, BG_TERM_EXTRA, strlen(BG_TERM_EXTRA)) != BG_OK)
+  if (bg_xdoc_add_boolean(doc, BG_TERM_V4, strlen(BG_TERM_V4)) != BG_OK)
     goto oom;
   if ((ix->fold & BG_FOLD_T2S) &&
       bg_xdoc_add_boolean(doc, BG_TERM_T2S, strlen(BG_TERM_T2S)) != BG_OK)
@@ -708,6 +708,9 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
     size_t sl = bg_xap_sortable(r->year, s);
     if (bg_xdoc_add_boolean(doc, y, (size_t)yl) != BG_OK ||
         bg_xdoc_set_value(doc, BG_SLOT_YEAR, s, sl) != BG_OK)
+      goto oom;
+    yl = snprintf(y, sizeof y, "%s%d", BG_PREFIX_YEAR_UNITS, r->year);
+    if (units && bg_xdoc_add_term(doc, y, (size_t)yl, (uint32_t)units) != BG_OK)
       goto oom;
   }
   if (r->region[0]) {

@@ -1271,12 +1271,9 @@ static const enode *short_phrase(const enode *root) {
   return ph && ph->nunits >= 1 && ph->nunits <= 2 ? ph : NULL;
 }
 
-/* Whether every report of the index carries the BG_PREFIX_EXTRA terms
- * (reports written by an older indexer do not). */
-static int has_extras(bg_reader *r) {
+int bg_reader_v4(bg_reader *r) {
   uint32_t n = bg_xdb_doccount(r->db);
-  return n > 0 &&
-         bg_xdb_termfreq(r->db, BG_TERM_EXTRA, strlen(BG_TERM_EXTRA)) == n;
+  return n > 0 && bg_xdb_termfreq(r->db, BG_TERM_V4, strlen(BG_TERM_V4)) == n;
 }
 
 /* bg_scan_counts() for a short phrase ph: reports, occurrences and
@@ -1361,7 +1358,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   if (rc != BG_OK) goto done;
   mark_guaranteed(R->root);
   const enode *ph;
-  if (R->counts_only && (ph = short_phrase(R->root)) && has_extras(r)) {
+  if (R->counts_only && (ph = short_phrase(R->root)) && bg_reader_v4(r)) {
     rc = counts_from_postings(R, ph, timeout_ms, deadline);
     goto done;
   }

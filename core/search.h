@@ -134,6 +134,11 @@ typedef int (*bg_scan_fn)(void *ctx, const bg_scan_doc *d);
 int bg_scan(bg_reader *r, const char *q, size_t len, double timeout_ms,
             bg_scan_fn fn, void *ctx, bg_err *err);
 
+/* Whether every report of the index was written by index format 4 or
+ * later (BG_TERM_V4), with the terms that counts read instead of
+ * positions and summaries. */
+int bg_reader_v4(bg_reader *r);
+
 /* As bg_scan(), for callers that need only each report's did, year, id,
  * nparas and nocc: the other fields are 0 or NULL when the counts come
  * from postings (a query of one phrase of 1-2 units, alone or with

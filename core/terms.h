@@ -41,8 +41,12 @@
  * the first of each paragraph (present when that is not 0), so that
  * occurrences minus this is the number of paragraphs holding it. */
 #define BG_PREFIX_EXTRA "XE"
-/* In every report written with the "XE" terms. */
-#define BG_TERM_EXTRA "XFextra"
+/* "XSY" + year: wdf = the report's units, so that its collection
+ * frequency is the year's units. */
+#define BG_PREFIX_YEAR_UNITS "XSY"
+/* In every report written by index format 4 or later: it has the "XE"
+ * terms and, with a year, its "XSY" term. */
+#define BG_TERM_V4 "XFv4"
 
 enum {
   BG_SLOT_YEAR = 0,  /* sortable_serialise(year) */

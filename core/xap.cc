@@ -174,6 +174,20 @@ uint64_t bg_xdb_collfreq(bg_xdb *db, const char *term, size_t len) {
   }
 }
 
+int bg_xdb_prefixed_terms(bg_xdb *db, const char *prefix, size_t len,
+                          bg_xterm_fn fn, void *ctx, bg_err *err) {
+  GUARD({
+    std::string p(prefix, len);
+    for (auto t = db->db->allterms_begin(p); t != db->db->allterms_end(p);
+         ++t) {
+      std::string term = *t;
+      int rc = fn(ctx, term.data(), term.size(), t.get_termfreq());
+      if (rc) return rc;
+    }
+    return BG_OK;
+  })
+}
+
 int bg_xdb_count_terms(bg_xdb *db, uint64_t *out, bg_err *err) {
   GUARD({
     uint64_t n = 0;

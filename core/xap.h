@@ -46,6 +46,13 @@ uint32_t bg_xdb_lastdocid(bg_xdb *db);
 uint64_t bg_xdb_revision(bg_xdb *db);
 uint32_t bg_xdb_termfreq(bg_xdb *db, const char *term, size_t len);
 uint64_t bg_xdb_collfreq(bg_xdb *db, const char *term, size_t len);
+
+/* Calls fn for every term that starts with prefix, in term order, with
+ * its document frequency; fn returning non-zero stops with that status. */
+typedef int (*bg_xterm_fn)(void *ctx, const char *term, size_t len,
+                           uint32_t termfreq);
+int bg_xdb_prefixed_terms(bg_xdb *db, const char *prefix, size_t len,
+                          bg_xterm_fn fn, void *ctx, bg_err *err);
 int bg_xdb_count_terms(bg_xdb *db, uint64_t *out, bg_err *err);
 
 /* The document holding the unique term, or 0 when none. */

@@ -391,6 +391,73 @@ static void test_count(void **state) {
 
 /* Report summaries from the value slots and from the stored data (the
  * report list, once read) agree, and so do the counts made from them. */
+/* count --by year from the index's year terms equals count --by report
+ * summed by each report's year (from the report summaries), with a report
+ * without a year under "unknown". */
+static void test_count_years(void **state) {
+  (void)state;
+  char d[64];
+  snprintf(d, sizeof d, "/tmp/bg-test-years-XXXXXX");
+  assert_non_null(mkdtemp(d));
+  bg_index *ix = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_index_open(&ix, d, &err), 0);
+  put(ix, "2021_甲市", report_a);
+  put(ix, "1990_甲市", report_c);
+  put(ix, "说明材料", "关于发展的说明\n发展经济，发展社会，发展。\n经济\n");
+  assert_int_equal(bg_index_close(ix, &err), 0);
+  bg_reader *r = NULL;
+  assert_int_equal(bg_reader_open(&r, d, &err), 0);
+  assert_true(bg_reader_v4(r));
+  bg_report_summary *sum = NULL;
+  size_t nsum = 0;
+  assert_int_equal(bg_reader_summaries(r, &sum, &nsum, &err), 0);
+  assert_int_equal(nsum, 3);
+  const char *qs[] = {"发展", "经济", "发展经济", "发展 -经济", "不存在", "，"};
+  for (size_t qi = 0; qi < sizeof qs / sizeof *qs; qi++) {
+    bg_count_result *y = NULL, *rep = NULL;
+    size_t ql = strlen(qs[qi]);
+    assert_int_equal(bg_count(r, qs[qi], ql, BG_BY_YEAR, 0, &y, &err), 0);
+    assert_int_equal(bg_count(r, qs[qi], ql, BG_BY_REPORT, 0, &rep, &err), 0);
+    assert_int_equal(y->nbuckets, 3);
+    for (size_t b = 0; b < y->nbuckets; b++) {
+      uint64_t want[4] = {0};
+      for (size_t i = 0; i < nsum; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", sum[i].year);
+        if (strcmp(sum[i].year ? key : "unknown", y->buckets[b].key)) continue;
+        for (size_t k = 0; k < rep->nbuckets; k++) {
+          if (strcmp(rep->buckets[k].key, sum[i].id)) continue;
+          want[0] += rep->buckets[k].reports;
+          want[1] += rep->buckets[k].paragraphs;
+          want[2] += rep->buckets[k].occurrences;
+          want[3] += rep->buckets[k].units;
+        }
+      }
+      assert_int_equal(y->buckets[b].reports, want[0]);
+      assert_int_equal(y->buckets[b].paragraphs, want[1]);
+      assert_int_equal(y->buckets[b].occurrences, want[2]);
+      assert_int_equal(y->buckets[b].units, want[3]);
+      assert_true(want[3] > 0);
+    }
+    assert_string_equal(y->buckets[2].key, "unknown");
+    assert_int_equal(y->first, rep->first);
+    assert_int_equal(y->last, rep->last);
+    bg_count_free(y);
+    bg_count_free(rep);
+  }
+  bg_count_result *c = NULL;
+  assert_int_equal(bg_count(r, "发展", 6, BG_BY_YEAR, 0, &c, &err), 0);
+  assert_int_equal(c->buckets[2].paragraphs, 2);
+  assert_int_equal(c->buckets[2].occurrences, 4);
+  bg_count_free(c);
+  bg_summaries_free(sum, nsum);
+  bg_reader_close(r);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", d);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void test_summaries(void **state) {
   (void)state;
   bg_reader *r = NULL;
@@ -483,7 +550,8 @@ int main(void) {
       cmocka_unit_test(test_reports_stats_json),
       cmocka_unit_test(test_refresh),
       cmocka_unit_test(test_timeout),
-      cmocka_unit_test(test_count), cmocka_unit_test(test_summaries),
+      cmocka_unit_test(test_count), cmocka_unit_test(test_count_years),
+      cmocka_unit_test(test_summaries),
       cmocka_unit_test(test_kwic),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
