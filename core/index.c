@@ -548,8 +548,9 @@ static int add_extras(pterms *P, bg_xdoc *doc) {
 /* Adds the unit and pair terms of every paragraph with their positions and
  * fills the paragraph table. */
 static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
-                    buf *paras, uint64_t *total_units) {
+                    buf *paras, uint64_t *total_units, uint16_t shortest[2]) {
   uint32_t base = 1;
+  shortest[0] = shortest[1] = UINT16_MAX;
   char t[BG_TERM_MAX];
   pterms P = {0};
   int rc = BG_OK;
@@ -574,6 +575,8 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
       }
     }
     if (rc == BG_OK) rc = add_extras(&P, doc);
+    for (size_t k = 0; k < 2; k++)
+      if (u->n > k && u->n < shortest[k]) shortest[k] = (uint16_t)u->n;
     buf_u32le(paras, base);
     buf_u32le(paras, (uint32_t)u->n);
     *total_units += u->n;
@@ -691,7 +694,9 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   char *meta = NULL;
   uint64_t units = 0;
   int rc = BG_OK;
-  if (!doc || (rc = add_text(ix, r, doc, &paras, &units)) != BG_OK) {
+  uint16_t shortest[2];
+  if (!doc ||
+      (rc = add_text(ix, r, doc, &paras, &units, shortest)) != BG_OK) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto cleanup;
   }
@@ -739,6 +744,12 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
       bg_xdoc_set_value(doc, BG_SLOT_ID, r->id, strlen(r->id)) != BG_OK ||
       bg_xdoc_set_value(doc, BG_SLOT_SOURCE, src, strlen(src)) != BG_OK ||
       set_summary(doc, r, units) != BG_OK)
+    goto oom;
+  unsigned char sh[4] = {(unsigned char)shortest[0],
+                         (unsigned char)(shortest[0] >> 8),
+                         (unsigned char)shortest[1],
+                         (unsigned char)(shortest[1] >> 8)};
+  if (bg_xdoc_set_value(doc, BG_SLOT_SHORTEST, (const char *)sh, 4) != BG_OK)
     goto oom;
   if (!(meta = meta_json(r, m, units))) goto oom;
   if (build_data(r, meta, doc, &data) != BG_OK) goto oom;

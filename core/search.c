@@ -466,6 +466,13 @@ typedef struct run {
   bg_scan_fn scan;
   void *scan_ctx;
   int counts_only; /* bg_scan_counts(): counts from postings when it can */
+  /* searches: the first `top` hits in `sort` order are all that is needed
+   * (0: every hit); exact: the totals below come from postings and only
+   * the reports that can hold one of those hits were evaluated */
+  size_t top;
+  bg_sort sort;
+  int exact;
+  uint64_t ex_total, ex_reports, ex_occ;
   bg_occ *occs;
   size_t occs_cap;
   bg_docdata *scan_data;
@@ -1024,22 +1031,39 @@ static void top_k(cand *c, size_t n, size_t k) {
   for (size_t i = k / 2; i-- > 0;) sift_down(c, k, i);
   for (size_t i = k; i < n; i++) {
     if (cmp_cand(&c[i], &c[0]) < 0) {
+      cand t = c[0]; /* a swap: c stays a permutation of the candidates */
       c[0] = c[i];
+      c[i] = t;
       sift_down(c, k, 0);
     }
   }
   qsort(c, k, sizeof *c, cmp_cand);
 }
 
+/* N (paragraphs) and the average paragraph length of the index, for BM25. */
+static void bm25_stats(bg_reader *r, double *nparas, double *avgdl) {
+  *nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
+  double nunits =
+      (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+  *avgdl = *nparas > 0 && nunits > 0 ? nunits / *nparas : 1;
+}
+
+static double bm25_idf(double nparas, double df) {
+  double n = nparas > df ? nparas : df;
+  return log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+/* A paragraph's BM25 score for one phrase, rounded as every score is. */
+static double bm25(double idf, double tf, double dl, double avgdl) {
+  double norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl);
+  return round(idf * tf * (BM25_K1 + 1) / (tf + norm) * 1e6) / 1e6;
+}
+
 static int score_all(run *R, double nparas, double avgdl) {
   size_t np = R->c.nphrases;
   double *idf = bg_calloc(np + 1, sizeof *idf);
   if (!idf) return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-  for (size_t ph = 0; ph < np; ph++) {
-    double df = (double)R->df[ph];
-    double n = nparas > df ? nparas : df;
-    idf[ph] = log(1.0 + (n - df + 0.5) / (df + 0.5));
-  }
+  for (size_t ph = 0; ph < np; ph++) idf[ph] = bm25_idf(nparas, (double)R->df[ph]);
   for (size_t i = 0; i < R->ncands; i++) {
     cand *c = &R->cands[i];
     double s = 0;
@@ -1276,70 +1300,294 @@ int bg_reader_v4(bg_reader *r) {
   return n > 0 && bg_xdb_termfreq(r->db, BG_TERM_V4, strlen(BG_TERM_V4)) == n;
 }
 
-/* bg_scan_counts() for a short phrase ph: reports, occurrences and
- * paragraphs from the postings of its term and of its BG_PREFIX_EXTRA
- * term, without position lists. */
-static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
-                                double deadline) {
+/* The candidate reports of a query whose phrase ph is short
+ * (short_phrase()), ascending, with the phrase's occurrences in each
+ * (its term's wdf) and those beyond the first of each paragraph (the
+ * BG_PREFIX_EXTRA term's wdf). */
+static int short_counts(run *R, const enode *ph, uint32_t **ids, size_t *nids,
+                        uint32_t **occ, uint32_t **extra) {
   bg_xdb *db = R->r->db;
-  uint32_t *ids = NULL, *occ = NULL, *extra = NULL;
-  size_t nids = 0;
-  char xt[BG_TERM_MAX], *id = NULL;
-  size_t id_cap = 0;
+  char xt[BG_TERM_MAX];
   const term *t = ph->nunits == 1 ? &ph->units[0] : &ph->pairs[0];
   size_t pl = strlen(BG_PREFIX_EXTRA);
+  *ids = *occ = *extra = NULL;
+  *nids = 0;
   bg_xq *xq = candidates(R->root);
   int rc = xq ? BG_OK : bg_err_set(R->err, BG_ENOMEM, "out of memory");
-  if (rc == BG_OK) rc = bg_xdb_match(db, xq, &ids, &nids, R->err);
-  if (rc == BG_OK && (!(occ = bg_malloc((nids + 1) * sizeof *occ)) ||
-                      !(extra = bg_malloc((nids + 1) * sizeof *extra))))
+  if (rc == BG_OK) rc = bg_xdb_match(db, xq, ids, nids, R->err);
+  bg_xq_free(xq);
+  if (rc == BG_OK && (!(*occ = bg_malloc((*nids + 1) * sizeof **occ)) ||
+                      !(*extra = bg_malloc((*nids + 1) * sizeof **extra))))
     rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
   if (rc == BG_OK && pl + t->len > sizeof xt)
     rc = bg_err_set(R->err, BG_EINVAL, "term too long");
   if (rc == BG_OK) {
     memcpy(xt, BG_PREFIX_EXTRA, pl);
     memcpy(xt + pl, t->s, t->len);
-    rc = bg_xdb_wdfs(db, t->s, t->len, ids, nids, occ, R->err);
+    rc = bg_xdb_wdfs(db, t->s, t->len, *ids, *nids, *occ, R->err);
   }
   if (rc == BG_OK)
-    rc = bg_xdb_wdfs(db, xt, pl + t->len, ids, nids, extra, R->err);
-  if (rc == BG_OK && !R->vyear)
-    rc = bg_xvals_open(db, BG_SLOT_YEAR, &R->vyear, R->err);
-  if (rc == BG_OK && !R->vid)
-    rc = bg_xvals_open(db, BG_SLOT_ID, &R->vid, R->err);
+    rc = bg_xdb_wdfs(db, xt, pl + t->len, *ids, *nids, *extra, R->err);
+  for (size_t i = 0; i < *nids && rc == BG_OK; i++)
+    if ((*occ)[i] > 0 && (*extra)[i] >= (*occ)[i])
+      rc = bg_err_set(R->err, BG_EINVAL,
+                      "report %u: inconsistent occurrence counts", (*ids)[i]);
+  return rc;
+}
+
+/* The year and id of report did into *year and a NUL-terminated copy in
+ * *id (grown as needed). */
+static int year_and_id(run *R, uint32_t did, int *year, char **id,
+                       size_t *id_cap) {
+  const char *v;
+  size_t vl;
+  int rc;
+  if ((!R->vyear &&
+       (rc = bg_xvals_open(R->r->db, BG_SLOT_YEAR, &R->vyear, R->err)) !=
+           BG_OK) ||
+      (!R->vid &&
+       (rc = bg_xvals_open(R->r->db, BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
+    return rc;
+  if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
+  *year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
+  if ((rc = bg_xvals_get(R->vid, did, &v, &vl, R->err)) != BG_OK) return rc;
+  if (grow((void **)id, id_cap, vl + 1, 1))
+    return bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  memcpy(*id, v, vl);
+  (*id)[vl] = '\0';
+  return BG_OK;
+}
+
+/* bg_scan_counts() for a short phrase ph: reports, occurrences and
+ * paragraphs from postings, without position lists. */
+static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
+                                double deadline) {
+  uint32_t *ids, *occ, *extra;
+  size_t nids;
+  char *id = NULL;
+  size_t id_cap = 0;
+  int rc = short_counts(R, ph, &ids, &nids, &occ, &extra);
   for (size_t i = 0; i < nids && rc == BG_OK; i++) {
     if (timeout_ms > 0 && (i & 255) == 0 && bg_now_ms() > deadline) {
       rc = timed_out(R, timeout_ms);
       break;
     }
     if (occ[i] == 0) continue;
-    if (extra[i] >= occ[i]) {
-      rc = bg_err_set(R->err, BG_EINVAL,
-                      "report %u: inconsistent occurrence counts", ids[i]);
-      break;
-    }
-    const char *v;
-    size_t vl;
-    int year = 0;
-    if ((rc = bg_xvals_get(R->vyear, ids[i], &v, &vl, R->err)) != BG_OK)
-      break;
-    if (vl) year = (int)bg_xap_unsortable(v, vl);
-    if ((rc = bg_xvals_get(R->vid, ids[i], &v, &vl, R->err)) != BG_OK) break;
-    if (grow((void **)&id, &id_cap, vl + 1, 1)) {
-      rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
-      break;
-    }
-    memcpy(id, v, vl);
-    id[vl] = '\0';
+    int year;
+    if ((rc = year_and_id(R, ids[i], &year, &id, &id_cap)) != BG_OK) break;
     bg_scan_doc sd = {ids[i], year, id, NULL, occ[i] - extra[i], NULL,
                       occ[i], 0, 0, NULL};
     rc = R->scan(R->scan_ctx, &sd);
   }
-  bg_xq_free(xq);
   free(ids);
   free(occ);
   free(extra);
   free(id);
+  return rc;
+}
+
+/* Evaluates the query in reports ids[0, nids) (ascending), reading their
+ * position lists ahead term by term when there are many (one local
+ * database only; through shards or a remote one the term list read would
+ * cost more than it saves).  ids continue after the reports evaluated
+ * before, or rewind_values() comes first. */
+static int eval_docs(run *R, const uint32_t *ids, size_t nids,
+                     double timeout_ms, double deadline) {
+  int ahead = nids >= PF_MIN_REPORTS && bg_reader_signature(R->r) && R->npf;
+  size_t batch_end = 0;
+  int rc;
+  for (size_t i = 0; i < nids; i++) {
+    if (timeout_ms > 0 && bg_now_ms() > deadline) return timed_out(R, timeout_ms);
+    if (ahead && i == batch_end) {
+      size_t batch = 1;
+      if ((rc = read_ahead(R, ids + i, nids - i, &batch, timeout_ms,
+                           deadline)) != BG_OK)
+        return rc;
+      batch_end = i + batch;
+    }
+    if ((rc = eval_doc(R, ids[i])) != BG_OK) return rc;
+  }
+  return BG_OK;
+}
+
+/* Forgets the value stream cursors, so that the next reads can start
+ * from a lower document. */
+static void rewind_values(run *R) {
+  bg_xvals_free(R->vparas);
+  bg_xvals_free(R->vyear);
+  bg_xvals_free(R->vid);
+  R->vparas = R->vyear = R->vid = NULL;
+}
+
+/* Reports of a short phrase in the order of year sorts. */
+typedef struct rkey {
+  uint32_t did, paras;
+  int year;
+  char *id;
+} rkey;
+
+static _Thread_local bg_sort rkey_sort;
+
+static int cmp_rkey(const void *pa, const void *pb) {
+  const rkey *a = pa, *b = pb;
+  if (rkey_sort == BG_SORT_YEAR_DESC && a->year != b->year)
+    return a->year > b->year ? -1 : 1;
+  if (a->year != b->year) return a->year < b->year ? -1 : 1;
+  return strcmp(a->id, b->id);
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* By year: the first R->top hits lie in the first reports in (year, id)
+ * order whose paragraphs reach R->top; only those are evaluated. */
+static int top_by_year(run *R, const uint32_t *ids, size_t nids,
+                       const uint32_t *occ, const uint32_t *extra,
+                       double timeout_ms, double deadline) {
+  rkey *keys = bg_calloc(R->ex_reports + 1, sizeof *keys);
+  uint32_t *sel = bg_malloc((R->ex_reports + 1) * sizeof *sel);
+  char *id = NULL;
+  size_t nk = 0, id_cap = 0;
+  int rc = keys && sel ? BG_OK
+                       : bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  for (size_t i = 0; i < nids && rc == BG_OK; i++) {
+    if (occ[i] == 0) continue;
+    rkey *k = &keys[nk];
+    k->did = ids[i];
+    k->paras = occ[i] - extra[i];
+    if ((rc = year_and_id(R, ids[i], &k->year, &id, &id_cap)) == BG_OK &&
+        !(k->id = bg_strdup(id)))
+      rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
+    if (rc == BG_OK) nk++;
+  }
+  if (rc == BG_OK) {
+    rkey_sort = R->sort;
+    qsort(keys, nk, sizeof *keys, cmp_rkey);
+    size_t n = 0;
+    for (uint64_t got = 0; n < nk && got < R->top; n++) {
+      got += keys[n].paras;
+      sel[n] = keys[n].did;
+    }
+    if (n > 1) qsort(sel, n, sizeof *sel, cmp_u32);
+    rewind_values(R);
+    rc = eval_docs(R, sel, n, timeout_ms, deadline);
+  }
+  for (size_t i = 0; keys && i < nk; i++) free(keys[i].id);
+  free(keys);
+  free(sel);
+  free(id);
+  return rc;
+}
+
+/* A min-heap of the R->top best scores so far. */
+static void heap_push(double *h, size_t *n, size_t k, double s) {
+  size_t i;
+  if (*n < k) {
+    for (i = (*n)++; i > 0 && h[(i - 1) / 2] > s; i = (i - 1) / 2)
+      h[i] = h[(i - 1) / 2];
+    h[i] = s;
+    return;
+  }
+  if (s <= h[0]) return;
+  for (i = 0;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = l;
+    if (l >= k) break;
+    if (r < k && h[r] < h[l]) m = r;
+    if (h[m] >= s) break;
+    h[i] = h[m];
+    i = m;
+  }
+  h[i] = s;
+}
+
+#define TOP_BATCH 256
+
+/* By relevance: the reports are taken in document order, in batches
+ * growing from 16 to TOP_BATCH; once
+ * R->top paragraphs have scores, a report whose bound is below the
+ * lowest of the best R->top cannot hold a hit and is skipped without
+ * reading its positions.  The bound is the score of a paragraph as short
+ * as the report's shortest that can hold the phrase, with as many
+ * occurrences as the report can put in one paragraph (its extra
+ * occurrences plus one), from BG_SLOT_SHORTEST.  A bound equal to that score is evaluated: ties
+ * go to the order of year, id and paragraph. */
+static int top_by_relevance(run *R, const enode *ph, const uint32_t *ids,
+                            size_t nids, const uint32_t *occ,
+                            const uint32_t *extra, double timeout_ms,
+                            double deadline) {
+  double nparas, avgdl;
+  bm25_stats(R->r, &nparas, &avgdl);
+  double idf = bm25_idf(nparas, (double)R->ex_total);
+  size_t k = R->top < R->ex_total ? R->top : (size_t)R->ex_total;
+  double *heap = bg_malloc(k * sizeof *heap);
+  uint32_t *sel = bg_malloc(TOP_BATCH * sizeof *sel);
+  size_t nheap = 0;
+  bg_xvals *vb = NULL;
+  int rc = heap && sel ? BG_OK
+                       : bg_err_set(R->err, BG_ENOMEM, "out of memory");
+  for (size_t i = 0, batch = 16; i < nids && rc == BG_OK;) {
+    double beat = nheap == k && k < R->ex_total ? heap[0] : -INFINITY;
+    size_t nsel = 0;
+    for (; i < nids && nsel < batch && rc == BG_OK; i++) {
+      if (occ[i] == 0) continue;
+      if (beat > -INFINITY) {
+        const char *v;
+        size_t vl;
+        if ((!vb && (rc = bg_xvals_open(R->r->db, BG_SLOT_SHORTEST, &vb,
+                                        R->err)) != BG_OK) ||
+            (rc = bg_xvals_get(vb, ids[i], &v, &vl, R->err)) != BG_OK)
+          break;
+        const unsigned char *u = (const unsigned char *)v + 2 * (ph->nunits - 1);
+        if (vl == 4 &&
+            bm25(idf, (double)extra[i] + 1, u[0] | (unsigned)u[1] << 8,
+                 avgdl) < beat)
+          continue;
+      }
+      sel[nsel++] = ids[i];
+    }
+    if (batch < TOP_BATCH) batch *= 2;
+    size_t c0 = R->ncands;
+    if (rc == BG_OK) rc = eval_docs(R, sel, nsel, timeout_ms, deadline);
+    for (size_t c = c0; c < R->ncands && rc == BG_OK; c++)
+      heap_push(heap, &nheap, k,
+                bm25(idf, R->tf[R->cands[c].tf_at], R->cands[c].dl, avgdl));
+  }
+  bg_xvals_free(vb);
+  free(heap);
+  free(sel);
+  return rc;
+}
+
+/* A search for a short phrase ph (short_phrase()) that needs the first
+ * R->top hits: the totals come from postings (short_counts()), and
+ * positions are read only in the reports that can hold one of those
+ * hits. */
+static int evaluate_top(run *R, const enode *ph, double timeout_ms,
+                        double deadline) {
+  uint32_t *ids, *occ, *extra;
+  size_t nids;
+  int rc = short_counts(R, ph, &ids, &nids, &occ, &extra);
+  if (rc == BG_OK) {
+    R->exact = 1;
+    for (size_t i = 0; i < nids; i++) {
+      if (occ[i] == 0) continue;
+      R->ex_reports++;
+      R->ex_occ += occ[i];
+      R->ex_total += occ[i] - extra[i];
+    }
+    if (R->ex_reports && (rc = pf_setup(R, R->ex_reports)) == BG_OK)
+      rc = R->sort == BG_SORT_RELEVANCE
+               ? top_by_relevance(R, ph, ids, nids, occ, extra, timeout_ms,
+                                  deadline)
+               : top_by_year(R, ids, nids, occ, extra, timeout_ms, deadline);
+    /* BM25's df: every paragraph with the phrase, evaluated or not. */
+    R->df[0] = R->ex_total;
+  }
+  free(ids);
+  free(occ);
+  free(extra);
   return rc;
 }
 
@@ -1357,37 +1605,27 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   int rc = compile(&R->c, q, 1, &R->root, err);
   if (rc != BG_OK) goto done;
   mark_guaranteed(R->root);
-  const enode *ph;
-  if (R->counts_only && (ph = short_phrase(R->root)) && bg_reader_v4(r)) {
+  const enode *ph = short_phrase(R->root);
+  int v4 = ph && bg_reader_v4(r);
+  if (R->counts_only && v4) {
     rc = counts_from_postings(R, ph, timeout_ms, deadline);
     goto done;
   }
-  R->df = bg_calloc(R->c.nphrases + 1, sizeof *R->df);
-  if (!R->df || !(xq = candidates(R->root))) {
+  if (!(R->df = bg_calloc(R->c.nphrases + 1, sizeof *R->df))) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (R->top && !R->scan && v4) {
+    rc = evaluate_top(R, ph, timeout_ms, deadline);
+    goto done;
+  }
+  if (!(xq = candidates(R->root))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
   }
   if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
-  /* Many reports to read positions in: read them term by term (one
-   * local database only; through shards or a remote one the term list
-   * read would cost more than it saves). */
-  int ahead = nids >= PF_MIN_REPORTS && bg_reader_signature(r);
-  if (ahead && (rc = pf_setup(R, nids)) != BG_OK) goto done;
-  size_t batch_end = 0;
-  for (size_t i = 0; i < nids; i++) {
-    if (timeout_ms > 0 && bg_now_ms() > deadline) {
-      rc = timed_out(R, timeout_ms);
-      goto done;
-    }
-    if (ahead && R->npf && i == batch_end) {
-      size_t batch = 1;
-      if ((rc = read_ahead(R, ids + i, nids - i, &batch, timeout_ms,
-                           deadline)) != BG_OK)
-        goto done;
-      batch_end = i + batch;
-    }
-    if ((rc = eval_doc(R, ids[i])) != BG_OK) goto done;
-  }
+  if (nids >= PF_MIN_REPORTS && (rc = pf_setup(R, nids)) != BG_OK) goto done;
+  rc = eval_docs(R, ids, nids, timeout_ms, deadline);
 done:
   bg_xq_free(xq);
   free(ids);
@@ -1400,14 +1638,14 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   run R;
   memset(&R, 0, sizeof R);
   size_t *pick = NULL;
+  R.top = opts->all ? 0 : opts->offset + opts->limit;
+  if (R.top < opts->offset) R.top = 0; /* overflow: every hit */
+  R.sort = opts->sort;
   int rc = evaluate(&R, r, q, opts->timeout_ms, deadline, err);
   if (rc != BG_OK) goto done;
   /* Rank. */
-  double nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
-                                          strlen(BG_TERM_PARAS));
-  double nunits = (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
-                                          strlen(BG_TERM_UNITS));
-  double avgdl = nparas > 0 && nunits > 0 ? nunits / nparas : 1;
+  double nparas, avgdl;
+  bm25_stats(r, &nparas, &avgdl);
   if (R.c.nphrases && (rc = score_all(&R, nparas, avgdl)) != BG_OK)
     goto done;
   sort_run = &R;
@@ -1415,10 +1653,11 @@ static int search_once(bg_reader *r, const bg_qnode *q,
   if (R.ncands > 1)
     top_k(R.cands, R.ncands,
           opts->all ? R.ncands : opts->offset + opts->limit);
-  res->total = R.ncands;
-  res->reports = R.ndocs;
+  res->total = R.exact ? R.ex_total : R.ncands;
+  res->reports = R.exact ? R.ex_reports : R.ndocs;
   res->occurrences = 0;
   for (size_t i = 0; i < R.ntf; i++) res->occurrences += R.tf[i];
+  if (R.exact) res->occurrences = R.ex_occ;
   /* The page. */
   size_t from = opts->offset < R.ncands ? opts->offset : R.ncands;
   size_t n = R.ncands - from;

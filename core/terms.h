@@ -57,6 +57,9 @@ enum {
   BG_SLOT_SOURCE = 4, /* absolute path of the source file */
   BG_SLOT_SUMMARY = 5, /* "UNITS\tREGION": what counts need of a report,
                           without its stored data */
+  BG_SLOT_SHORTEST = 6, /* units of the shortest paragraph with at least 1
+                           and with at least 2 units, little-endian uint16
+                           each (65535: none or longer), for score bounds */
   BG_SLOT_TEXT = 16   /* first of the text blocks, one slot per block */
 };
 

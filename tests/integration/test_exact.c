@@ -989,6 +989,10 @@ static void gen_query(query *q, const ref *R) {
     q->kind = "bigram";
     s = gen_bigram(R, &n);
     q->root = phrase_node(q, s, n);
+  } else if (r < 90) {
+    /* 1-2 units: frequent words, whose pages skip reports (check_page) */
+    q->kind = "short";
+    q->root = substring_node(q, R, 1, 2, &at);
   } else {
     int a = substring_node(q, R, 2, 6, &at), b, c;
     size_t rep = R->para[R->upara[at]].report; /* A's report */
@@ -1310,7 +1314,7 @@ static uint8_t *eval_node(const ref *R, const query *q, int id) {
 /* ---- comparing ---------------------------------------------------------- */
 
 typedef struct stats {
-  size_t queries, hits, matches, empty, redrawn, drift, failures;
+  size_t queries, hits, matches, empty, redrawn, drift, failures, pages;
 } stats;
 
 static void failure(stats *st, const char *fmt, ...)
@@ -1645,6 +1649,52 @@ static void draw(query *q, const ref *R, bg_units *u, stats *st) {
   }
 }
 
+/* A page of the same search (limit, offset, sort) is the slice of the
+ * whole answer: the same totals and the same hits in the same order (a
+ * page of a 1-2-unit phrase reads positions only in the reports that can
+ * hold one of its hits). */
+static void check_page(bg_reader *rd, const query *q, const bg_results *all,
+                       bg_sort sort, stats *st, size_t qno) {
+  size_t limit = 1 + rnd_below(20);
+  size_t offset = chance(60) ? 0 : rnd_below((size_t)all->total + 2);
+  bg_search_opts o = {.limit = limit, .offset = offset, .sort = sort};
+  bg_results *res = NULL;
+  bg_err err = {0};
+  if (bg_search(rd, q->text.s, q->text.n, &o, &res, &err) != BG_OK) {
+    failure(st, "q#%zu %s: page %zu+%zu failed: %s", qno, q->text.s, offset,
+            limit, bg_err_msg(&err));
+    return;
+  }
+  st->pages++;
+  size_t want = offset < all->nhits ? all->nhits - offset : 0;
+  if (want > limit) want = limit;
+  if (res->total != all->total || res->reports != all->reports ||
+      res->occurrences != all->occurrences || res->nhits != want) {
+    failure(st,
+            "q#%zu %s: page %zu+%zu: total %llu reports %llu occurrences "
+            "%llu hits %zu, whole answer %llu %llu %llu, slice %zu",
+            qno, q->text.s, offset, limit, (unsigned long long)res->total,
+            (unsigned long long)res->reports,
+            (unsigned long long)res->occurrences, res->nhits,
+            (unsigned long long)all->total, (unsigned long long)all->reports,
+            (unsigned long long)all->occurrences, want);
+  } else {
+    for (size_t i = 0; i < want; i++) {
+      const bg_hit *a = &all->hits[offset + i], *b = &res->hits[i];
+      if (strcmp(a->report, b->report) || a->para != b->para ||
+          a->score != b->score) {
+        failure(st,
+                "q#%zu %s: sort %s page %zu+%zu: hit %zu is %s %u (%.6f), "
+                "the whole answer has %s %u (%.6f)",
+                qno, q->text.s, sort_name(sort), offset, limit, i, b->report,
+                b->para, b->score, a->report, a->para, a->score);
+        break;
+      }
+    }
+  }
+  bg_results_free(res);
+}
+
 static void test_random_queries(void **state) {
   fixture *fx = *state;
   const ref *R = &fx->R;
@@ -1679,16 +1729,18 @@ static void test_random_queries(void **state) {
       printf("q#%zu [%s] %s -> %llu\n", i, q.kind, q.text.s,
              (unsigned long long)res->total);
     compare(R, &q, res, o.sort, &st, i);
+    check_page(fx->reader, &q, res, o.sort, &st, i);
     bg_results_free(res);
   }
   query_reset(&q);
   free(q.text.s);
   bg_units_reset(&u);
   printf("exact: %zu queries (%zu with no hit, %zu redrawn), %zu hits and "
-         "%zu matches compared, %zu mismatches, %zu phrases read back as "
-         "other units; %.1f s (%.1f s in bg_search)\n",
-         st.queries, st.empty, st.redrawn, st.hits, st.matches, st.failures,
-         st.drift, now_s() - t0, tsearch);
+         "%zu matches compared, %zu pages checked against them, %zu "
+         "mismatches, %zu phrases read back as other units; %.1f s (%.1f s "
+         "in bg_search)\n",
+         st.queries, st.empty, st.redrawn, st.hits, st.matches, st.pages,
+         st.failures, st.drift, now_s() - t0, tsearch);
   if (st.failures)
     fail_msg("%zu mismatches between bg_search and the brute force (seed "
              "%lu); see MISMATCH lines above",
