@@ -458,6 +458,78 @@ static void test_count_years(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* Pages of a 1-2-unit word skip reports whose score bound is below the
+ * best scores so far: 16 reports with short paragraphs set a high score
+ * to beat, 80 with only long ones cannot reach it, except one further on
+ * whose short paragraph holds the word three times.  Every page equals
+ * the slice of the whole answer, whatever the sort. */
+static void test_pages_skip(void **state) {
+  (void)state;
+  char d[64];
+  snprintf(d, sizeof d, "/tmp/bg-test-pages-XXXXXX");
+  assert_non_null(mkdtemp(d));
+  bg_index *ix = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_index_open(&ix, d, &err), 0);
+  char id[64], text[4096];
+  const char *filler = "各项工作取得新的进展，人民生活水平不断提高，"
+                       "社会事业全面进步，改革开放继续深化，";
+  for (int i = 0; i < 96; i++) {
+    int n = 0;
+    snprintf(id, sizeof id, "%d_地区%02d", 1980 + i % 40, i);
+    n += snprintf(text + n, sizeof text - (size_t)n, "%s%s经济发展%s\n",
+                  filler, filler, filler);
+    if (i < 16)
+      n += snprintf(text + n, sizeof text - (size_t)n, "发展，发展\n");
+    else if (i == 80)
+      n += snprintf(text + n, sizeof text - (size_t)n, "发展发展发展\n");
+    else
+      n += snprintf(text + n, sizeof text - (size_t)n, "%s%s\n", filler,
+                    filler);
+    put(ix, id, text);
+  }
+  assert_int_equal(bg_index_close(ix, &err), 0);
+  bg_reader *r = NULL;
+  assert_int_equal(bg_reader_open(&r, d, &err), 0);
+  const char *qs[] = {"发展", "\"发展\" year:1990..2010", "，"};
+  for (size_t qi = 0; qi < sizeof qs / sizeof *qs; qi++) {
+    for (int sort = 0; sort < 3; sort++) {
+      bg_search_opts all = {.all = 1, .sort = (bg_sort)sort};
+      bg_results *whole = NULL;
+      assert_int_equal(
+          bg_search(r, qs[qi], strlen(qs[qi]), &all, &whole, &err), 0);
+      size_t offsets[] = {0, 1, 5, 17, 40};
+      for (size_t oi = 0; oi < 5; oi++) {
+        bg_search_opts o = {.limit = 3, .offset = offsets[oi],
+                            .sort = (bg_sort)sort};
+        bg_results *page = NULL;
+        assert_int_equal(
+            bg_search(r, qs[qi], strlen(qs[qi]), &o, &page, &err), 0);
+        assert_int_equal(page->total, whole->total);
+        assert_int_equal(page->reports, whole->reports);
+        assert_int_equal(page->occurrences, whole->occurrences);
+        for (size_t h = 0; h < page->nhits; h++) {
+          const bg_hit *a = &whole->hits[offsets[oi] + h], *b = &page->hits[h];
+          assert_string_equal(b->report, a->report);
+          assert_int_equal(b->para, a->para);
+          assert_true(b->score == a->score);
+        }
+        bg_results_free(page);
+      }
+      if (qi == 0 && sort == BG_SORT_RELEVANCE) {
+        /* the late report's paragraph is the best hit */
+        assert_string_equal(whole->hits[0].report, "1980_地区80");
+        assert_int_equal(whole->hits[0].para, 2);
+      }
+      bg_results_free(whole);
+    }
+  }
+  bg_reader_close(r);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", d);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void test_summaries(void **state) {
   (void)state;
   bg_reader *r = NULL;
@@ -551,6 +623,7 @@ int main(void) {
       cmocka_unit_test(test_refresh),
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_count), cmocka_unit_test(test_count_years),
+      cmocka_unit_test(test_pages_skip),
       cmocka_unit_test(test_summaries),
       cmocka_unit_test(test_kwic),
   };
