@@ -297,13 +297,8 @@ typedef struct cands {
 } cands;
 
 static int push_cand(cands *cs, uint32_t i, uint32_t j, double w) {
-  if (cs->n == cs->cap) {
-    size_t nc = cs->cap ? cs->cap * 2 : 256;
-    bg_align_cand *n = bg_realloc(cs->c, nc * sizeof *n);
-    if (!n) return BG_ENOMEM;
-    cs->c = n;
-    cs->cap = nc;
-  }
+  if (bg_grow((void **)&cs->c, &cs->cap, cs->n + 1, sizeof *cs->c))
+    return BG_ENOMEM;
   cs->c[cs->n++] = (bg_align_cand){i, j, w};
   return BG_OK;
 }

@@ -176,13 +176,8 @@ static int on_year_term(void *ctx, const char *t, size_t len,
     year = year * 10 + (t[i] - '0');
   }
   if (year <= 0) return BG_OK;
-  if (Y->n == Y->cap) {
-    size_t cap = Y->cap ? Y->cap * 2 : 64;
-    int *nv = bg_realloc(Y->v, cap * sizeof *nv);
-    if (!nv) return BG_ENOMEM;
-    Y->v = nv;
-    Y->cap = cap;
-  }
+  if (bg_grow((void **)&Y->v, &Y->cap, Y->n + 1, sizeof *Y->v))
+    return BG_ENOMEM;
   Y->v[Y->n++] = year;
   Y->reports += termfreq;
   return BG_OK;

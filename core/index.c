@@ -504,13 +504,8 @@ typedef struct pterms {
 } pterms;
 
 static int pterms_add(pterms *P, const char *t, size_t len) {
-  if (P->n == P->cap) {
-    size_t cap = P->cap ? P->cap * 2 : 256;
-    pterm *nv = bg_realloc(P->v, cap * sizeof *nv);
-    if (!nv) return BG_ENOMEM;
-    P->v = nv;
-    P->cap = cap;
-  }
+  if (bg_grow((void **)&P->v, &P->cap, P->n + 1, sizeof *P->v))
+    return BG_ENOMEM;
   P->v[P->n].off = (uint32_t)P->bytes.len;
   P->v[P->n++].len = (uint32_t)len;
   buf_put(&P->bytes, t, len);

@@ -203,13 +203,8 @@ static int add_page(lines *ls, const char *text, int page) {
     if (i < len) i++;
     trim(text, &b, &e);
     if (b == e) continue;
-    if (ls->n == ls->cap) {
-      size_t cap = ls->cap ? ls->cap * 2 : 256;
-      line *v = bg_realloc(ls->v, cap * sizeof *v);
-      if (!v) return BG_ENOMEM;
-      ls->v = v;
-      ls->cap = cap;
-    }
+    if (bg_grow((void **)&ls->v, &ls->cap, ls->n + 1, sizeof *ls->v))
+      return BG_ENOMEM;
     line *l = &ls->v[ls->n++];
     memset(l, 0, sizeof *l);
     l->s = text + b;

@@ -812,17 +812,6 @@ static int eval(run *R, enode *e, uint32_t did, int year, pset *out) {
   return BG_OK;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-  if (need <= *cap) return BG_OK;
-  size_t nc = *cap ? *cap : 64;
-  while (nc < need) nc *= 2;
-  void *np = bg_realloc(*p, nc * size);
-  if (!np) return BG_ENOMEM;
-  *p = np;
-  *cap = nc;
-  return BG_OK;
-}
-
 static int cmp_occ(const void *a, const void *b) {
   const bg_occ *x = a, *y = b;
   if (x->para != y->para) return x->para < y->para ? -1 : 1;
@@ -842,7 +831,7 @@ static int scan_doc(run *R, const doc *d, const pset *res) {
       uint32_t p = e->opara[o];
       while (j < res->n && res->v[j] < p) j++;
       if (j == res->n || res->v[j] != p) continue;
-      if (grow((void **)&R->occs, &R->occs_cap, n + 1, sizeof *R->occs))
+      if (bg_grow((void **)&R->occs, &R->occs_cap, n + 1, sizeof *R->occs))
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
       bg_occ *oc = &R->occs[n++];
       oc->para = p;
@@ -920,7 +909,7 @@ static int eval_doc(run *R, uint32_t did) {
     return BG_OK;
   }
   /* Remember the report. */
-  if (grow((void **)&R->docs, &R->docs_cap, R->ndocs + 1, sizeof *R->docs))
+  if (bg_grow((void **)&R->docs, &R->docs_cap, R->ndocs + 1, sizeof *R->docs))
     goto oom;
   doc *d = &R->docs[R->ndocs];
   d->did = did;
@@ -938,9 +927,9 @@ static int eval_doc(run *R, uint32_t did) {
   }
   /* Candidates with their tf vectors. */
   size_t np = R->c.nphrases;
-  if (grow((void **)&R->cands, &R->cands_cap, R->ncands + res.n,
+  if (bg_grow((void **)&R->cands, &R->cands_cap, R->ncands + res.n,
            sizeof *R->cands) ||
-      grow((void **)&R->tf, &R->tf_cap, R->ntf + res.n * np + 1,
+      bg_grow((void **)&R->tf, &R->tf_cap, R->ntf + res.n * np + 1,
            sizeof *R->tf))
     goto oom;
   for (size_t i = 0; i < res.n; i++) {
@@ -1031,9 +1020,7 @@ static void top_k(cand *c, size_t n, size_t k) {
   for (size_t i = k / 2; i-- > 0;) sift_down(c, k, i);
   for (size_t i = k; i < n; i++) {
     if (cmp_cand(&c[i], &c[0]) < 0) {
-      cand t = c[0]; /* a swap: c stays a permutation of the candidates */
       c[0] = c[i];
-      c[i] = t;
       sift_down(c, k, 0);
     }
   }
@@ -1053,10 +1040,23 @@ static double bm25_idf(double nparas, double df) {
   return log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-/* A paragraph's BM25 score for one phrase, rounded as every score is. */
+/* BM25's length normalization of a paragraph of dl units. */
+static double bm25_norm(double dl, double avgdl) {
+  return BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl);
+}
+
+/* One phrase's part of a paragraph's score. */
+static double bm25_part(double idf, double tf, double norm) {
+  return idf * tf * (BM25_K1 + 1) / (tf + norm);
+}
+
+/* Rounded so that scores compare equal across machines and builds. */
+static double bm25_round(double s) { return round(s * 1e6) / 1e6; }
+
+/* A paragraph's score for one phrase: what score_all() gives it, so that
+ * a bound made with it compares exactly with the scores. */
 static double bm25(double idf, double tf, double dl, double avgdl) {
-  double norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl);
-  return round(idf * tf * (BM25_K1 + 1) / (tf + norm) * 1e6) / 1e6;
+  return bm25_round(bm25_part(idf, tf, bm25_norm(dl, avgdl)));
 }
 
 static int score_all(run *R, double nparas, double avgdl) {
@@ -1067,13 +1067,12 @@ static int score_all(run *R, double nparas, double avgdl) {
   for (size_t i = 0; i < R->ncands; i++) {
     cand *c = &R->cands[i];
     double s = 0;
-    double norm = BM25_K1 * (1 - BM25_B + BM25_B * c->dl / avgdl);
+    double norm = bm25_norm(c->dl, avgdl);
     for (size_t ph = 0; ph < np; ph++) {
       double tf = R->tf[c->tf_at + ph];
-      if (tf > 0) s += idf[ph] * tf * (BM25_K1 + 1) / (tf + norm);
+      if (tf > 0) s += bm25_part(idf[ph], tf, norm);
     }
-    /* Round so that scores compare equal across machines and builds. */
-    c->score = round(s * 1e6) / 1e6;
+    c->score = bm25_round(s);
   }
   free(idf);
   return BG_OK;
@@ -1351,7 +1350,7 @@ static int year_and_id(run *R, uint32_t did, int *year, char **id,
   if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
   *year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
   if ((rc = bg_xvals_get(R->vid, did, &v, &vl, R->err)) != BG_OK) return rc;
-  if (grow((void **)id, id_cap, vl + 1, 1))
+  if (bg_grow((void **)id, id_cap, vl + 1, 1))
     return bg_err_set(R->err, BG_ENOMEM, "out of memory");
   memcpy(*id, v, vl);
   (*id)[vl] = '\0';
@@ -1655,9 +1654,8 @@ static int search_once(bg_reader *r, const bg_qnode *q,
           opts->all ? R.ncands : opts->offset + opts->limit);
   res->total = R.exact ? R.ex_total : R.ncands;
   res->reports = R.exact ? R.ex_reports : R.ndocs;
-  res->occurrences = 0;
-  for (size_t i = 0; i < R.ntf; i++) res->occurrences += R.tf[i];
-  if (R.exact) res->occurrences = R.ex_occ;
+  res->occurrences = R.exact ? R.ex_occ : 0;
+  for (size_t i = 0; i < R.ntf && !R.exact; i++) res->occurrences += R.tf[i];
   /* The page. */
   size_t from = opts->offset < R.ncands ? opts->offset : R.ncands;
   size_t n = R.ncands - from;

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
+#include "error.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -55,6 +56,17 @@ char *bg_strndup(const char *s, size_t n) {
     p[n] = '\0';
   }
   return p;
+}
+
+int bg_grow(void **p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return BG_OK;
+  size_t nc = *cap ? *cap : 64;
+  while (nc < need) nc *= 2;
+  void *np = bg_realloc(*p, nc * size);
+  if (!np) return BG_ENOMEM;
+  *p = np;
+  *cap = nc;
+  return BG_OK;
 }
 
 void bg_alloc_fail_at(uint64_t n, int persist) {

@@ -24,6 +24,11 @@ char *bg_strdup(const char *s);
 /* A NUL-terminated copy of the n bytes at s, or NULL when out of memory. */
 char *bg_strndup(const char *s, size_t n);
 
+/* Makes room for need elements of size bytes in the array *p of *cap
+ * elements, doubling its capacity from 64; BG_ENOMEM (and *p as it was)
+ * when it cannot. */
+int bg_grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* Fault injection, for tests: the n-th allocation from now (n from 1)
  * fails, and with `persist` every one after it as well; n = 0 turns
  * failures off.  While it is on, jansson allocates through bg_malloc()

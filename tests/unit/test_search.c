@@ -59,6 +59,22 @@ static void put(bg_index *ix, const char *id, const char *text) {
   bg_report_free(r);
 }
 
+/* A new index in a temporary folder d (64 bytes) named after what. */
+static bg_index *temp_index(char *d, const char *what) {
+  snprintf(d, 64, "/tmp/bg-test-%s-XXXXXX", what);
+  assert_non_null(mkdtemp(d));
+  bg_index *ix = NULL;
+  bg_err err = {0};
+  if (bg_index_open(&ix, d, &err) != 0) fail_msg("%s", bg_err_msg(&err));
+  return ix;
+}
+
+static int remove_dir(const char *d) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", d);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
 static int setup(void **state) {
   (void)state;
   snprintf(dir, sizeof dir, "/tmp/bg-test-search-XXXXXX");
@@ -78,9 +94,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return remove_dir(dir);
 }
 
 static bg_results *run(const char *q, int sort, size_t limit, size_t offset) {
@@ -289,11 +303,8 @@ static void test_reports_stats_json(void **state) {
 static void test_refresh(void **state) {
   (void)state;
   char d2[64];
-  snprintf(d2, sizeof d2, "/tmp/bg-test-refresh-XXXXXX");
-  assert_non_null(mkdtemp(d2));
   bg_err err = {0};
-  bg_index *ix = NULL;
-  assert_int_equal(bg_index_open(&ix, d2, &err), 0);
+  bg_index *ix = temp_index(d2, "refresh");
   put(ix, "2021_甲市", report_a);
   assert_int_equal(bg_index_commit(ix, &err), 0);
   bg_reader *r = NULL;
@@ -330,9 +341,7 @@ static void test_refresh(void **state) {
   bg_results_free(res);
   bg_reader_close(r);
   assert_int_equal(bg_index_close(ix, &err), 0);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", d2);
-  assert_int_equal(system(cmd), 0);
+  assert_int_equal(remove_dir(d2), 0);
 }
 
 /* A search past its time limit stops with BG_ETIMEOUT. */
@@ -397,11 +406,8 @@ static void test_count(void **state) {
 static void test_count_years(void **state) {
   (void)state;
   char d[64];
-  snprintf(d, sizeof d, "/tmp/bg-test-years-XXXXXX");
-  assert_non_null(mkdtemp(d));
-  bg_index *ix = NULL;
   bg_err err = {0};
-  assert_int_equal(bg_index_open(&ix, d, &err), 0);
+  bg_index *ix = temp_index(d, "years");
   put(ix, "2021_甲市", report_a);
   put(ix, "1990_甲市", report_c);
   put(ix, "说明材料", "关于发展的说明\n发展经济，发展社会，发展。\n经济\n");
@@ -453,9 +459,7 @@ static void test_count_years(void **state) {
   bg_count_free(c);
   bg_summaries_free(sum, nsum);
   bg_reader_close(r);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", d);
-  assert_int_equal(system(cmd), 0);
+  assert_int_equal(remove_dir(d), 0);
 }
 
 /* Pages of a 1-2-unit word skip reports whose score bound is below the
@@ -466,11 +470,8 @@ static void test_count_years(void **state) {
 static void test_pages_skip(void **state) {
   (void)state;
   char d[64];
-  snprintf(d, sizeof d, "/tmp/bg-test-pages-XXXXXX");
-  assert_non_null(mkdtemp(d));
-  bg_index *ix = NULL;
   bg_err err = {0};
-  assert_int_equal(bg_index_open(&ix, d, &err), 0);
+  bg_index *ix = temp_index(d, "pages");
   char id[64], text[4096];
   const char *filler = "各项工作取得新的进展，人民生活水平不断提高，"
                        "社会事业全面进步，改革开放继续深化，";
@@ -525,9 +526,7 @@ static void test_pages_skip(void **state) {
     }
   }
   bg_reader_close(r);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", d);
-  assert_int_equal(system(cmd), 0);
+  assert_int_equal(remove_dir(d), 0);
 }
 
 static void test_summaries(void **state) {
