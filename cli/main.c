@@ -712,14 +712,15 @@ static void print_count(const cli *c, json_t *j) {
   }
   if (c->color) fputs(bold_on, stdout);
   pad(jstr(j, "by"), wkey + 2);
-  printf("%8s %11s %12s %10s %8s\n", "reports", "paragraphs", "occurrences",
-         "units", "per 10k");
+  printf("%16s %11s %12s %10s %8s\n", "reports       ", "paragraphs",
+         "occurrences", "units", "per 10k");
   if (c->color) fputs(hl_off, stdout);
   json_array_foreach(bs, i, b) {
     pad(jstr(b, "key"), wkey + 2);
     double v = json_number_value(json_object_get(b, "per_10k"));
-    printf("%8lld %11lld %12lld %10lld %8.2f  ",
+    printf("%7lld of %-6lld %11lld %12lld %10lld %8.2f  ",
            (long long)json_integer_value(json_object_get(b, "reports")),
+           (long long)json_integer_value(json_object_get(b, "reports_total")),
            (long long)json_integer_value(json_object_get(b, "paragraphs")),
            (long long)json_integer_value(json_object_get(b, "occurrences")),
            (long long)json_integer_value(json_object_get(b, "units")), v);

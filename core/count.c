@@ -143,6 +143,7 @@ static int make_buckets(const bg_report_summary *reports, size_t n,
       group[i] = b;
     }
     res->buckets[b].units += m->units;
+    res->buckets[b].reports_total++;
     C->ids[C->nids].id = m->id;
     C->ids[C->nids++].bucket = b;
   }
@@ -155,6 +156,10 @@ done:
   return rc;
 }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int cmp_int(const void *a, const void *b) {
   int x = *(const int *)a, y = *(const int *)b;
   return x < y ? -1 : x > y;
@@ -162,7 +167,8 @@ static int cmp_int(const void *a, const void *b) {
 
 typedef struct years {
   int *v;
-  size_t n, cap;
+  uint32_t *nreports; /* reports of year v[i] */
+  size_t n, cap, ncap;
   uint64_t reports;
 } years;
 
@@ -176,8 +182,10 @@ static int on_year_term(void *ctx, const char *t, size_t len,
     year = year * 10 + (t[i] - '0');
   }
   if (year <= 0) return BG_OK;
-  if (bg_grow((void **)&Y->v, &Y->cap, Y->n + 1, sizeof *Y->v))
+  if (bg_grow((void **)&Y->v, &Y->cap, Y->n + 1, sizeof *Y->v) ||
+      bg_grow((void **)&Y->nreports, &Y->ncap, Y->n + 1, sizeof *Y->nreports))
     return BG_ENOMEM;
+  Y->nreports[Y->n] = termfreq;
   Y->v[Y->n++] = year;
   Y->reports += termfreq;
   return BG_OK;
@@ -201,15 +209,25 @@ static int year_buckets(bg_reader *r, counter *C, bg_err *err) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   if (rc != BG_OK) {
     free(Y.v);
+    free(Y.nreports);
     return rc;
   }
-  if (Y.n > 1) qsort(Y.v, Y.n, sizeof *Y.v, cmp_int);
+  /* The terms come in byte order ("XY1999" < "XY2000" < "XY999"): sort
+   * the years, each with its number of reports. */
+  for (size_t i = 1; i < Y.n; i++)
+    for (size_t j = i; j > 0 && Y.v[j - 1] > Y.v[j]; j--) {
+      int y = Y.v[j];
+      uint32_t k = Y.nreports[j];
+      Y.v[j] = Y.v[j - 1], Y.nreports[j] = Y.nreports[j - 1];
+      Y.v[j - 1] = y, Y.nreports[j - 1] = k;
+    }
   uint64_t year_units = 0;
   char t[32];
   for (size_t i = 0; i < Y.n && rc == BG_OK; i++) {
     bg_bucket *b = &res->buckets[res->nbuckets];
     int tl = snprintf(t, sizeof t, "%s%d", BG_PREFIX_YEAR_UNITS, Y.v[i]);
     b->units = bg_xdb_collfreq(db, t, (size_t)tl);
+    b->reports_total = Y.nreports[i];
     year_units += b->units;
     snprintf(t, sizeof t, "%d", Y.v[i]);
     if (!(b->key = bg_strdup(t)))
@@ -222,6 +240,7 @@ static int year_buckets(bg_reader *r, counter *C, bg_err *err) {
     bg_bucket *b = &res->buckets[res->nbuckets];
     uint64_t all = bg_xdb_collfreq(db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
     b->units = all > year_units ? all - year_units : 0;
+    b->reports_total = docs - Y.reports;
     if (!(b->key = bg_strdup("unknown")))
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     else
@@ -229,6 +248,7 @@ static int year_buckets(bg_reader *r, counter *C, bg_err *err) {
   }
   C->years = Y.v;
   C->nyears = Y.n;
+  free(Y.nreports);
   return rc;
 }
 
@@ -276,6 +296,22 @@ static int cmp_key_bucket(const void *a, const void *b) {
   return strcmp(x->key, y->key);
 }
 
+/* Keeps of reports[0, *n) those whose id is in kept[0, nkept) (sorted). */
+static void keep_only(bg_report_summary *reports, size_t *n, char **kept,
+                      size_t nkept) {
+  size_t w = 0;
+  for (size_t i = 0; i < *n; i++) {
+    const char *id = reports[i].id;
+    if (bsearch(&id, kept, nkept, sizeof *kept, cmp_str)) {
+      reports[w++] = reports[i];
+    } else {
+      free(reports[i].id);
+      free(reports[i].region);
+    }
+  }
+  *n = w;
+}
+
 int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
              double timeout_ms, bg_count_result **out, bg_err *err) {
   *out = NULL;
@@ -293,12 +329,18 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
     memcpy(C.res->query, q, len);
     C.res->query[len] = '\0';
     C.res->by = by;
-    if (by == BG_BY_YEAR && bg_reader_v4(r)) {
+    int all = 1;
+    char **kept = NULL;
+    size_t nkept = 0;
+    rc = bg_query_kept(r, q, len, &all, &kept, &nkept, err);
+    if (rc == BG_OK && all && by == BG_BY_YEAR && bg_reader_v4(r)) {
       rc = year_buckets(r, &C, err);
-    } else {
+    } else if (rc == BG_OK) {
       rc = bg_reader_summaries(r, &reports, &nreports, err);
+      if (rc == BG_OK && !all) keep_only(reports, &nreports, kept, nkept);
       if (rc == BG_OK) rc = make_buckets(reports, nreports, by, &C, err);
     }
+    bg_ids_free(kept, nkept);
     if (rc == BG_OK)
       rc = bg_scan_counts(r, q, len, timeout_ms, on_doc, &C, err);
     free(C.ids);

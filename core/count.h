@@ -2,10 +2,13 @@
  * count.h - how often a query occurs, bucket by bucket (year, region or
  * report), with exact counts.
  *
- * Every bucket of the index is listed, also those where the query does not
- * occur, so gaps show: the reports of the bucket with a matching paragraph,
- * the matching paragraphs, the occurrences of the query's phrases in them,
- * the bucket's total units of text, and occurrences per 10,000 units.
+ * Every bucket that holds a report the query's filters keep (year:,
+ * region:, report: and their negations; bg_query_kept()) is listed, also
+ * those where the query does not occur: the bucket's kept reports, those
+ * of them with a matching paragraph, the matching paragraphs, the
+ * occurrences of the query's phrases in them, the kept reports' units of
+ * text, and occurrences per 10,000 of those units.  A bucket without a
+ * kept report is left out: a gap, not a zero.
  */
 #ifndef BG_COUNT_H
 #define BG_COUNT_H
@@ -21,6 +24,7 @@ typedef enum { BG_BY_YEAR, BG_BY_REGION, BG_BY_REPORT } bg_by;
 typedef struct bg_bucket {
   char *key;        /* "2023", "广东省", a report id; "unknown" when absent */
   uint64_t reports; /* reports of the bucket with a matching paragraph */
+  uint64_t reports_total; /* reports of the bucket the query's filters keep */
   uint64_t paragraphs, occurrences, units;
   double per_10k;   /* occurrences per 10,000 units of the bucket */
 } bg_bucket;

@@ -150,8 +150,10 @@ json_t *bg_json_count(const bg_count_result *c) {
   if (!arr) return NULL;
   for (size_t i = 0; i < c->nbuckets; i++) {
     const bg_bucket *b = &c->buckets[i];
-    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f}", "key", b->key,
-                          "reports", (json_int_t)b->reports, "paragraphs",
+    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f}", "key",
+                          b->key, "reports", (json_int_t)b->reports,
+                          "reports_total", (json_int_t)b->reports_total,
+                          "paragraphs",
                           (json_int_t)b->paragraphs, "occurrences",
                           (json_int_t)b->occurrences, "units",
                           (json_int_t)b->units, "per_10k", b->per_10k);

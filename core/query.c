@@ -38,6 +38,7 @@ typedef struct {
   size_t n;
   bg_qkind kind; /* FILTER: BG_Q_YEAR, BG_Q_REGION or BG_Q_REPORT */
   int lo, hi;    /* FILTER year: inclusive bounds */
+  int group;     /* FILTER: 1 written key:(A OR B), 2 key:"quoted" */
 } tok;
 
 typedef struct {
@@ -199,16 +200,53 @@ static int blank(const char *s, size_t n) {
   return 1;
 }
 
+/* The length of filter key `key` ("year", without the colon) at s[0, n)
+ * followed by ':' or a full-width '：', ASCII case ignored; 0 otherwise. */
+static size_t key_at(const char *s, size_t n, const char *key) {
+  size_t k = strlen(key);
+  if (n <= k) return 0;
+  for (size_t i = 0; i < k; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+    if (c != key[i]) return 0;
+  }
+  if (s[k] == ':') return k + 1;
+  if (n >= k + 3 && !memcmp(s + k, "\xef\xbc\x9a", 3)) return k + 3;
+  return 0;
+}
+
+/* Reads the group of values of "key:(A OR B, C)" at the cursor (on its
+ * '(') into t->s, t->n: the text between the parentheses. */
+static int value_group(parser *p, tok *t, const char *key) {
+  size_t pos = p->cp + 1;
+  skip(p);
+  size_t start = p->i;
+  int32_t c;
+  while ((c = peek(p)) != -1 && c != ')' && c != '(' && c != '"') skip(p);
+  if (c == -1)
+    return fail(p, BG_EQUERY, "unclosed '(' at character %zu after '%s:'", pos,
+                key);
+  if (c != ')')
+    return fail(p, BG_EQUERY,
+                "'%s:(' at character %zu takes values separated by OR or "
+                "commas, without quotes or parentheses",
+                key, t->pos);
+  t->s = p->q + start;
+  t->n = p->i - start;
+  t->group = 1;
+  skip(p);
+  return 0;
+}
+
 /* A bare word: up to whitespace, a parenthesis or a quote.  After a '-' it
  * is always a term, even when it reads OR, AND or NOT. */
 static int word(parser *p, tok *t, int after_neg) {
   static const struct {
-    const char *prefix;
-    size_t n;
+    const char *key;
     bg_qkind kind;
-  } filters[] = {{"year:", 5, BG_Q_YEAR},
-                 {"region:", 7, BG_Q_REGION},
-                 {"report:", 7, BG_Q_REPORT}};
+  } filters[] = {{"year", BG_Q_YEAR},
+                 {"region", BG_Q_REGION},
+                 {"report", BG_Q_REPORT}};
   size_t start = p->i;
   int32_t c;
   while ((c = peek(p)) != -1 && !space((uint32_t)c) && c != '(' && c != ')' && c != '"')
@@ -227,16 +265,22 @@ static int word(parser *p, tok *t, int after_neg) {
       }
   }
   for (size_t k = 0; k < sizeof filters / sizeof filters[0]; k++) {
-    if (t->n < filters[k].n || memcmp(t->s, filters[k].prefix, filters[k].n)) continue;
+    size_t kl = key_at(t->s, t->n, filters[k].key);
+    if (!kl) continue;
     t->type = T_FILTER;
     t->kind = filters[k].kind;
-    t->s += filters[k].n;
-    t->n -= filters[k].n;
-    if (t->n == 0 && peek(p) == '"' && quoted(p, &t->s, &t->n)) return p->rc;
+    t->s += kl;
+    t->n -= kl;
+    if (t->n == 0 && peek(p) == '"') {
+      if (quoted(p, &t->s, &t->n)) return p->rc;
+      t->group = 2;
+    }
+    if (t->n == 0 && peek(p) == '(' && value_group(p, t, filters[k].key))
+      return p->rc;
     if (blank(t->s, t->n))
-      return fail(p, BG_EQUERY, "empty value after '%s' at character %zu",
-                  filters[k].prefix, t->pos);
-    return t->kind == BG_Q_YEAR ? year(p, t) : 0;
+      return fail(p, BG_EQUERY, "empty value after '%s:' at character %zu",
+                  filters[k].key, t->pos);
+    return 0;
   }
   t->type = T_PHRASE;
   return searchable(p, t->s, t->n, t->pos);
@@ -348,20 +392,104 @@ static int starts_term(int type) {
 }
 
 static bg_qnode *and_expr(parser *p);
+static bg_qnode *join(parser *p, bg_qnode *res, bg_qkind kind, bg_qnode *kid);
+
+/* The length of a value separator at s[0, n): ',' '，' '、', and in a
+ * key:(...) group also white space; 0 when s does not start with one. */
+static size_t separator(const char *s, size_t n, int group) {
+  if (n >= 1 && s[0] == ',') return 1;
+  if (n >= 3 && (!memcmp(s, "\xef\xbc\x8c", 3) || !memcmp(s, "\xe3\x80\x81", 3)))
+    return 3;
+  if (group) {
+    size_t i = 0;
+    if (space(bg_utf8_next(s, n, &i))) return i;
+  }
+  return 0;
+}
+
+/* One filter node for value v[0, n) of token t. */
+static bg_qnode *filter_value(parser *p, const tok *t, const char *v, size_t n) {
+  bg_qnode *f = node(p, t->kind, t->pos);
+  if (!f) return NULL;
+  if (t->kind == BG_Q_YEAR) {
+    tok y = *t;
+    y.s = v;
+    y.n = n;
+    if (year(p, &y)) {
+      bg_query_free(f);
+      return NULL;
+    }
+    f->year_lo = y.lo;
+    f->year_hi = y.hi;
+  } else if (text(p, f, v, n)) {
+    bg_query_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+/* The filter of token t: one value, or several (region:A,B or
+ * region:(A OR B)) as an OR of one filter each.  A quoted value is one
+ * value, separators and all. */
+static bg_qnode *filter(parser *p, const tok *t) {
+  const char *key = t->kind == BG_Q_YEAR     ? "year"
+                    : t->kind == BG_Q_REGION ? "region"
+                                             : "report";
+  if (t->group == 2) return filter_value(p, t, t->s, t->n);
+  bg_qnode *res = NULL;
+  size_t i = 0;
+  while (i < t->n) {
+    size_t sl = separator(t->s + i, t->n - i, t->group);
+    if (sl) {
+      i += sl;
+      continue;
+    }
+    size_t start = i;
+    while (i < t->n && !separator(t->s + i, t->n - i, t->group))
+      bg_utf8_next(t->s, t->n, &i);
+    const char *v = t->s + start;
+    size_t vn = i - start;
+    if (t->group && vn == 2 && !memcmp(v, "OR", 2)) continue;
+    if (t->group && ((vn == 3 && (!memcmp(v, "AND", 3) || !memcmp(v, "NOT", 3))) ||
+                     v[0] == '-')) {
+      char buf[256];
+      fail(p, BG_EQUERY,
+           "'%s:(…)' at character %zu lists alternatives: separate them with OR "
+           "or commas, not '%s'",
+           key, t->pos, echo(buf, sizeof buf, v, vn));
+      bg_query_free(res);
+      return NULL;
+    }
+    bg_qnode *f = filter_value(p, t, v, vn);
+    if (!f) {
+      bg_query_free(res);
+      return NULL;
+    }
+    res = res ? join(p, res, BG_Q_OR, f) : f;
+    if (!res) return NULL;
+  }
+  if (!res)
+    fail(p, BG_EQUERY, "empty value after '%s:' at character %zu", key, t->pos);
+  return res;
+}
 
 static bg_qnode *primary(parser *p) {
   tok *t = &p->t;
   size_t pos = t->pos;
   bg_qnode *n;
   switch (t->type) {
-  case T_PHRASE:
   case T_FILTER:
-    n = node(p, t->type == T_PHRASE ? BG_Q_PHRASE : t->kind, pos);
+    n = filter(p, t);
     if (!n) return NULL;
-    if (n->kind == BG_Q_YEAR) {
-      n->year_lo = t->lo;
-      n->year_hi = t->hi;
-    } else if (text(p, n, t->s, t->n)) {
+    if (lex(p)) {
+      bg_query_free(n);
+      return NULL;
+    }
+    return n;
+  case T_PHRASE:
+    n = node(p, BG_Q_PHRASE, pos);
+    if (!n) return NULL;
+    if (text(p, n, t->s, t->n)) {
       bg_query_free(n);
       return NULL;
     }
@@ -584,7 +712,9 @@ static void value(buf *b, const char *s, size_t n) {
   int bare = n > 0;
   for (size_t i = 0; bare && i < n;) {
     uint32_t c = bg_utf8_next(s, n, &i);
-    if (space(c) || c == '(' || c == ')' || c == '"' || c == '\\') bare = 0;
+    if (space(c) || c == '(' || c == ')' || c == '"' || c == '\\' ||
+        c == ',' || c == 0xFF0C || c == 0x3001)
+      bare = 0;
   }
   if (bare)
     put(b, s, n);

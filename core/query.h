@@ -23,9 +23,14 @@
  *     inside quotes everything is text; there is no escape character;
  *   - '-' starting a term excludes it; '-' inside a word is text (a-b);
  *     after '-' the word is always a term (-OR excludes the word OR);
- *   - only lowercase year: region: report: start filters; a filter value
- *     runs to whitespace, a parenthesis or a quote, or is quoted whole
- *     (region:"内蒙古 自治区").
+ *   - year: region: report: start filters, the key in any ASCII case and
+ *     its colon ASCII or full-width (Year：2025); a filter value runs to
+ *     whitespace, a parenthesis or a quote, or is quoted whole
+ *     (region:"内蒙古 自治区");
+ *   - several values are alternatives: region:广东省,江苏省 (commas ASCII
+ *     or full-width, or 、) and region:(广东省 OR 江苏省) (values separated
+ *     by OR, commas or spaces) both mean (region:广东省 OR region:江苏省);
+ *     a quoted value is one value.
  */
 #ifndef BG_QUERY_H
 #define BG_QUERY_H

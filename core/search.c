@@ -1738,6 +1738,124 @@ int bg_scan_counts(bg_reader *r, const char *q, size_t len, double timeout_ms,
   return scan(r, q, len, timeout_ms, fn, ctx, 1, err);
 }
 
+/* ---- the reports a query's filters keep ---- */
+
+static int has_filter(const enode *e) {
+  if (is_filter(e)) return 1;
+  for (size_t i = 0; i < e->nkids; i++)
+    if (has_filter(e->kids[i])) return 1;
+  return 0;
+}
+
+/* The reports where e may hold for some text (*maybe) and where it holds
+ * whatever the text (*sure), as Xapian queries: a phrase may hold in any
+ * report and surely holds in none; a filter holds where it holds; NOT
+ * swaps the two; AND and OR combine each.  NULL when memory runs out. */
+static void filter_bounds(const enode *e, bg_xq **maybe, bg_xq **sure) {
+  switch (e->kind) {
+  case BG_Q_PHRASE:
+    *maybe = bg_xq_all();
+    *sure = bg_xq_none();
+    return;
+  case BG_Q_YEAR:
+  case BG_Q_REGION:
+  case BG_Q_REPORT:
+    *maybe = candidates(e);
+    *sure = candidates(e);
+    return;
+  case BG_Q_NOT: {
+    bg_xq *km, *ks;
+    filter_bounds(e->kids[0], &km, &ks);
+    *maybe = bg_xq_and_not(bg_xq_all(), ks);
+    *sure = bg_xq_and_not(bg_xq_all(), km);
+    return;
+  }
+  case BG_Q_AND:
+  case BG_Q_OR: {
+    bg_xq *(*op)(bg_xq *, bg_xq *) = e->kind == BG_Q_AND ? bg_xq_and : bg_xq_or;
+    filter_bounds(e->kids[0], maybe, sure);
+    for (size_t i = 1; i < e->nkids; i++) {
+      bg_xq *km, *ks;
+      filter_bounds(e->kids[i], &km, &ks);
+      *maybe = op(*maybe, km);
+      *sure = op(*sure, ks);
+    }
+    return;
+  }
+  }
+  *maybe = *sure = NULL;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void bg_ids_free(char **ids, size_t n) {
+  if (!ids) return;
+  for (size_t i = 0; i < n; i++) free(ids[i]);
+  free(ids);
+}
+
+/* The ids of reports dids[0, n) into *out, sorted by strcmp. */
+static int ids_of(bg_xdb *db, const uint32_t *dids, size_t n, char ***out,
+                  bg_err *err) {
+  char **ids = bg_calloc(n + 1, sizeof *ids);
+  bg_xvals *vi = NULL;
+  int rc = ids ? bg_xvals_open(db, BG_SLOT_ID, &vi, err)
+               : bg_err_set(err, BG_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && rc == BG_OK; i++) {
+    const char *v;
+    size_t vl;
+    if ((rc = bg_xvals_get(vi, dids[i], &v, &vl, err)) != BG_OK) break;
+    if (!(ids[i] = bg_strndup(v, vl)))
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  bg_xvals_free(vi);
+  if (rc != BG_OK) {
+    bg_ids_free(ids, n);
+    return rc;
+  }
+  qsort(ids, n, sizeof *ids, cmp_str);
+  *out = ids;
+  return BG_OK;
+}
+
+int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
+                  char ***ids, size_t *n, bg_err *err) {
+  *all = 1;
+  *ids = NULL;
+  *n = 0;
+  bg_qnode *tree = NULL;
+  int rc = bg_query_parse(q, len, &tree, err);
+  if (rc != BG_OK) return rc;
+  compiler c;
+  memset(&c, 0, sizeof c);
+  bg_units_init(&c.units);
+  bg_units_set_fold(&c.units, r->fold);
+  enode *root = NULL;
+  bg_xq *maybe = NULL, *sure = NULL;
+  uint32_t *dids = NULL;
+  size_t ndids = 0;
+  rc = compile(&c, tree, 1, &root, err);
+  if (rc == BG_OK && has_filter(root)) {
+    *all = 0;
+    filter_bounds(root, &maybe, &sure);
+    if (!maybe || !sure) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    if (rc == BG_OK) rc = bg_xdb_match(r->db, maybe, &dids, &ndids, err);
+    if (rc == BG_OK) rc = ids_of(r->db, dids, ndids, ids, err);
+    if (rc == BG_OK) *n = ndids;
+  }
+  bg_xq_free(maybe);
+  bg_xq_free(sure);
+  free(dids);
+  enode_free(root);
+  bg_units_reset(&c.units);
+  free(c.phrases);
+  free(c.all_phrases);
+  bg_query_free(tree);
+  return rc;
+}
+
 size_t bg_query_phrase_count(const char *q, size_t len) {
   bg_qnode *tree = NULL;
   if (bg_query_parse(q, len, &tree, NULL) != BG_OK) return 0;

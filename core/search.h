@@ -155,6 +155,16 @@ int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
 /* Inside a scan callback: the report's metadata (borrowed). */
 int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err);
 
+/* The reports that query q's filters keep: those where the query may
+ * match a paragraph for some text, with every year:, region: and report:
+ * filter (negated or not, under AND, OR, NOT) evaluated and every phrase
+ * left open.  *all is 1 when no filter narrows the index (every report is
+ * kept; *ids NULL); else *ids lists the kept report ids, sorted by
+ * strcmp, *n of them (caller frees with bg_ids_free()). */
+int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
+                  char ***ids, size_t *n, bg_err *err);
+void bg_ids_free(char **ids, size_t n);
+
 /* Number of positive phrases in query q (0 when it does not parse). */
 size_t bg_query_phrase_count(const char *q, size_t len);
 

@@ -129,11 +129,25 @@ static const tcase good[] = {
     /* colons that are not filters */
     {"http://x", "\"http://x\""},
     {"注：", "\"注：\""},
-    {"Year:2023", "\"Year:2023\""},
-    {"REGION:x", "\"REGION:x\""},
     {"xyear:2023", "\"xyear:2023\""},
     {"years:2023", "\"years:2023\""},
-    {"year：2023", "\"year：2023\""},
+
+    /* keys in any case, full-width colons */
+    {"Year:2023", "year:2023"},
+    {"REGION:x", "region:x"},
+    {"year：2023", "year:2023"},
+    {"Report：2023_x -Region：广东省", "(AND report:2023_x (NOT region:广东省))"},
+
+    /* several values: alternatives */
+    {"region:广东省,江苏省", "(OR region:广东省 region:江苏省)"},
+    {"region:广东省，江苏省、浙江省", "(OR region:广东省 region:江苏省 region:浙江省)"},
+    {"region:(广东省 OR 江苏省)", "(OR region:广东省 region:江苏省)"},
+    {"region:(广东省, 江苏省 浙江省)", "(OR region:广东省 region:江苏省 region:浙江省)"},
+    {"region:(b)", "region:b"},
+    {"a -region:b,c", "(AND \"a\" (NOT (OR region:b region:c)))"},
+    {"year:2019,2021..2022", "(OR year:2019 year:2021..2022)"},
+    {"region:\"a,b\"", "region:\"a,b\""},
+    {"region:a,", "region:a"},
     {":", "\":\""},
 };
 
@@ -237,7 +251,13 @@ static const tcase bad[] = {
     {"year:", "empty value after 'year:' at character 1"},
     {"region:", "empty value after 'region:' at character 1"},
     {"发展 report:", "empty value after 'report:' at character 4"},
-    {"region:(b)", "empty value after 'region:' at character 1"},
+    {"region:()", "empty value after 'region:' at character 1"},
+    {"region:,", "empty value after 'region:' at character 1"},
+    {"region:(b", "unclosed '(' at character 8 after 'region:'"},
+    {"region:(a AND b)", "lists alternatives: separate them with OR or commas, not 'AND'"},
+    {"region:(a -b)", "not '-b'"},
+    {"region:(a \"b\")", "without quotes or parentheses"},
+    {"year:2019,x", "bad year 'x'"},
     {"region:\"\"", "empty value after 'region:' at character 1"},
     {"region:\" \"", "empty value after 'region:' at character 1"},
     {"region:\"广东", "the quote at character 8 is never closed"},
