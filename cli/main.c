@@ -132,6 +132,58 @@ static void die_use(const char *fmt, const char *arg) {
   exit(EXIT_USE);
 }
 
+/* Edit distance between ASCII strings a and b (both short). */
+static size_t edits(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b), row[64];
+  if (la > 60 || lb > 60) return 99;
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+/* Whether argument a of a command is one of its options: "--" and a
+ * letter, or -h.  Anything else starting with '-' is query text, so that
+ * -region:X and -经济 exclude without "--" before them. */
+static int is_option(const char *a) {
+  return !strcmp(a, "-h") ||
+         (a[0] == '-' && a[1] == '-' &&
+          ((a[2] >= 'a' && a[2] <= 'z') || (a[2] >= 'A' && a[2] <= 'Z')));
+}
+
+/* Exits for option a, which command cmd does not take; names the option
+ * of known (NULL-terminated) that was probably meant. */
+static void unknown_option(const char *cmd, const char *a,
+                           const char *const *known) {
+  char name[64];
+  size_t nl = strcspn(a, "=");
+  snprintf(name, sizeof name, "%.*s", (int)(nl < 63 ? nl : 63), a);
+  const char *best = NULL;
+  size_t bd = 3;
+  for (size_t k = 0; known[k]; k++) {
+    size_t d = edits(name, known[k]);
+    if (!strncmp(known[k], name, strlen(name)) && strlen(name) > 3) d = 1;
+    if (d < bd) bd = d, best = known[k];
+  }
+  fprintf(stderr, "baogao: %s has no option '%s'", cmd, name);
+  if (best) fprintf(stderr, "; did you mean %s?", best);
+  fprintf(stderr, "\n  its options:");
+  for (size_t k = 0; known[k]; k++) fprintf(stderr, " %s", known[k]);
+  fprintf(stderr, "\n  (to search for text that starts with '--', put -- "
+                  "before the query)\n");
+  exit(EXIT_USE);
+}
+
 static int parse_size(const char *s, size_t *out) {
   if (!s || !*s) return -1;
   char *end;
@@ -542,9 +594,7 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
       opts_done = 1;
       continue;
     }
-    int is_opt = !opts_done && arg[0] == '-' && arg[1] &&
-                 ((arg[1] >= 'a' && arg[1] <= 'z') ||
-                  (arg[1] >= 'A' && arg[1] <= 'Z') || arg[1] == '-');
+    int is_opt = !opts_done && is_option(arg);
     if (!is_opt) {
       argv[nq++] = argv[i]; /* query words gather at the front */
       continue;
@@ -603,9 +653,12 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
       fputs(search ? usage_search : count ? usage_count : usage_kwic, stdout);
       return NULL;
     } else {
-      die_use("unknown option '%s' (to search for a term starting with '-', "
-              "put -- before the query)",
-              arg);
+      static const char *const o_search[] = {"--limit", "--offset", "--sort",
+                                             "--all", "--help", NULL};
+      static const char *const o_count[] = {"--by", "--help", NULL};
+      static const char *const o_kwic[] = {"--sort", "--width", "--tsv",
+                                           "--help", NULL};
+      unknown_option(cmd, arg, search ? o_search : count ? o_count : o_kwic);
     }
   }
   if (nq == 0) die_use("%s needs a query", cmd);
@@ -937,8 +990,10 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
         die_use("--reports takes a whole number from 1, not '%s'", v);
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--text"))) {
       text = v;
-    } else if (!opts_done && a[0] == '-' && a[1] == '-') {
-      die_use("unknown option '%s'", a);
+    } else if (!opts_done && is_option(a)) {
+      static const char *const known[] = {"--limit", "--reports", "--text",
+                                          "--help", NULL};
+      unknown_option("similar", a, known);
     } else if (!source && !text && strchr(a, '#')) {
       source = a;
     } else {
@@ -1200,8 +1255,10 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--phrases"))) {
       if (parse_size(v, &nphr) != 0 || nphr == 0 || nphr > 10000)
         die_use("--phrases takes a whole number from 1 to 10000, not '%s'", v);
-    } else if (!opts_done && a[0] == '-' && a[1] == '-') {
-      die_use("unknown option '%s'", a);
+    } else if (!opts_done && is_option(a)) {
+      static const char *const known[] = {"--threshold", "--min-count",
+                                           "--phrases", "--help", NULL};
+      unknown_option("compare", a, known);
     } else if (nid < 2) {
       ids[nid++] = a;
     } else {

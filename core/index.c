@@ -716,7 +716,8 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (r->region[0]) {
     char reg[BG_TERM_MAX];
     size_t rl =
-        bg_term_region(r->region, strlen(r->region), ix->fold, reg, 200);
+        bg_term_region(r->region, strlen(r->region), ix->fold, reg,
+                       BG_REGION_MAX);
     char rt[BG_TERM_MAX];
     size_t rtl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, rt,
                                        sizeof rt)

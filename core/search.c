@@ -182,6 +182,7 @@ static int term_dup(term *t, const char *s, size_t len) {
 }
 
 typedef struct compiler {
+  bg_reader *r; /* resolves region names; NULL: names taken as written */
   bg_units units;
   enode **phrases; /* positive phrases, in query order */
   size_t nphrases, cap;
@@ -241,6 +242,65 @@ static int compile_phrase(compiler *c, const bg_qnode *q, enode *e) {
   return BG_OK;
 }
 
+typedef struct region_names {
+  size_t n;        /* regions whose name starts with the value */
+  char first[BG_TERM_MAX];
+  size_t first_len;
+  char list[400];  /* the first few, for a message */
+  size_t list_len;
+} region_names;
+
+static int on_region(void *ctx, const char *t, size_t len, uint32_t freq) {
+  region_names *m = ctx;
+  size_t pl = strlen(BG_PREFIX_REGION);
+  if (freq == 0 || len <= pl) return BG_OK;
+  if (m->n++ == 0) {
+    memcpy(m->first, t, len);
+    m->first_len = len;
+  }
+  if (m->list_len + len + 8 < sizeof m->list) {
+    m->list_len += (size_t)snprintf(m->list + m->list_len,
+                                    sizeof m->list - m->list_len, "%s%.*s",
+                                    m->n > 1 ? ", " : "", (int)(len - pl),
+                                    t + pl);
+  } else if (m->list_len + 8 < sizeof m->list && !strstr(m->list, ", …")) {
+    m->list_len += (size_t)snprintf(m->list + m->list_len,
+                                    sizeof m->list - m->list_len, ", …");
+  }
+  return BG_OK;
+}
+
+/* The filter term of region filter q into t (BG_TERM_MAX bytes), *tl its
+ * length: the region of that name, normalized with the index's folds;
+ * else, with a reader, the one region whose name starts with it.  A name
+ * that starts several is BG_EQUERY (the message lists them); a name no
+ * report has keeps its own term, which matches nothing. */
+static int region_term(bg_reader *r, unsigned fold, const bg_qnode *q, char *t,
+                       size_t *tl, bg_err *err) {
+  char reg[BG_TERM_MAX];
+  size_t rl = bg_term_region(q->text, q->len, fold, reg, BG_REGION_MAX);
+  *tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, BG_TERM_MAX) : 0;
+  if (!*tl)
+    return bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
+                      q->text, q->pos);
+  if (!r || bg_xdb_termfreq(r->db, t, *tl) > 0) return BG_OK;
+  region_names m;
+  memset(&m, 0, sizeof m);
+  int rc = bg_xdb_prefixed_terms(r->db, t, *tl, on_region, &m, err);
+  if (rc == BG_ENOMEM) return bg_err_set(err, rc, "out of memory");
+  if (rc != BG_OK) return rc;
+  if (m.n == 1) {
+    memcpy(t, m.first, m.first_len);
+    *tl = m.first_len;
+  } else if (m.n > 1) {
+    return bg_err_set(err, BG_EQUERY,
+                      "region:%s at character %zu is the start of %zu regions "
+                      "(%s): name one, or several as region:A,B",
+                      q->text, q->pos, m.n, m.list);
+  }
+  return BG_OK;
+}
+
 static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
                    bg_err *err) {
   *out = NULL;
@@ -271,15 +331,10 @@ static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
     e->year_hi = q->year_hi;
     break;
   case BG_Q_REGION: {
-    char reg[BG_TERM_MAX];
-    size_t rl = bg_term_region(q->text, q->len, c->units.fold, reg, 200);
-    size_t tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t)
-                   : 0;
-    if (!tl) {
-      rc = bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
-                      q->text, q->pos);
-      goto fail;
-    }
+    size_t tl = 0;
+    rc = region_term(c->r, c->units.fold, q, t, &tl, err);
+    if (rc == BG_ENOMEM) goto oom;
+    if (rc != BG_OK) goto fail;
     if (term_dup(&e->filter, t, tl) != BG_OK) goto oom;
     break;
   }
@@ -1596,6 +1651,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
                     double timeout_ms, double deadline, bg_err *err) {
   R->r = r;
   R->err = err;
+  R->c.r = r;
   bg_units_init(&R->c.units);
   bg_units_set_fold(&R->c.units, r->fold);
   uint32_t *ids = NULL;
@@ -1830,6 +1886,7 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
   if (rc != BG_OK) return rc;
   compiler c;
   memset(&c, 0, sizeof c);
+  c.r = r;
   bg_units_init(&c.units);
   bg_units_set_fold(&c.units, r->fold);
   enode *root = NULL;
@@ -1848,6 +1905,48 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
   bg_xq_free(maybe);
   bg_xq_free(sure);
   free(dids);
+  enode_free(root);
+  bg_units_reset(&c.units);
+  free(c.phrases);
+  free(c.all_phrases);
+  bg_query_free(tree);
+  return rc;
+}
+
+/* The first phrase of tree q in reading order, or NULL. */
+static const bg_qnode *first_phrase(const bg_qnode *q) {
+  if (q->kind == BG_Q_PHRASE) return q;
+  for (size_t i = 0; i < q->nkids; i++) {
+    const bg_qnode *p = first_phrase(q->kids[i]);
+    if (p) return p;
+  }
+  return NULL;
+}
+
+int bg_filter_xq(bg_reader *r, const char *q, size_t len, const char *cmd,
+                 bg_xq **out, bg_err *err) {
+  *out = NULL;
+  bg_qnode *tree = NULL;
+  int rc = bg_query_parse(q, len, &tree, err);
+  if (rc != BG_OK) return rc;
+  const bg_qnode *ph = first_phrase(tree);
+  if (ph) {
+    rc = bg_err_set(err, BG_EQUERY,
+                    "%s takes only year:, region: and report: filters, not "
+                    "the phrase '%s' at character %zu",
+                    cmd, ph->text, ph->pos);
+    bg_query_free(tree);
+    return rc;
+  }
+  compiler c;
+  memset(&c, 0, sizeof c);
+  c.r = r;
+  bg_units_init(&c.units);
+  bg_units_set_fold(&c.units, r->fold);
+  enode *root = NULL;
+  rc = compile(&c, tree, 1, &root, err);
+  if (rc == BG_OK && !(*out = candidates(root)))
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   enode_free(root);
   bg_units_reset(&c.units);
   free(c.phrases);

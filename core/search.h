@@ -165,6 +165,13 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
                   char ***ids, size_t *n, bg_err *err);
 void bg_ids_free(char **ids, size_t n);
 
+/* The Xapian query of the reports that filter query q[0, len) keeps
+ * (year:, region:, report:, AND, OR, NOT; no phrase: BG_EQUERY naming
+ * command cmd), compiled as searches compile their filters.  *out is the
+ * caller's (bg_xq_free()). */
+int bg_filter_xq(bg_reader *r, const char *q, size_t len, const char *cmd,
+                 bg_xq **out, bg_err *err);
+
 /* Number of positive phrases in query q (0 when it does not parse). */
 size_t bg_query_phrase_count(const char *q, size_t len);
 

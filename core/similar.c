@@ -52,63 +52,10 @@ int bg_similar_parse_source(const char *s, size_t *id_len, uint32_t *para) {
 
 /* ---- the filter: a query of filters alone, as a Xapian query ---- */
 
-static bg_xq *filter_xq(const bg_qnode *q, unsigned fold, bg_err *err) {
-  char t[BG_TERM_MAX], reg[BG_TERM_MAX];
-  size_t tl;
-  switch (q->kind) {
-  case BG_Q_PHRASE:
-    bg_err_set(err, BG_EQUERY,
-               "similar takes only year:, region: and report: filters, not "
-               "the phrase '%s' at character %zu",
-               q->text, q->pos);
-    return NULL;
-  case BG_Q_YEAR:
-    return bg_xq_range(BG_SLOT_YEAR, q->year_lo, q->year_hi);
-  case BG_Q_REGION: {
-    size_t rl = bg_term_region(q->text, q->len, fold, reg, 200);
-    tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t) : 0;
-    if (!tl) {
-      bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu", q->text,
-                 q->pos);
-      return NULL;
-    }
-    return bg_xq_term(t, tl);
-  }
-  case BG_Q_REPORT:
-    tl = bg_term_prefixed(BG_PREFIX_ID, q->text, q->len, t, sizeof t);
-    if (!tl) {
-      bg_err_set(err, BG_EQUERY, "report id too long at character %zu", q->pos);
-      return NULL;
-    }
-    return bg_xq_term(t, tl);
-  case BG_Q_NOT: {
-    bg_xq *k = filter_xq(q->kids[0], fold, err);
-    return k ? bg_xq_and_not(bg_xq_all(), k) : NULL;
-  }
-  case BG_Q_AND:
-  case BG_Q_OR: {
-    bg_xq *acc = NULL;
-    for (size_t i = 0; i < q->nkids; i++) {
-      bg_xq *k = filter_xq(q->kids[i], fold, err);
-      if (!k) {
-        bg_xq_free(acc);
-        return NULL;
-      }
-      acc = !acc                  ? k
-            : q->kind == BG_Q_AND ? bg_xq_and(acc, k)
-                                  : bg_xq_or(acc, k);
-      if (!acc) break;
-    }
-    return acc;
-  }
-  }
-  return NULL;
-}
-
 /* The Xapian filter of o: its filter query, without the source report,
  * regions folded as the index folds.  *out is NULL when nothing is
  * filtered. */
-static int build_filter(const bg_similar_opts *o, unsigned fold, bg_xq **out,
+static int build_filter(bg_reader *r, const bg_similar_opts *o, bg_xq **out,
                         bg_err *err) {
   *out = NULL;
   bg_xq *f = NULL;
@@ -116,16 +63,8 @@ static int build_filter(const bg_similar_opts *o, unsigned fold, bg_xq **out,
   for (size_t i = 0; o->filter && i < o->filter_len; i++)
     if (o->filter[i] != ' ' && o->filter[i] != '\t') blank = 0;
   if (!blank) {
-    bg_qnode *q = NULL;
-    int rc = bg_query_parse(o->filter, o->filter_len, &q, err);
+    int rc = bg_filter_xq(r, o->filter, o->filter_len, "similar", &f, err);
     if (rc != BG_OK) return rc;
-    bg_err_clear(err);
-    f = filter_xq(q, fold, err);
-    bg_query_free(q);
-    if (!f) {
-      if (err && err->code) return err->code;
-      return bg_err_set(err, BG_ENOMEM, "out of memory");
-    }
   }
   if (o->report) {
     char t[BG_TERM_MAX];
@@ -523,7 +462,7 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
                     "the source has fewer than two units: nothing to compare");
     goto done;
   }
-  if ((rc = build_filter(o, bg_reader_fold(r), &filter, err)) != BG_OK)
+  if ((rc = build_filter(r, o, &filter, err)) != BG_OK)
     goto done;
   if (!(q = pairs_query(&S.src))) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");

@@ -30,6 +30,7 @@
 #define BG_HASH_SEP '\x1e'
 #define BG_UNIT_MAX 100       /* longer units are hashed */
 #define BG_TERM_MAX 256       /* buffer size for any term built here */
+#define BG_REGION_MAX 200     /* longest normalized region name, in bytes */
 
 #define BG_PREFIX_ID "XI"
 #define BG_PREFIX_YEAR "XY"
