@@ -21,6 +21,7 @@
 #include "compare.h"
 #include "count.h"
 #include "error.h"
+#include "hints.h"
 #include "json.h"
 #include "kwic.h"
 #include "remote.h"
@@ -561,12 +562,15 @@ static int run_search(const cli *c, const char *q, size_t qlen,
   bg_err err = {0};
   bg_results *res = NULL;
   int rc = bg_search(r, q, qlen, o, &res, &err);
-  bg_reader_close(r);
-  if (rc != BG_OK)
+  if (rc != BG_OK) {
+    bg_reader_close(r);
     return fail(c, rc == BG_EQUERY ? "bad_query" : "index_error",
                 bg_err_msg(&err), rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX);
+  }
   *out = bg_json_results(res);
   bg_results_free(res);
+  if (*out) bg_hints_attach(r, q, qlen, 0, *out);
+  bg_reader_close(r);
   return *out ? 0 : fail(c, "out_of_memory", "out of memory", EXIT_INDEX);
 }
 
@@ -676,6 +680,18 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
   return q;
 }
 
+/* The hints of an answer that found nothing (hints.h), one a line. */
+static void print_hints(const cli *c, json_t *j) {
+  size_t i;
+  json_t *h;
+  json_array_foreach(json_object_get(j, "hints"), i, h) {
+    if (c->color) fputs(bold_on, stdout);
+    fputs("hint: ", stdout);
+    if (c->color) fputs(hl_off, stdout);
+    puts(jstr(h, "message"));
+  }
+}
+
 static int cmd_search(const cli *c, int argc, char **argv) {
   qargs a = {.o = {.limit = 10, .sort = BG_SORT_RELEVANCE}};
   size_t qlen = 0;
@@ -698,6 +714,7 @@ static int cmd_search(const cli *c, int argc, char **argv) {
     }
     print_results(c, res);
     bg_results_free(res);
+    print_hints(c, j);
   }
   json_decref(j);
   return 0;
@@ -734,6 +751,7 @@ static int run_view(const cli *c, int kwic, const char *q, size_t qlen,
     if (rc == BG_OK) *out = bg_json_count(cr);
     bg_count_free(cr);
   }
+  if (*out) bg_hints_attach(r, q, qlen, 0, *out);
   bg_reader_close(r);
   if (rc != BG_OK)
     return fail(c, rc == BG_EQUERY ? "bad_query" : "index_error",
@@ -871,6 +889,7 @@ static int cmd_view(const cli *c, int argc, char **argv, int kwic) {
     print_kwic(c, j, &a);
   else
     print_count(c, j);
+  if (!c->json && !(kwic && a.tsv)) print_hints(c, j);
   json_decref(j);
   return 0;
 }

@@ -47,6 +47,7 @@
 #include "compare.h"
 #include "count.h"
 #include "error.h"
+#include "hints.h"
 #include "json.h"
 #include "params.h"
 #include "search.h"
@@ -780,6 +781,8 @@ static void serve_search(worker *w, request *rq) {
   } else {
     if (all) res->limit = 0; /* as an all=1 answer says */
     json_t *j = bg_json_results(res);
+    if (j)
+      bg_hints_attach(w->r, rq->pq.q, rq->pq.qlen, cfg.timeout_ms / 2, j);
     respond_json(rq, MHD_HTTP_OK, j);
     json_decref(j);
   }
@@ -822,6 +825,7 @@ static void serve_view(worker *w, request *rq) {
     rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
     if (rc == BG_OK) j = bg_json_count(c);
     bg_count_free(c);
+    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
   } else if (rq->route == R_KWIC) {
     bg_kwic_result *k = NULL;
     rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
@@ -838,6 +842,7 @@ static void serve_view(worker *w, request *rq) {
     }
     if (rc == BG_OK) j = bg_json_kwic(k);
     bg_kwic_free(k);
+    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
   } else if (rq->route == R_SIMILAR) {
     bg_similar_opts o = {.report = v->report,
                          .para = v->para,
