@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -949,8 +950,8 @@ static const char usage_similar[] =
     "  --text TEXT    compare with TEXT instead of a paragraph\n";
 
 static const char usage_compare[] =
-    "usage: baogao compare REPORT_A REPORT_B [--threshold X] [--min-count N]\n"
-    "                      [--phrases N]\n"
+    "usage: baogao compare REPORT_A REPORT_B [--full] [--threshold X]\n"
+    "                      [--min-count N] [--phrases N]\n"
     "\n"
     "How REPORT_B rewrote REPORT_A: B's paragraphs aligned in order with "
     "their\n"
@@ -959,6 +960,13 @@ static const char usage_compare[] =
     "without colour), the paragraphs only in A and only in B, and the phrases\n"
     "(2 to 8 CJK characters, the longest form) new in B and gone from A.\n"
     "\n"
+    "\n"
+    "By default a summary: how many paragraphs were kept, reworded, added and\n"
+    "dropped, the top new and dropped formulations, and the ten most reworded\n"
+    "paragraphs with their changes, wrapped to the terminal.\n"
+    "\n"
+    "  --full         every paragraph: each pair's diff, the unchanged ranges,\n"
+    "                 every paragraph only in A or only in B\n"
     "  --threshold X  least similarity of an aligned pair (default 0.25)\n"
     "  --min-count N  least occurrences of a new or gone phrase (default 2)\n"
     "  --phrases N    phrases listed each way (default 20)\n";
@@ -1247,12 +1255,215 @@ static void print_compare(const cli *c, json_t *j, size_t min_count) {
   putchar('\n');
 }
 
+/* Columns of the terminal on standard output ($COLUMNS, else 80). */
+static size_t out_cols(void) {
+  struct winsize ws;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+      ws.ws_col >= 20)
+    return ws.ws_col;
+  const char *e = getenv("COLUMNS");
+  long v = e ? strtol(e, NULL, 10) : 0;
+  return v >= 20 && v <= 1000 ? (size_t)v : 80;
+}
+
+/* Text wrapped at `cols` columns, lines indented by two spaces, at most
+ * `max_lines` lines (0: no limit): past them, "…" and nothing more. */
+typedef struct wrap {
+  size_t cols, col, lines, max_lines;
+  int full;
+} wrap;
+
+static void put_wrapped(wrap *w, const char *t) {
+  size_t n = strlen(t), i = 0;
+  while (i < n && !w->full) {
+    size_t at = i;
+    uint32_t cp = bg_utf8_next(t, n, &i);
+    if (cp == '\n') continue;
+    size_t cw = bg_utf8_width(t + at, i - at);
+    if (w->col + cw > w->cols) {
+      if (w->max_lines && w->lines + 1 >= w->max_lines) {
+        fputs("…", stdout);
+        w->full = 1;
+        return;
+      }
+      fputs("\n  ", stdout);
+      w->col = 2;
+      w->lines++;
+    }
+    fwrite(t + at, 1, i - at, stdout);
+    w->col += cw;
+  }
+}
+
+#define DIFF_CONTEXT 16 /* characters of unchanged text kept by a change */
+
+/* A pair's diff, wrapped: deletions and insertions in colour, or as [-…-]
+ * and {+…+}; unchanged stretches longer than twice DIFF_CONTEXT keep
+ * DIFF_CONTEXT characters by each change, "…" between. */
+static void print_diff_wrapped(const cli *c, json_t *diff, wrap *w) {
+  size_t i, n = json_array_size(diff);
+  json_t *p;
+  fputs("  ", stdout);
+  w->col = 2;
+  json_array_foreach(diff, i, p) {
+    const char *op = json_string_value(json_array_get(p, 0));
+    const char *t = json_string_value(json_array_get(p, 1));
+    if (!op || !t) continue;
+    if (op[0] == '=') {
+      size_t len = strlen(t), cps = bg_utf8_cps(t, len);
+      if (cps <= 2 * DIFF_CONTEXT + 1) {
+        put_wrapped(w, t);
+        continue;
+      }
+      char *cut = malloc(len + 8);
+      if (!cut) die_use("out of memory%s", "");
+      size_t head = i > 0 ? bg_utf8_offset(t, len, DIFF_CONTEXT) : 0;
+      size_t tail = i + 1 < n ? bg_utf8_offset(t, len, cps - DIFF_CONTEXT) : len;
+      memcpy(cut, t, head);
+      memcpy(cut + head, "…", strlen("…"));
+      memcpy(cut + head + strlen("…"), t + tail, len - tail);
+      cut[head + strlen("…") + len - tail] = '\0';
+      put_wrapped(w, cut);
+      free(cut);
+      continue;
+    }
+    if (c->color) fputs(op[0] == '-' ? del_on : ins_on, stdout);
+    if (!c->color) put_wrapped(w, op[0] == '-' ? "[-" : "{+");
+    put_wrapped(w, t);
+    if (!c->color) put_wrapped(w, op[0] == '-' ? "-]" : "+}");
+    if (c->color) fputs(hl_off, stdout);
+  }
+  putchar('\n');
+}
+
+/* Characters deleted and inserted by a pair's diff. */
+static size_t changed_chars(json_t *diff) {
+  size_t i, n = 0;
+  json_t *p;
+  json_array_foreach(diff, i, p) {
+    const char *op = json_string_value(json_array_get(p, 0));
+    const char *t = json_string_value(json_array_get(p, 1));
+    if (op && t && op[0] != '=') n += bg_utf8_cps(t, strlen(t));
+  }
+  return n;
+}
+
+typedef struct reworded {
+  size_t at; /* index in pairs */
+  size_t changed;
+} reworded;
+
+static int cmp_reworded(const void *pa, const void *pb) {
+  const reworded *a = pa, *b = pb;
+  if (a->changed != b->changed) return a->changed > b->changed ? -1 : 1;
+  return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static int cmp_reworded_at(const void *pa, const void *pb) {
+  const reworded *a = pa, *b = pb;
+  return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* The phrases of arr (at most max) on one line each wrapped. */
+static void print_top_phrases(const cli *c, json_t *arr, const char *title,
+                              size_t max, size_t cols) {
+  if (c->color) fputs(bold_on, stdout);
+  fputs(title, stdout);
+  if (c->color) fputs(hl_off, stdout);
+  putchar('\n');
+  size_t i;
+  json_t *p;
+  wrap w = {cols, 2, 0, 0, 0};
+  fputs("  ", stdout);
+  if (json_array_size(arr) == 0) put_wrapped(&w, "none");
+  json_array_foreach(arr, i, p) {
+    if (i == max) {
+      put_wrapped(&w, ", …");
+      break;
+    }
+    char item[512];
+    snprintf(item, sizeof item, "%s%s ×%lld", i ? ", " : "", jstr(p, "phrase"),
+             (long long)json_integer_value(json_object_get(p, "count")));
+    put_wrapped(&w, item);
+  }
+  putchar('\n');
+}
+
+#define SUMMARY_PHRASES 10
+#define SUMMARY_PAIRS 10
+#define SUMMARY_LINES 5 /* lines of each reworded paragraph */
+
+/* The default view of compare: counts, the top formulations each way,
+ * and the most reworded paragraphs. */
+static void print_compare_summary(const cli *c, json_t *j, size_t min_count) {
+  const char *a = jstr(j, "a"), *b = jstr(j, "b");
+  json_t *pairs = json_object_get(j, "pairs");
+  size_t np = json_array_size(pairs), cols = out_cols(), i, kept = 0;
+  reworded *rw = calloc(np + 1, sizeof *rw);
+  size_t nrw = 0;
+  json_t *p;
+  if (!rw) die_use("out of memory%s", "");
+  json_array_foreach(pairs, i, p) {
+    size_t ch = changed_chars(json_object_get(p, "diff"));
+    if (ch == 0)
+      kept++;
+    else
+      rw[nrw++] = (reworded){i, ch};
+  }
+  size_t added = json_array_size(json_object_get(j, "only_b"));
+  size_t dropped = json_array_size(json_object_get(j, "only_a"));
+  if (c->color) fputs(bold_on, stdout);
+  printf("%s → %s", a, b);
+  if (c->color) fputs(hl_off, stdout);
+  printf("\n%zu paragraphs of %s: %zu kept as they were, %zu reworded, %zu "
+         "added; %zu of %s's dropped\n\n",
+         np + added, b, kept, nrw, added, dropped, a);
+  char title[512];
+  snprintf(title, sizeof title,
+           "new formulations (%zu+ times in %s, never in %s):", min_count, b, a);
+  print_top_phrases(c, json_object_get(j, "new_phrases"), title,
+                    SUMMARY_PHRASES, cols);
+  snprintf(title, sizeof title,
+           "dropped formulations (%zu+ times in %s, never in %s):", min_count,
+           a, b);
+  print_top_phrases(c, json_object_get(j, "gone_phrases"), title,
+                    SUMMARY_PHRASES, cols);
+  qsort(rw, nrw, sizeof *rw, cmp_reworded);
+  size_t show = nrw < SUMMARY_PAIRS ? nrw : SUMMARY_PAIRS;
+  qsort(rw, show, sizeof *rw, cmp_reworded_at);
+  if (show) {
+    putchar('\n');
+    if (c->color) fputs(bold_on, stdout);
+    printf("the %zu most reworded paragraphs:", show);
+    if (c->color) fputs(hl_off, stdout);
+    putchar('\n');
+  }
+  for (size_t k = 0; k < show; k++) {
+    p = json_array_get(pairs, rw[k].at);
+    putchar('\n');
+    if (c->color) fputs(dim_on, stdout);
+    printf("¶%lld → ¶%lld  similarity %.3f, %zu characters changed",
+           (long long)json_integer_value(json_object_get(p, "a_para")),
+           (long long)json_integer_value(json_object_get(p, "b_para")),
+           json_number_value(json_object_get(p, "similarity")), rw[k].changed);
+    if (c->color) fputs(hl_off, stdout);
+    putchar('\n');
+    wrap w = {cols, 2, 0, SUMMARY_LINES, 0};
+    print_diff_wrapped(c, json_object_get(p, "diff"), &w);
+  }
+  free(rw);
+  putchar('\n');
+  if (c->color) fputs(dim_on, stdout);
+  printf("every paragraph with --full; everything as JSON with --json\n");
+  if (c->color) fputs(hl_off, stdout);
+}
+
 static int cmd_compare(const cli *c, int argc, char **argv) {
   const char *ids[2] = {NULL, NULL};
   const char *thr = NULL;
   size_t min_count = 0, nphr = 0;
   double threshold = 0;
-  int nid = 0, opts_done = 0;
+  int nid = 0, opts_done = 0, full = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!opts_done && !strcmp(a, "--")) {
@@ -1274,8 +1485,10 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--phrases"))) {
       if (parse_size(v, &nphr) != 0 || nphr == 0 || nphr > 10000)
         die_use("--phrases takes a whole number from 1 to 10000, not '%s'", v);
+    } else if (!opts_done && !strcmp(a, "--full")) {
+      full = 1;
     } else if (!opts_done && is_option(a)) {
-      static const char *const known[] = {"--threshold", "--min-count",
+      static const char *const known[] = {"--full", "--threshold", "--min-count",
                                            "--phrases", "--help", NULL};
       unknown_option("compare", a, known);
     } else if (nid < 2) {
@@ -1314,8 +1527,10 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
   if (rc != 0) return rc;
   if (c->json)
     print_json(j);
-  else
+  else if (full)
     print_compare(c, j, min_count ? min_count : BG_COMPARE_MIN_COUNT);
+  else
+    print_compare_summary(c, j, min_count ? min_count : BG_COMPARE_MIN_COUNT);
   json_decref(j);
   return 0;
 }

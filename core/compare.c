@@ -5,14 +5,17 @@
 #include "compare.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <utf8proc.h>
 
+#include "lexicon.h"
 #include "similarity.h"
 #include "terms.h"
 #include "units.h"
+#include "xap.h"
 
 #define PER_B_PARA 32 /* candidates kept for each paragraph of B */
 /* Paragraph-pair updates the candidate search may make; past it the unit
@@ -622,9 +625,136 @@ static int drop_dominated(bg_phrase *p, size_t *n) {
   return BG_OK;
 }
 
+/* ---- where phrases may start and end: the index's cohesion ---- */
+
+/* How strongly two adjacent units hold together across every report of
+ * the index: their pointwise mutual information, log(N f(xy) / f(x) f(y))
+ * over the collection frequencies of the unit and pair terms (N: all
+ * units).  A phrase that cuts through a pair holding together more
+ * strongly than its own weakest link ends inside a word (推进高|质量,
+ * 现代|化和), and is not listed.  Looked-up values are kept in a small
+ * open-addressing table, so each pair costs the index once. */
+#define COH_SLOTS 16384 /* power of two; more pairs are looked up again */
+#define COH_MARGIN 0.5  /* an outside link may exceed the inside by this */
+#define COH_FLOOR 2.0   /* below e^2 = 7.4 times chance, never a word */
+
+typedef struct cohesion {
+  bg_xdb *db;
+  double log_n;
+  uint64_t key[COH_SLOTS];
+  double val[COH_SLOTS];
+} cohesion;
+
+static uint64_t unit_freq(cohesion *C, const tdoc *t, size_t u) {
+  return bg_xdb_collfreq(C->db, t->norm + t->uoff[u], t->ulen[u]);
+}
+
+/* The cohesion of units u and u + 1 of t (both CJK letters). */
+static double coh(cohesion *C, const tdoc *t, size_t u) {
+  uint64_t k = bg_pair_hash(t->uh[u], t->uh[u + 1]) | 1;
+  size_t slot = (size_t)(k & (COH_SLOTS - 1));
+  for (size_t probe = 0; probe < 8; probe++) {
+    size_t i = (slot + probe) & (COH_SLOTS - 1);
+    if (C->key[i] == k) return C->val[i];
+    if (C->key[i] == 0) break;
+  }
+  char pair[2 * 255];
+  size_t l1 = t->ulen[u], l2 = t->ulen[u + 1];
+  memcpy(pair, t->norm + t->uoff[u], l1);
+  memcpy(pair + l1, t->norm + t->uoff[u + 1], l2);
+  uint64_t fxy = bg_xdb_collfreq(C->db, pair, l1 + l2);
+  uint64_t fx = unit_freq(C, t, u), fy = unit_freq(C, t, u + 1);
+  /* Pairs the index has never seen (a report not indexed) hold as much as
+   * one occurrence would. */
+  double v = C->log_n + log((double)(fxy ? fxy : 1)) -
+             log((double)(fx ? fx : 1)) - log((double)(fy ? fy : 1));
+  for (size_t probe = 0; probe < 8; probe++) {
+    size_t i = (slot + probe) & (COH_SLOTS - 1);
+    if (C->key[i] == 0 || C->key[i] == k) {
+      C->key[i] = k;
+      C->val[i] = v;
+      break;
+    }
+  }
+  return v;
+}
+
+/* Whether a word of the lexicon spans the edge before unit e of t: starts
+ * before it and ends after it, inside the paragraph, all CJK letters. */
+static int word_spans(const bg_lexicon *lex, const tdoc *t, size_t e) {
+  if (!lex) return 0;
+  size_t p = t->upara[e], lo = t->pstart[p], hi = t->pstart[p + 1];
+  char w[BG_LEXICON_MAX_UNITS * 4 + 4];
+  for (size_t a = e; a-- > lo && e - a < BG_LEXICON_MAX_UNITS;) {
+    if (!t->cjk[a]) break;
+    for (size_t b = e + 1; b <= hi && b - a <= BG_LEXICON_MAX_UNITS; b++) {
+      if (!t->cjk[b - 1]) break;
+      size_t len = 0;
+      for (size_t k = a; k < b; k++) {
+        memcpy(w + len, t->norm + t->uoff[k], t->ulen[k]);
+        len += t->ulen[k];
+      }
+      if (bg_lexicon_has(lex, w, len)) return 1;
+    }
+  }
+  return 0;
+}
+
+/* Whether the phrase of len units at pos[0, c) (its occurrences in t)
+ * starts and ends where words do, at half of its occurrences at least on
+ * each side: next to a paragraph's edge or a unit that is not a CJK
+ * letter, or where no word of the lexicon spans the edge and the phrase
+ * holds to its neighbour less than to itself (cohesion above). */
+static int at_boundaries(cohesion *C, const bg_lexicon *lex, const tdoc *t,
+                         const uint32_t *pos, size_t c, size_t len) {
+  double inner = INFINITY;
+  for (size_t k = 0; k + 1 < len; k++) {
+    double v = coh(C, t, pos[0] + k);
+    if (v < inner) inner = v;
+  }
+  double limit = inner + COH_MARGIN > COH_FLOOR ? inner + COH_MARGIN : COH_FLOOR;
+  for (int side = -1; side <= 1; side += 2) {
+    size_t good = 0;
+    for (size_t r = 0; r < c; r++) {
+      size_t u = pos[r], p = t->upara[u];
+      if (side < 0 ? u == t->pstart[p] : u + len >= t->pstart[p + 1]) {
+        good++;
+        continue;
+      }
+      size_t nb = side < 0 ? u - 1 : u + len;
+      size_t edge = side < 0 ? u : u + len;
+      if (!t->cjk[nb] ||
+          (!word_spans(lex, t, edge) &&
+           coh(C, t, side < 0 ? nb : u + len - 1) <= limit))
+        good++;
+    }
+    if (2 * good < c) return 0;
+  }
+  return 1;
+}
+
+/* Whether the phrase of len units at pos in t is padded with a function
+ * character: ends with one (群众身边的), or starts with one before a single
+ * character or a word (是首都, 为群众); 以人民为中心 is a formulation. */
+static int padded(const bg_lexicon *lex, const tdoc *t, size_t pos,
+                  size_t len) {
+  size_t i = 0;
+  uint32_t last = 0, first;
+  const char *s = t->norm + t->uoff[pos + len - 1];
+  last = bg_utf8_next(s, t->ulen[pos + len - 1], &i);
+  if (bg_lexicon_function_char(last)) return 1;
+  i = 0;
+  first = bg_utf8_next(t->norm + t->uoff[pos], t->ulen[pos], &i);
+  if (!bg_lexicon_function_char(first)) return 0;
+  if (len == 2) return 1;
+  size_t from = t->uoff[pos + 1];
+  size_t to = t->uoff[pos + len - 1] + t->ulen[pos + len - 1];
+  return bg_lexicon_has(lex, t->norm + from, to - from);
+}
+
 /* The maximal phrases of x absent from y (compare.h). */
 static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
-                   bg_phrase **out, size_t *nout) {
+                   cohesion *C, bg_phrase **out, size_t *nout) {
   *out = NULL;
   *nout = 0;
   uint32_t *rx = cjk_runs(x), *ry = cjk_runs(y);
@@ -634,6 +764,7 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
   bg_phrase *res = NULL;
   size_t nres = 0, cap = 0;
   int rc = BG_ENOMEM;
+  const bg_lexicon *lex = C ? bg_lexicon_get() : NULL;
   if (!rx || !ry || !yh || !xg || !pos) goto done;
   for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX; n++) {
     size_t ny = 0, nx = 0;
@@ -668,6 +799,9 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
         while (same_side(x, pos, c, len, 1))
           len++;
       }
+      if (C && (!at_boundaries(C, lex, x, pos, c, len) ||
+                padded(lex, x, pos[0], len)))
+        continue;
       if (push_phrase(&res, &nres, &cap, phrase_text(x, pos[0], len), c, len) !=
           BG_OK)
         goto done;
@@ -714,7 +848,7 @@ int bg_phrases_new(const bg_doc_text *in, const bg_doc_text *notin,
     tdoc_free(&x);
     return BG_ENOMEM;
   }
-  int rc = phrases(&x, &y, min_count ? min_count : 1, max, out, n);
+  int rc = phrases(&x, &y, min_count ? min_count : 1, max, NULL, out, n);
   tdoc_free(&x);
   tdoc_free(&y);
   return rc;
@@ -746,7 +880,7 @@ static int timed_out(double t0, const bg_compare_opts *o, bg_err *err) {
 
 /* bg_compare_docs() with units folded by fold (BG_FOLD_*). */
 static int compare_docs(bg_doc_text *a, bg_doc_text *b,
-                        const bg_compare_opts *o, unsigned fold,
+                        const bg_compare_opts *o, unsigned fold, bg_xdb *db,
                         bg_compare_result **out, bg_err *err) {
   *out = NULL;
   double t0 = bg_now_ms();
@@ -813,11 +947,18 @@ static int compare_docs(bg_doc_text *a, bg_doc_text *b,
     if (k == res->npairs || res->pairs[k].b_para != j + 1)
       res->only_b[res->nonly_b++] = (uint32_t)(j + 1);
   }
-  if (phrases(&tb, &ta, min_count, max, &res->new_phrases, &res->nnew) !=
-          BG_OK ||
-      phrases(&ta, &tb, min_count, max, &res->gone_phrases, &res->ngone) !=
-          BG_OK)
-    goto oom;
+  cohesion *C = NULL;
+  if (db) {
+    if (!(C = bg_calloc(1, sizeof *C))) goto oom;
+    C->db = db;
+    uint64_t n = bg_xdb_collfreq(db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+    C->log_n = log((double)(n ? n : 1));
+  }
+  int prc = phrases(&tb, &ta, min_count, max, C, &res->new_phrases, &res->nnew);
+  if (prc == BG_OK)
+    prc = phrases(&ta, &tb, min_count, max, C, &res->gone_phrases, &res->ngone);
+  free(C);
+  if (prc != BG_OK) goto oom;
   res->took_ms = bg_now_ms() - t0;
   goto done;
 oom:
@@ -837,7 +978,7 @@ done:
 
 int bg_compare_docs(bg_doc_text *a, bg_doc_text *b, const bg_compare_opts *o,
                     bg_compare_result **out, bg_err *err) {
-  return compare_docs(a, b, o, BG_FOLD_NONE, out, err);
+  return compare_docs(a, b, o, BG_FOLD_NONE, NULL, out, err);
 }
 
 int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
@@ -850,5 +991,6 @@ int bg_compare(bg_reader *r, const char *a_id, const char *b_id,
     bg_doc_text_free(a);
     return rc;
   }
-  return compare_docs(a, b, o, bg_reader_fold(r), out, err);
+  return compare_docs(a, b, o, bg_reader_fold(r), bg_reader_db(r), out,
+                      err);
 }
