@@ -24,6 +24,7 @@
 #include "error.h"
 #include "hints.h"
 #include "json.h"
+#include "keywords.h"
 #include "kwic.h"
 #include "remote.h"
 #include "search.h"
@@ -46,6 +47,8 @@ static const char usage_main[] =
     "  kwic QUERY     concordance: one line per occurrence, in context\n"
     "  similar REPORT#PARA  the most similar paragraphs of other reports\n"
     "  compare A B    report diff: aligned paragraphs, changes, new phrases\n"
+    "  keywords FILTERS [--vs FILTERS]  phrases significantly more frequent\n"
+    "                 in one set of reports than in another (G², log ratio)\n"
     "  reports        the indexed reports with their metadata\n"
     "  stats          index statistics\n"
     "  units [--t2s] [TEXT]  how TEXT (or each line of standard input) is\n"
@@ -1535,6 +1538,147 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
   return 0;
 }
 
+static const char usage_keywords[] =
+    "usage: baogao keywords FILTERS [--vs FILTERS] [--limit N] [--min-count N]\n"
+    "                       [--min-g2 X]\n"
+    "\n"
+    "Keyness: the phrases significantly more frequent in the reports FILTERS\n"
+    "choose (year:, region:, report:, with OR and NOT) than in those of --vs\n"
+    "(default: every other report).  Phrases are 2 to 8 CJK characters that\n"
+    "start and end where words do, as compare lists them; each with its exact\n"
+    "occurrences on both sides, per 10,000 units, the log-likelihood G² and the\n"
+    "log ratio (log2 of the two rates).  Example:\n"
+    "  baogao keywords year:2025 --vs year:2024\n"
+    "  baogao keywords region:广东省 --vs -region:广东省\n"
+    "\n"
+    "  --vs FILTERS   the second side (one argument; quote it when it has spaces)\n"
+    "  --limit N      phrases listed (default 50)\n"
+    "  --min-count N  least occurrences on the first side (default 3)\n"
+    "  --min-g2 X     least G² (default 10.83, p < 0.001)\n";
+
+static void print_keywords(const cli *c, json_t *j) {
+  json_t *ks = json_object_get(j, "keywords");
+  size_t i, wp = 6;
+  json_t *k;
+  json_array_foreach(ks, i, k) {
+    const char *p = jstr(k, "phrase");
+    size_t w = bg_utf8_width(p, strlen(p));
+    if (w > wp) wp = w;
+  }
+  if (c->color) fputs(bold_on, stdout);
+  pad("phrase", wp + 2);
+  printf("%9s %9s %9s %9s %9s %9s\n", "A", "B", "A/10k", "B/10k", "G²",
+         "log ratio");
+  if (c->color) fputs(hl_off, stdout);
+  json_array_foreach(ks, i, k) {
+    pad(jstr(k, "phrase"), wp + 2);
+    printf("%9lld %9lld %9.2f %9.2f %9.2f %9.2f\n",
+           (long long)json_integer_value(json_object_get(k, "a")),
+           (long long)json_integer_value(json_object_get(k, "b")),
+           json_number_value(json_object_get(k, "per_10k_a")),
+           json_number_value(json_object_get(k, "per_10k_b")),
+           json_number_value(json_object_get(k, "g2")),
+           json_number_value(json_object_get(k, "log_ratio")));
+  }
+  json_t *rep = json_object_get(j, "reports"), *un = json_object_get(j, "units");
+  const char *vs = jstr(j, "vs");
+  if (c->color) fputs(dim_on, stdout);
+  printf("A: %s, %lld reports, %lld units; B: %s, %lld reports, %lld units; "
+         "%zu phrases; %.1f ms\n",
+         jstr(j, "query"), (long long)json_integer_value(json_array_get(rep, 0)),
+         (long long)json_integer_value(json_array_get(un, 0)),
+         vs[0] ? vs : "the other reports",
+         (long long)json_integer_value(json_array_get(rep, 1)),
+         (long long)json_integer_value(json_array_get(un, 1)),
+         json_array_size(ks), json_number_value(json_object_get(j, "took_ms")));
+  if (c->color) fputs(hl_off, stdout);
+}
+
+static int cmd_keywords(const cli *c, int argc, char **argv) {
+  bg_keywords_opts o = {0};
+  const char *vs = NULL, *g2 = NULL;
+  char *q = calloc(1, 1);
+  size_t qlen = 0;
+  int opts_done = 0;
+  if (!q) die_use("out of memory%s", "");
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!opts_done && !strcmp(a, "--")) {
+      opts_done = 1;
+    } else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+      fputs(usage_keywords, stdout);
+      free(q);
+      return 0;
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--vs"))) {
+      vs = v;
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--limit"))) {
+      if (parse_size(v, &o.limit) != 0 || o.limit == 0 ||
+          o.limit > BG_KEYWORDS_MAX_LIMIT)
+        die_use("--limit takes a whole number from 1 to 10000, not '%s'", v);
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--min-count"))) {
+      if (parse_size(v, &o.min_count) != 0 || o.min_count == 0)
+        die_use("--min-count takes a whole number from 1, not '%s'", v);
+    } else if (!opts_done && (v = opt_value(argc, argv, &i, "--min-g2"))) {
+      char *end;
+      o.min_g2 = strtod(v, &end);
+      if (*end || !(o.min_g2 > 0) || o.min_g2 > 1e9)
+        die_use("--min-g2 takes a number above 0, not '%s'", v);
+      g2 = v;
+    } else if (!opts_done && is_option(a)) {
+      static const char *const known[] = {"--vs", "--limit", "--min-count",
+                                          "--min-g2", "--help", NULL};
+      unknown_option("keywords", a, known);
+    } else {
+      char *nq = realloc(q, qlen + strlen(a) + 2);
+      if (!nq) die_use("out of memory%s", "");
+      q = nq;
+      if (qlen) q[qlen++] = ' ';
+      strcpy(q + qlen, a);
+      qlen += strlen(a);
+    }
+  }
+  if (qlen == 0)
+    die_use("keywords needs filters for the first side, e.g. year:2025%s", "");
+  json_t *j = NULL;
+  int rc = 0;
+  if (c->server) {
+    char lim[32], mc[32];
+    snprintf(lim, sizeof lim, "%zu", o.limit);
+    snprintf(mc, sizeof mc, "%zu", o.min_count);
+    const char *kv[12] = {"q", q};
+    size_t nkv = 2;
+    if (vs) kv[nkv++] = "vs", kv[nkv++] = vs;
+    if (o.limit) kv[nkv++] = "limit", kv[nkv++] = lim;
+    if (o.min_count) kv[nkv++] = "min_count", kv[nkv++] = mc;
+    if (g2) kv[nkv++] = "min_g2", kv[nkv++] = g2;
+    rc = fetch(c, "/v1/keywords", kv, nkv, &j);
+  } else {
+    bg_reader *r = open_index(c);
+    if (!r) {
+      free(q);
+      return EXIT_INDEX;
+    }
+    o.vs = vs;
+    o.vs_len = vs ? strlen(vs) : 0;
+    bg_keywords_result *res = NULL;
+    bg_err err = {0};
+    int st = bg_keywords(r, q, qlen, &o, &res, &err);
+    if (st == BG_OK && !(j = bg_json_keywords(res)))
+      st = bg_err_set(&err, BG_ENOMEM, "out of memory");
+    bg_keywords_free(res);
+    bg_reader_close(r);
+    if (st != BG_OK) rc = fail_status(c, st, &err);
+  }
+  free(q);
+  if (rc != 0) return rc;
+  if (c->json)
+    print_json(j);
+  else
+    print_keywords(c, j);
+  json_decref(j);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   cli c = {getenv("BAOGAO_SERVER"), getenv("BAOGAO_INDEX"), 0, -1};
   const char *command = NULL;
@@ -1606,6 +1750,8 @@ int main(int argc, char **argv) {
     rc = cmd_similar(&c, nrest, rest);
   } else if (!strcmp(command, "compare")) {
     rc = cmd_compare(&c, nrest, rest);
+  } else if (!strcmp(command, "keywords")) {
+    rc = cmd_keywords(&c, nrest, rest);
   } else if (!strcmp(command, "units")) {
     rc = cmd_units(&c, nrest, rest);
   } else if (!strcmp(command, "help")) {

@@ -3,6 +3,7 @@
  * compare.h).
  */
 #include "compare.h"
+#include "tdoc.h"
 #include "util.h"
 
 #include <math.h>
@@ -33,22 +34,9 @@ static int cmp_u64(const void *a, const void *b) {
 
 /* ---- a report cut into units ---- */
 
-typedef struct tdoc {
-  size_t npara, nunits;
-  uint32_t *pstart; /* first unit of each paragraph, and the end */
-  uint32_t *poff;   /* first pair of each paragraph, and the end */
-  uint64_t *whole;  /* hash of each paragraph's units (for short ones) */
-  uint64_t *uh;     /* unit hashes */
-  uint64_t *ph;     /* pair hashes, sorted within each paragraph */
-  uint32_t *upara;  /* paragraph of each unit */
-  uint8_t *cjk;     /* whether each unit is a CJK letter */
-  uint32_t *uoff;   /* normalized bytes of each unit in norm */
-  uint8_t *ulen;
-  char *norm;
-  size_t norm_len;
-} tdoc;
 
-static void tdoc_free(tdoc *t) {
+
+void bg_tdoc_free(tdoc *t) {
   free(t->pstart);
   free(t->poff);
   free(t->whole);
@@ -84,7 +72,7 @@ static int unit_is_cjk(const bg_units *u, size_t i) {
   }
 }
 
-static int tdoc_build(tdoc *t, const bg_doc_text *d, unsigned fold) {
+int bg_tdoc_build(tdoc *t, const bg_doc_text *d, unsigned fold) {
   memset(t, 0, sizeof *t);
   bg_units u;
   bg_units_init(&u);
@@ -148,7 +136,7 @@ static int tdoc_build(tdoc *t, const bg_doc_text *d, unsigned fold) {
   rc = BG_OK;
 done:
   bg_units_reset(&u);
-  if (rc != BG_OK) tdoc_free(t);
+  if (rc != BG_OK) bg_tdoc_free(t);
   return rc;
 }
 
@@ -474,18 +462,15 @@ done:
 
 /* ---- phrases ---- */
 
-typedef struct gram {
-  uint64_t h;
-  uint32_t pos;
-} gram;
 
-static int cmp_gram(const void *pa, const void *pb) {
+
+int bg_gram_cmp(const void *pa, const void *pb) {
   const gram *a = pa, *b = pb;
   if (a->h != b->h) return a->h < b->h ? -1 : 1;
   return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static uint64_t gram_hash(const tdoc *t, size_t pos, size_t n) {
+uint64_t bg_tdoc_gram_hash(const tdoc *t, size_t pos, size_t n) {
   uint64_t h = n;
   for (size_t k = 0; k < n; k++)
     h = bg_pair_hash(h, t->uh[pos + k]);
@@ -493,7 +478,7 @@ static uint64_t gram_hash(const tdoc *t, size_t pos, size_t n) {
 }
 
 /* cjkrun[u]: CJK units in a row from unit u within its paragraph. */
-static uint32_t *cjk_runs(const tdoc *t) {
+uint32_t *bg_tdoc_cjk_runs(const tdoc *t) {
   uint32_t *r = bg_malloc((t->nunits + 1) * sizeof *r);
   if (!r) return NULL;
   for (size_t u = t->nunits; u-- > 0;) {
@@ -505,7 +490,7 @@ static uint32_t *cjk_runs(const tdoc *t) {
 
 /* Whether every occurrence (start pos[r], n units) has the same CJK unit
  * right before it (side < 0) or right after it (side > 0). */
-static int same_side(const tdoc *t, const uint32_t *pos, size_t c, size_t n,
+int bg_tdoc_same_side(const tdoc *t, const uint32_t *pos, size_t c, size_t n,
                      int side) {
   uint64_t h = 0;
   for (size_t r = 0; r < c; r++) {
@@ -528,7 +513,7 @@ static int same_side(const tdoc *t, const uint32_t *pos, size_t c, size_t n,
   return 1;
 }
 
-static char *phrase_text(const tdoc *t, size_t pos, size_t n) {
+char *bg_tdoc_text(const tdoc *t, size_t pos, size_t n) {
   size_t len = 0;
   for (size_t k = 0; k < n; k++)
     len += t->ulen[pos + k];
@@ -543,7 +528,7 @@ static char *phrase_text(const tdoc *t, size_t pos, size_t n) {
   return s;
 }
 
-static int cmp_phrase_text(const void *pa, const void *pb) {
+int bg_phrase_cmp_text(const void *pa, const void *pb) {
   return strcmp(((const bg_phrase *)pa)->phrase,
                 ((const bg_phrase *)pb)->phrase);
 }
@@ -585,7 +570,7 @@ static int push_phrase(bg_phrase **out, size_t *n, size_t *cap, char *text,
  * containing them makes up at least half of: of 项行动 ×4 and 专项行动 ×3,
  * only the second says something.  Phrases are CJK letters, one code point
  * per unit. */
-static int drop_dominated(bg_phrase *p, size_t *n) {
+int bg_phrases_drop_dominated(bg_phrase *p, size_t *n) {
   uint8_t *drop = bg_calloc(*n + 1, 1);
   char *buf = bg_malloc(4 * DOMINANCE_UNITS + 1);
   if (!drop || !buf) {
@@ -606,7 +591,7 @@ static int drop_dominated(bg_phrase *p, size_t *n) {
         memcpy(buf, s + i, j - i);
         buf[j - i] = '\0';
         bg_phrase key = {buf, 0, 0};
-        bg_phrase *f = bsearch(&key, p, *n, sizeof *p, cmp_phrase_text);
+        bg_phrase *f = bsearch(&key, p, *n, sizeof *p, bg_phrase_cmp_text);
         if (f && 2 * p[q].count >= f->count) drop[f - p] = 1;
       }
     }
@@ -634,19 +619,30 @@ static int drop_dominated(bg_phrase *p, size_t *n) {
  * strongly than its own weakest link ends inside a word (推进高|质量,
  * 现代|化和), and is not listed.  Looked-up values are kept in a small
  * open-addressing table, so each pair costs the index once. */
-#define COH_SLOTS 16384 /* power of two; more pairs are looked up again */
+#define COH_SLOTS 65536 /* power of two; more pairs are looked up again */
 #define COH_MARGIN 0.5  /* an outside link may exceed the inside by this */
 #define COH_FLOOR 2.0   /* below e^2 = 7.4 times chance, never a word */
 
-typedef struct cohesion {
+struct cohesion {
   bg_xdb *db;
   double log_n;
   uint64_t key[COH_SLOTS];
   double val[COH_SLOTS];
-} cohesion;
+};
+
+
 
 static uint64_t unit_freq(cohesion *C, const tdoc *t, size_t u) {
   return bg_xdb_collfreq(C->db, t->norm + t->uoff[u], t->ulen[u]);
+}
+
+cohesion *bg_cohesion_new(bg_xdb *db) {
+  cohesion *C = bg_calloc(1, sizeof *C);
+  if (!C) return NULL;
+  C->db = db;
+  uint64_t n = bg_xdb_collfreq(db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+  C->log_n = log((double)(n ? n : 1));
+  return C;
 }
 
 /* The cohesion of units u and u + 1 of t (both CJK letters). */
@@ -705,7 +701,7 @@ static int word_spans(const bg_lexicon *lex, const tdoc *t, size_t e) {
  * each side: next to a paragraph's edge or a unit that is not a CJK
  * letter, or where no word of the lexicon spans the edge and the phrase
  * holds to its neighbour less than to itself (cohesion above). */
-static int at_boundaries(cohesion *C, const bg_lexicon *lex, const tdoc *t,
+int bg_tdoc_at_boundaries(cohesion *C, const bg_lexicon *lex, const tdoc *t,
                          const uint32_t *pos, size_t c, size_t len) {
   double inner = INFINITY;
   for (size_t k = 0; k + 1 < len; k++) {
@@ -733,10 +729,10 @@ static int at_boundaries(cohesion *C, const bg_lexicon *lex, const tdoc *t,
   return 1;
 }
 
-/* Whether the phrase of len units at pos in t is padded with a function
+/* Whether the phrase of len units at pos in t is bg_tdoc_padded with a function
  * character: ends with one (群众身边的), or starts with one before a single
  * character or a word (是首都, 为群众); 以人民为中心 is a formulation. */
-static int padded(const bg_lexicon *lex, const tdoc *t, size_t pos,
+int bg_tdoc_padded(const bg_lexicon *lex, const tdoc *t, size_t pos,
                   size_t len) {
   size_t i = 0;
   uint32_t last = 0, first;
@@ -757,7 +753,7 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
                    cohesion *C, bg_phrase **out, size_t *nout) {
   *out = NULL;
   *nout = 0;
-  uint32_t *rx = cjk_runs(x), *ry = cjk_runs(y);
+  uint32_t *rx = bg_tdoc_cjk_runs(x), *ry = bg_tdoc_cjk_runs(y);
   uint64_t *yh = bg_malloc((y->nunits + 1) * sizeof *yh);
   gram *xg = bg_malloc((x->nunits + 1) * sizeof *xg);
   uint32_t *pos = bg_malloc((x->nunits + 1) * sizeof *pos);
@@ -769,11 +765,11 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
   for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX; n++) {
     size_t ny = 0, nx = 0;
     for (size_t u = 0; u < y->nunits; u++)
-      if (ry[u] >= n) yh[ny++] = gram_hash(y, u, n);
+      if (ry[u] >= n) yh[ny++] = bg_tdoc_gram_hash(y, u, n);
     qsort(yh, ny, sizeof *yh, cmp_u64);
     for (size_t u = 0; u < x->nunits; u++)
-      if (rx[u] >= n) xg[nx++] = (gram){gram_hash(x, u, n), (uint32_t)u};
-    qsort(xg, nx, sizeof *xg, cmp_gram);
+      if (rx[u] >= n) xg[nx++] = (gram){bg_tdoc_gram_hash(x, u, n), (uint32_t)u};
+    qsort(xg, nx, sizeof *xg, bg_gram_cmp);
     for (size_t g = 0; g < nx;) {
       size_t e = g;
       while (e < nx && xg[e].h == xg[g].h)
@@ -788,27 +784,27 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
       size_t len = n;
       if (n < BG_PHRASE_MAX) {
         /* A longer phrase with the same occurrences says it better. */
-        if (same_side(x, pos, c, len, -1) || same_side(x, pos, c, len, 1))
+        if (bg_tdoc_same_side(x, pos, c, len, -1) || bg_tdoc_same_side(x, pos, c, len, 1))
           continue;
       } else {
-        while (same_side(x, pos, c, len, -1)) {
+        while (bg_tdoc_same_side(x, pos, c, len, -1)) {
           for (size_t r = 0; r < c; r++)
             pos[r]--;
           len++;
         }
-        while (same_side(x, pos, c, len, 1))
+        while (bg_tdoc_same_side(x, pos, c, len, 1))
           len++;
       }
-      if (C && (!at_boundaries(C, lex, x, pos, c, len) ||
-                padded(lex, x, pos[0], len)))
+      if (C && (!bg_tdoc_at_boundaries(C, lex, x, pos, c, len) ||
+                bg_tdoc_padded(lex, x, pos[0], len)))
         continue;
-      if (push_phrase(&res, &nres, &cap, phrase_text(x, pos[0], len), c, len) !=
+      if (push_phrase(&res, &nres, &cap, bg_tdoc_text(x, pos[0], len), c, len) !=
           BG_OK)
         goto done;
     }
   }
   /* Grown phrases can come out several times. */
-  if (nres > 1) qsort(res, nres, sizeof *res, cmp_phrase_text);
+  if (nres > 1) qsort(res, nres, sizeof *res, bg_phrase_cmp_text);
   size_t k = 0;
   for (size_t i = 0; i < nres; i++) {
     if (k > 0 && !strcmp(res[k - 1].phrase, res[i].phrase)) {
@@ -818,7 +814,7 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
     res[k++] = res[i];
   }
   nres = k;
-  if (drop_dominated(res, &nres) != BG_OK) goto done;
+  if (bg_phrases_drop_dominated(res, &nres) != BG_OK) goto done;
   if (nres > 1) qsort(res, nres, sizeof *res, cmp_phrase_rank);
   while (nres > max)
     free(res[--nres].phrase);
@@ -843,14 +839,14 @@ int bg_phrases_new(const bg_doc_text *in, const bg_doc_text *notin,
   tdoc x, y;
   *out = NULL;
   *n = 0;
-  if (tdoc_build(&x, in, BG_FOLD_NONE) != BG_OK) return BG_ENOMEM;
-  if (tdoc_build(&y, notin, BG_FOLD_NONE) != BG_OK) {
-    tdoc_free(&x);
+  if (bg_tdoc_build(&x, in, BG_FOLD_NONE) != BG_OK) return BG_ENOMEM;
+  if (bg_tdoc_build(&y, notin, BG_FOLD_NONE) != BG_OK) {
+    bg_tdoc_free(&x);
     return BG_ENOMEM;
   }
   int rc = phrases(&x, &y, min_count ? min_count : 1, max, NULL, out, n);
-  tdoc_free(&x);
-  tdoc_free(&y);
+  bg_tdoc_free(&x);
+  bg_tdoc_free(&y);
   return rc;
 }
 
@@ -907,7 +903,7 @@ static int compare_docs(bg_doc_text *a, bg_doc_text *b,
                     o->threshold);
     goto done;
   }
-  if (tdoc_build(&ta, a, fold) != BG_OK || tdoc_build(&tb, b, fold) != BG_OK ||
+  if (bg_tdoc_build(&ta, a, fold) != BG_OK || bg_tdoc_build(&tb, b, fold) != BG_OK ||
       candidates(&ta, &tb, threshold, &cs) != BG_OK ||
       bg_align(cs.c, cs.n, &chosen, &nchosen) != BG_OK)
     goto oom;
@@ -948,12 +944,7 @@ static int compare_docs(bg_doc_text *a, bg_doc_text *b,
       res->only_b[res->nonly_b++] = (uint32_t)(j + 1);
   }
   cohesion *C = NULL;
-  if (db) {
-    if (!(C = bg_calloc(1, sizeof *C))) goto oom;
-    C->db = db;
-    uint64_t n = bg_xdb_collfreq(db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
-    C->log_n = log((double)(n ? n : 1));
-  }
+  if (db && !(C = bg_cohesion_new(db))) goto oom;
   int prc = phrases(&tb, &ta, min_count, max, C, &res->new_phrases, &res->nnew);
   if (prc == BG_OK)
     prc = phrases(&ta, &tb, min_count, max, C, &res->gone_phrases, &res->ngone);
@@ -964,8 +955,8 @@ static int compare_docs(bg_doc_text *a, bg_doc_text *b,
 oom:
   rc = bg_err_set(err, BG_ENOMEM, "out of memory");
 done:
-  tdoc_free(&ta);
-  tdoc_free(&tb);
+  bg_tdoc_free(&ta);
+  bg_tdoc_free(&tb);
   free(cs.c);
   free(chosen);
   if (rc != BG_OK) {

@@ -352,3 +352,25 @@ json_t *bg_json_error(const char *code, const char *message) {
   return json_pack("{s:{s:s, s:s}}", "error", "code", code, "message",
                    message);
 }
+
+json_t *bg_json_keywords(const bg_keywords_result *k) {
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  for (size_t i = 0; i < k->n; i++) {
+    const bg_keyword *w = &k->k[i];
+    json_t *o = json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:f}", "phrase",
+                          w->phrase, "a", (json_int_t)w->a, "b",
+                          (json_int_t)w->b, "per_10k_a", w->per_10k_a,
+                          "per_10k_b", w->per_10k_b, "g2", w->g2, "log_ratio",
+                          w->log_ratio);
+    if (!o || json_array_append_new(arr, o) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return json_pack("{s:s, s:s, s:[I, I], s:[I, I], s:f, s:o}", "query",
+                   k->query, "vs", k->vs, "reports", (json_int_t)k->reports_a,
+                   (json_int_t)k->reports_b, "units", (json_int_t)k->units_a,
+                   (json_int_t)k->units_b, "took_ms",
+                   round(k->took_ms * 1000) / 1000, "keywords", arr);
+}

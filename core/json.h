@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "compare.h"
+#include "keywords.h"
 #include "count.h"
 #include "kwic.h"
 #include "search.h"
@@ -54,6 +55,11 @@ int bg_json_parse_similar(const json_t *j, bg_results **out, bg_err *err);
  *  "only_b": [...], "new_phrases": [{"phrase", "count"}], "gone_phrases":
  *  [...]} */
 json_t *bg_json_compare(const bg_compare_result *c);
+
+/* A keywords answer: {"query", "vs", "reports": [a, b], "units": [a, b],
+ * "took_ms", "keywords": [{"phrase", "a", "b", "per_10k_a", "per_10k_b",
+ * "g2", "log_ratio"}]}. */
+json_t *bg_json_keywords(const bg_keywords_result *k);
 
 /* v serialized with json_dumpb() flags, NUL-terminated (room for one
  * more byte after it), its length in *len (may be NULL); caller frees.

@@ -38,7 +38,7 @@ int bg_lexicon_has(const bg_lexicon *lex, const char *s, size_t len) {
   size_t i = (size_t)hash(s, len) & (lex->nslots - 1);
   while (lex->slot[i]) {
     const char *w = lex->buf + lex->slot[i] - 1;
-    if (strlen(w) == len && !memcmp(w, s, len)) return 1;
+    if (!memcmp(w, s, len) && w[len] == '\0') return 1;
     i = (i + 1) & (lex->nslots - 1);
   }
   return 0;
