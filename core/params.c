@@ -3,6 +3,7 @@
  * params.h).
  */
 #include "params.h"
+#include "keywords.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -534,6 +535,45 @@ int bg_params_compare(const char *qs, size_t len, const bg_params_limits *lim,
     rc = count_param(&s.got[C_PHRASES], 1, 10000, &out->phrases, "bad_phrases",
                      e);
 done:
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
+}
+
+int bg_params_keywords(const char *qs, size_t len, const bg_params_limits *lim,
+                       bg_params_view *out, bg_params_err *e) {
+  enum { K_Q, K_VS, K_LIMIT, K_MIN_COUNT, K_MIN_G2, K_N };
+  static const char *const names[K_N] = {"q", "vs", "limit", "min_count",
+                                         "min_g2"};
+  view_init(out);
+  collect_ctx s = {"/v1/keywords", names, K_N, {{0}}, {0}};
+  char *buf = NULL, vbuf[ECHO_CPS * 4 + 32];
+  int rc = collect(qs, len, &s, &buf, e);
+  if (!rc) rc = query_param(&s, K_Q, "year:2025", lim, &out->q, &out->qlen, e);
+  if (!rc && s.seen[K_VS] && !(rc = text_param(&s.got[K_VS], lim, 1, e)))
+    rc = take_value(&s.got[K_VS], &out->b, &out->text_len, e);
+  if (!rc && s.seen[K_LIMIT])
+    rc = count_param(&s.got[K_LIMIT], 1, BG_KEYWORDS_MAX_LIMIT, &out->limit,
+                     "bad_limit", e);
+  if (!rc && s.seen[K_MIN_COUNT])
+    rc = count_param(&s.got[K_MIN_COUNT], 1, 1000000, &out->min_count,
+                     "bad_min_count", e);
+  if (!rc && s.seen[K_MIN_G2]) {
+    const param *p = &s.got[K_MIN_G2];
+    char num[32];
+    char *end = NULL;
+    double v = -1;
+    if (p->value_len > 0 && p->value_len < sizeof num) {
+      memcpy(num, p->value, p->value_len);
+      num[p->value_len] = '\0';
+      v = strtod(num, &end);
+    }
+    if (!end || *end || !(v > 0) || v > 1e9)
+      rc = fail(e, 400, "bad_min_g2", "min_g2 takes a number above 0, not '%s'",
+                echo(vbuf, sizeof vbuf, p->value, p->value_len));
+    else
+      out->threshold = v;
+  }
   free(buf);
   if (rc) bg_params_view_reset(out);
   return rc;

@@ -122,6 +122,13 @@ int bg_params_similar(const char *qs, size_t len, const bg_params_limits *lim,
 int bg_params_compare(const char *qs, size_t len, const bg_params_limits *lim,
                       bg_params_view *out, bg_params_err *e);
 
+/* /v1/keywords: q (the first side's filters; into q), vs (the second's;
+ * into b, its length text_len), limit (1..10000), min_count (1..1000000)
+ * and min_g2 (above 0; into threshold); codes bad_limit, bad_min_count,
+ * bad_min_g2 besides the common ones. */
+int bg_params_keywords(const char *qs, size_t len, const bg_params_limits *lim,
+                       bg_params_view *out, bg_params_err *e);
+
 /* Frees what a view parser put in v and empties it (v may be NULL). */
 void bg_params_view_reset(bg_params_view *v);
 

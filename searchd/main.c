@@ -76,6 +76,7 @@ static const char usage[] =
     "             [&reports=N]\n"
     "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
     "             [&phrases=N]\n"
+    "  /v1/keywords?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N][&min_g2=X]\n"
     "  /v1/reports   /v1/stats   /healthz   /metrics\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
@@ -194,6 +195,7 @@ typedef enum {
   R_KWIC,
   R_SIMILAR,
   R_COMPARE,
+  R_KEYWORDS,
   R_HEALTHZ,
   R_METRICS,
   R_OTHER,
@@ -201,8 +203,9 @@ typedef enum {
 } route;
 
 static const char *const route_path[R_NROUTES] = {
-    "/v1/search",  "/v1/reports", "/v1/stats", "/v1/count", "/v1/kwic",
-    "/v1/similar", "/v1/compare", "/healthz",  "/metrics",  "other"};
+    "/v1/search",  "/v1/reports", "/v1/stats",    "/v1/count",
+    "/v1/kwic",    "/v1/similar", "/v1/compare",  "/v1/keywords",
+    "/healthz",    "/metrics",    "other"};
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -498,7 +501,7 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
 /* Routes whose answers depend only on the query string and the index. */
 static int cacheable(route r) {
   return r == R_SEARCH || r == R_FREQ || r == R_KWIC || r == R_SIMILAR ||
-         r == R_COMPARE;
+         r == R_COMPARE || r == R_KEYWORDS;
 }
 
 /* The cache key of rq: its route and query string. */
@@ -857,6 +860,17 @@ static void serve_view(worker *w, request *rq) {
     rc = bg_similar(w->r, &o, &s, &err);
     if (rc == BG_OK) j = bg_json_similar(s);
     bg_similar_free(s);
+  } else if (rq->route == R_KEYWORDS) {
+    bg_keywords_opts o = {.vs = v->b,
+                          .vs_len = v->b ? v->text_len : 0,
+                          .limit = v->limit,
+                          .min_count = v->min_count,
+                          .min_g2 = v->threshold,
+                          .timeout_ms = cfg.timeout_ms};
+    bg_keywords_result *k = NULL;
+    rc = bg_keywords(w->r, v->q, v->qlen, &o, &k, &err);
+    if (rc == BG_OK) j = bg_json_keywords(k);
+    bg_keywords_free(k);
   } else {
     bg_compare_opts o = {.threshold = v->threshold,
                          .min_count = v->min_count,
@@ -913,7 +927,8 @@ static void *worker_main(void *arg) {
     } else if (rq->route == R_SEARCH) {
       serve_search(&w, rq);
     } else if (rq->route == R_FREQ || rq->route == R_KWIC ||
-               rq->route == R_SIMILAR || rq->route == R_COMPARE) {
+               rq->route == R_SIMILAR || rq->route == R_COMPARE ||
+               rq->route == R_KEYWORDS) {
       serve_view(&w, rq);
     } else {
       serve_list(&w, rq);
@@ -1030,7 +1045,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
                   "no such endpoint; the endpoints are /v1/search, "
                   "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
-                  "/v1/reports, /v1/stats, /healthz and /metrics");
+                  "/v1/keywords, /v1/reports, /v1/stats, /healthz and "
+                  "/metrics");
     return send_answer(rq);
   }
   if (strcmp(method, MHD_HTTP_METHOD_GET) &&
@@ -1053,6 +1069,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       : rq->route == R_KWIC    ? bg_params_kwic
       : rq->route == R_SIMILAR ? bg_params_similar
       : rq->route == R_COMPARE ? bg_params_compare
+      : rq->route == R_KEYWORDS ? bg_params_keywords
                                : NULL;
   if (rq->route == R_SEARCH) {
     if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
