@@ -14,6 +14,8 @@ packages=(
   libzip-dev libxml2-dev libpoppler-glib-dev
   # Traditional to Simplified table (--t2s): its generator and its checks
   libopencc-dev opencc
+  # word lists for where new formulations start and end (compare, keywords)
+  friso-dict
   # tests (xapian-tools: replication)
   libcmocka-dev python3 jq util-linux xapian-tools
 )
