@@ -22,6 +22,7 @@
 #include "compare.h"
 #include "count.h"
 #include "error.h"
+#include "export.h"
 #include "hints.h"
 #include "json.h"
 #include "keywords.h"
@@ -59,6 +60,10 @@ static const char usage_main[] =
     "  --server URL   ask baogao-searchd at URL (default: $BAOGAO_SERVER)\n"
     "                 instead of a local index; the output is the same\n"
     "  --json         print one JSON object instead of text\n"
+    "  --format F     tsv or csv: the answer as a table with a header row\n"
+    "                 (search, count, kwic, similar, compare, keywords,\n"
+    "                 reports), for R and Excel; --bom starts it with a\n"
+    "                 UTF-8 byte order mark (Excel needs one)\n"
     "  --color WHEN   highlight matches: auto (default; on a terminal unless\n"
     "                 NO_COLOR is set), always, never\n"
     "  -h, --help     show help\n"
@@ -128,6 +133,8 @@ typedef struct cli {
   const char *index;
   int json;
   int color;
+  int format; /* bg_export_format: --format tsv|csv */
+  int bom;    /* --bom: tables start with a UTF-8 byte order mark */
 } cli;
 
 static void die_use(const char *fmt, const char *arg) {
@@ -203,6 +210,18 @@ static void print_json(json_t *v) {
   char *s = bg_json_dump(v);
   if (s) fputs(s, stdout);
   free(s);
+}
+
+/* Prints answer j of command kind as the table --format asks for. */
+static void print_table(const cli *c, const char *kind, json_t *j) {
+  char *t = NULL;
+  size_t n = 0;
+  bg_err err = {0};
+  if (bg_export(j, kind, (bg_export_format)c->format, c->bom, &t, &n, &err) !=
+      BG_OK)
+    die_use("%s", bg_err_msg(&err));
+  fwrite(t, 1, n, stdout);
+  free(t);
 }
 
 /* ---- human output ---- */
@@ -707,7 +726,9 @@ static int cmd_search(const cli *c, int argc, char **argv) {
   free(q);
   if (rc != 0) return rc;
   /* Local and remote answers print from the same JSON, so they match. */
-  if (c->json) {
+  if (c->format) {
+    print_table(c, "search", j);
+  } else if (c->json) {
     print_json(j);
   } else {
     bg_err err = {0};
@@ -887,7 +908,9 @@ static int cmd_view(const cli *c, int argc, char **argv, int kwic) {
   int rc = run_view(c, kwic, q, qlen, &a, &j);
   free(q);
   if (rc != 0) return rc;
-  if (c->json)
+  if (c->format)
+    print_table(c, kwic ? "kwic" : "count", j);
+  else if (c->json)
     print_json(j);
   else if (kwic)
     print_kwic(c, j, &a);
@@ -924,7 +947,9 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
       json_decref(arr);
     }
   }
-  if (c->json)
+  if (c->format)
+    print_table(c, stats ? "stats" : "reports", v);
+  else if (c->json)
     print_json(v);
   else if (stats)
     print_stats(v);
@@ -1080,8 +1105,11 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
   }
   free(filter);
   if (rc != 0) return rc;
-  if (c->json) {
-    print_json(j);
+  if (c->json || c->format) {
+    if (c->format)
+      print_table(c, "similar", j);
+    else
+      print_json(j);
     json_decref(j);
     return 0;
   }
@@ -1528,7 +1556,9 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
     if (st != BG_OK) rc = fail_status(c, st, &err);
   }
   if (rc != 0) return rc;
-  if (c->json)
+  if (c->format)
+    print_table(c, "compare", j);
+  else if (c->json)
     print_json(j);
   else if (full)
     print_compare(c, j, min_count ? min_count : BG_COMPARE_MIN_COUNT);
@@ -1671,7 +1701,9 @@ static int cmd_keywords(const cli *c, int argc, char **argv) {
   }
   free(q);
   if (rc != 0) return rc;
-  if (c->json)
+  if (c->format)
+    print_table(c, "keywords", j);
+  else if (c->json)
     print_json(j);
   else
     print_keywords(c, j);
@@ -1680,7 +1712,7 @@ static int cmd_keywords(const cli *c, int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  cli c = {getenv("BAOGAO_SERVER"), getenv("BAOGAO_INDEX"), 0, -1};
+  cli c = {getenv("BAOGAO_SERVER"), getenv("BAOGAO_INDEX"), 0, -1, 0, 0};
   const char *command = NULL;
   /* The command's own arguments are gathered at the front of argv (the
    * write position never passes the read position). */
@@ -1712,6 +1744,15 @@ int main(int argc, char **argv) {
       c.server = a + 9;
     } else if (!strcmp(a, "--json")) {
       c.json = 1;
+    } else if (!strcmp(a, "--bom")) {
+      c.bom = 1;
+    } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+      const char *v = a[8] == '=' ? a + 9 : NULL;
+      if (!v && i + 1 >= argc) die_use("%s needs a value", "--format");
+      if (!v) v = argv[++i];
+      int f = bg_export_parse(v);
+      if (f < 0) die_use("--format takes tsv, csv or json, not '%s'", v);
+      c.format = f;
     } else if (!strcmp(a, "--version")) {
       printf("baogao %s\n", BAOGAO_VERSION);
       return 0;

@@ -47,6 +47,7 @@
 #include "compare.h"
 #include "count.h"
 #include "error.h"
+#include "export.h"
 #include "hints.h"
 #include "json.h"
 #include "params.h"
@@ -399,6 +400,9 @@ typedef struct request {
   size_t qlen;
   uint64_t cache_tag; /* index state the answer is computed from; 0: none */
   const char *cache;  /* "hit" or "miss" when the answer cache was asked */
+  int format, bom;    /* format=tsv|csv and bom=1: the answer as a table */
+  char *params;       /* the query string without format and bom */
+  size_t nparams;
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -488,6 +492,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
   if (rq->resp) MHD_destroy_response(rq->resp);
   bg_params_query_reset(&rq->pq);
   bg_params_view_reset(&rq->pv);
+  free(rq->params);
   free(rq->target);
   free(rq);
   atomic_fetch_sub(&in_flight, 1);
@@ -497,6 +502,20 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 
 static void respond(request *rq, unsigned status, char *body, size_t len,
                     const char *ctype);
+
+/* The command whose answer a route gives, for exports (export.h). */
+static const char *route_kind(route r) {
+  switch (r) {
+  case R_SEARCH: return "search";
+  case R_FREQ: return "count";
+  case R_KWIC: return "kwic";
+  case R_SIMILAR: return "similar";
+  case R_COMPARE: return "compare";
+  case R_KEYWORDS: return "keywords";
+  case R_REPORTS: return "reports";
+  default: return NULL;
+  }
+}
 
 /* Routes whose answers depend only on the query string and the index. */
 static int cacheable(route r) {
@@ -600,6 +619,16 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
     gz = 0;
     if (!r) return; /* the handler answers with an error of its own */
   }
+  if (rq->format && status == MHD_HTTP_OK) {
+    /* A table, as a download named after the endpoint. */
+    char disp[96];
+    int csv = rq->format == BG_EXPORT_CSV;
+    ctype = csv ? "text/csv; charset=utf-8"
+                : "text/tab-separated-values; charset=utf-8";
+    snprintf(disp, sizeof disp, "attachment; filename=\"baogao-%s.%s\"",
+             route_kind(rq->route), csv ? "csv" : "tsv");
+    MHD_add_response_header(r, "Content-Disposition", disp);
+  }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   if (rq->cache) MHD_add_response_header(r, "X-Baogao-Cache", rq->cache);
@@ -612,6 +641,16 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
 }
 
 static void respond_json(request *rq, unsigned status, const json_t *v) {
+  if (rq->format && status == MHD_HTTP_OK && v) {
+    char *t = NULL;
+    size_t n = 0;
+    bg_err err = {0};
+    if (bg_export(v, route_kind(rq->route), (bg_export_format)rq->format,
+                  rq->bom, &t, &n, &err) == BG_OK) {
+      respond(rq, status, t, n, "text/plain");
+      return;
+    }
+  }
   char *s = v ? bg_json_dump(v) : NULL;
   if (!s) {
     static const char oom[] = "{\"error\": {\"code\": \"out_of_memory\", "
@@ -1035,6 +1074,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   rq->route = route_of(path, plen);
   rq->qs = qs;
   rq->qlen = qlen;
+  /* format= and bom= ask for a table; the parameters of the endpoint are
+   * the others. */
+  bg_err fe = {0};
+  int frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
+                             &rq->bom, &fe);
+  if (frc == BG_OK && rq->format && rq->route != R_OTHER &&
+      !route_kind(rq->route))
+    frc = bg_err_set(&fe, BG_EINVAL,
+                     "format=tsv|csv is for /v1/search, /v1/count, /v1/kwic, "
+                     "/v1/similar, /v1/compare, /v1/keywords and /v1/reports");
+  if (frc == BG_OK) {
+    qs = rq->params;
+    qlen = rq->nparams;
+  }
 
   const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                MHD_HTTP_HEADER_ACCEPT_ENCODING);
@@ -1047,6 +1100,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                   "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
                   "/v1/keywords, /v1/reports, /v1/stats, /healthz and "
                   "/metrics");
+    return send_answer(rq);
+  }
+  if (frc != BG_OK) {
+    rq->format = 0;
+    respond_error(rq, frc == BG_ENOMEM ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                       : MHD_HTTP_BAD_REQUEST,
+                  frc == BG_ENOMEM ? "out_of_memory" : "bad_format",
+                  bg_err_msg(&fe));
     return send_answer(rq);
   }
   if (strcmp(method, MHD_HTTP_METHOD_GET) &&
