@@ -30,6 +30,7 @@ struct bg_index {
   char *dir;
   int lockfd;
   unsigned gen; /* N of the live db-N */
+  int compaction_interrupted; /* a copy db-M, M > N, was left behind */
   bg_xdb *db;
   unsigned fold; /* BG_FOLD_*: the index's, for every report */
   int fold_recorded; /* the metadata names it */
@@ -238,19 +239,24 @@ static void remove_tree(const char *path) {
 
 /* Removes db-* folders other than the live one: leftovers of a compaction
  * that was interrupted, or of the one before the last. */
-static void remove_stale(const char *dir, unsigned live) {
+/* Removes the databases beside the live one; returns 1 when one of them
+ * was newer, the copy of a compaction that was interrupted. */
+static int remove_stale(const char *dir, unsigned live) {
   DIR *d = opendir(dir);
-  if (!d) return;
+  if (!d) return 0;
   struct dirent *e;
+  int newer = 0;
   while ((e = readdir(d))) {
     unsigned n;
     char extra;
     if (sscanf(e->d_name, "db-%u%c", &n, &extra) != 1 || n == live) continue;
+    newer |= n > live;
     char *p = path_join(dir, e->d_name);
     if (p) remove_tree(p);
     free(p);
   }
   closedir(d);
+  return newer;
 }
 
 static int open_gen(bg_index *ix, bg_err *err) {
@@ -337,7 +343,7 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
              (rc = point_live(dir, ix->gen, err)) != BG_OK) {
     goto fail;
   }
-  remove_stale(dir, ix->gen);
+  ix->compaction_interrupted = remove_stale(dir, ix->gen);
   if ((rc = read_fold(ix, err)) != BG_OK) goto fail;
   *out = ix;
   return BG_OK;
@@ -419,6 +425,10 @@ cleanup:
   free(src);
   free(dst);
   return rc;
+}
+
+int bg_index_compaction_interrupted(const bg_index *ix) {
+  return ix->compaction_interrupted;
 }
 
 /* ---- lookups ---- */

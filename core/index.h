@@ -78,6 +78,11 @@ int bg_index_commit(bg_index *ix, bg_err *err);
 /* Commits, then rewrites the database compacted and switches to it. */
 int bg_index_compact(bg_index *ix, bg_err *err);
 
+/* Whether, when ix was opened, a compaction had been interrupted (its
+ * half-written copy is gone; the live database is whole but not
+ * compacted): the indexer compacts again. */
+int bg_index_compaction_interrupted(const bg_index *ix);
+
 /* Reports in the index. */
 uint32_t bg_index_doccount(bg_index *ix);
 

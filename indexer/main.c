@@ -733,10 +733,13 @@ int main(int argc, char **argv) {
    * itself. */
   const char *mc = getenv("XAPIAN_MAX_CHANGESETS");
   int changesets = mc && atoi(mc) > 0;
+  int resume = 0; /* a compaction a kill interrupted is done again */
+  for (size_t k = 0; k < nix; k++)
+    resume |= bg_index_compaction_interrupted(shards[k]);
   int do_compact =
       compact == 1 || (compact == -1 && !stop_requested &&
                        ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
-                        (was_empty && changes)));
+                        (was_empty && changes) || resume));
   if (!fatal && do_compact) {
     if (tty) fprintf(stderr, "compacting...");
     for (size_t k = 0; k < nix && !fatal; k++)

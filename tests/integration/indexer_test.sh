@@ -663,6 +663,10 @@ wait "$pid" 2>/dev/null || true
 after_kill "compaction killed as db-$((g + 1)) appeared ($(gens "$K"))" "$K"
 run ix --index "$K" "$C7"
 check_eq "7. a run after the compaction kills completes" 0 "$rc"
+# The compaction the kill interrupted is done again, with nothing to index.
+g2=$(sed -n 's/^auto db-\([0-9]*\).*/\1/p' "$K/XAPIANDB")
+check "7. ... and compacts again what the kill left uncompacted (db-$g -> db-$g2)" \
+  test "$g2" -gt "$g"
 snapshot "$K" "$T/kc"
 check_same_file "7. after compaction kills: reports equal a clean build's" "$T/ref.reports" "$T/kc.reports"
 check_same_file "7. after compaction kills: totals equal a clean build's" "$T/ref.totals" "$T/kc.totals"
