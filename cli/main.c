@@ -116,7 +116,8 @@ static const char usage_reports[] =
 
 static const char usage_stats[] =
     "usage: baogao stats\n\nIndex statistics: reports, paragraphs, units,\n"
-    "terms, years, size on disk.\n";
+    "terms, regions, years, the revision, and the size on disk (total and\n"
+    "per Xapian table).\n";
 
 typedef struct cli {
   const char *server; /* base URL of baogao-searchd, or NULL for local */
@@ -343,10 +344,25 @@ static void print_stats(json_t *o) {
   json_t *v;
   json_object_foreach(o, key, v) {
     printf("%-12s ", key);
-    if (json_is_string(v))
+    if (json_is_string(v)) {
       printf("%s\n", json_string_value(v));
-    else
+    } else if (json_is_object(v)) { /* size_bytes: total, then per table */
+      json_int_t total = json_integer_value(json_object_get(v, "total"));
+      printf("%lld (%.1f MiB on disk)\n", (long long)total,
+             (double)total / 1048576);
+      const char *table;
+      json_t *b;
+      json_object_foreach(v, table, b) {
+        if (strcmp(table, "total"))
+          printf("  %-10s %lld (%.1f MiB)\n", table,
+                 (long long)json_integer_value(b),
+                 (double)json_integer_value(b) / 1048576);
+      }
+    } else if (json_is_null(v)) {
+      printf("unknown (a remote database)\n");
+    } else {
       printf("%lld\n", (long long)json_integer_value(v));
+    }
   }
 }
 
@@ -435,6 +451,7 @@ static bg_reader *open_index(const cli *c) {
     fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
     return NULL;
   }
+  if (bg_reader_note(r)) fprintf(stderr, "baogao: warning: %s\n", bg_reader_note(r));
   return r;
 }
 

@@ -72,6 +72,10 @@ int bg_hit_section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err);
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err);
 void bg_reader_close(bg_reader *r);
 
+/* What a user should know of the index r opened, though it reads it (a
+ * copy whose live link became a folder), or NULL; borrowed. */
+const char *bg_reader_note(const bg_reader *r);
+
 /* Brings r up to the index's latest commit: a cheap check of the revision
  * when the database is the same, a fresh open when a compaction switched
  * the stub to another one.  *changed (may be NULL) tells whether anything

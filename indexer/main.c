@@ -576,6 +576,15 @@ int main(int argc, char **argv) {
   bg_err err = {0};
   /* One database, or shards: as the index was made, or as --shards asks
    * for a new one. */
+  struct stat dir_st;
+  if (stat(index_dir, &dir_st) == 0 && !S_ISDIR(dir_st.st_mode)) {
+    fprintf(stderr,
+            "baogao-index: not a baogao index: %s is a file; an index is a "
+            "folder (give a new or an index folder to --index)\n",
+            index_dir);
+    files_free(&fs);
+    return 2;
+  }
   long nshards = shards_recorded(index_dir);
   char stub_path[PATH_MAX];
   snprintf(stub_path, sizeof stub_path, "%s/XAPIANDB", index_dir);

@@ -1373,6 +1373,9 @@ int main(int argc, char **argv) {
             "opened\n",
             ix.why);
     pthread_mutex_unlock(&ix.mu);
+  } else if (bg_reader_note(main_reader)) {
+    fprintf(stderr, "baogao-searchd: warning: %s\n",
+            bg_reader_note(main_reader));
   }
 
   char url[NI_MAXHOST + 32];
