@@ -2073,6 +2073,116 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   return rc;
 }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids of the reports that filter query root selects, sorted, in
+ * *ids (caller frees each and the array): the candidates Xapian finds
+ * for it, exact for a query of filters, which select whole reports. */
+static int filter_ids(bg_reader *r, const enode *root, char ***ids, size_t *n,
+                      bg_err *err) {
+  *ids = NULL;
+  *n = 0;
+  uint32_t *dids = NULL;
+  size_t nd = 0;
+  bg_xq *xq = candidates(root);
+  if (!xq) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  int rc = bg_xdb_match(r->db, xq, &dids, &nd, err);
+  bg_xq_free(xq);
+  bg_xvals *vi = NULL;
+  char **v = rc == BG_OK ? bg_calloc(nd + 1, sizeof *v) : NULL;
+  if (rc == BG_OK && !v) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_ID, &vi, err);
+  size_t k = 0;
+  for (size_t i = 0; i < nd && rc == BG_OK; i++) {
+    const char *id;
+    size_t len;
+    if ((rc = bg_xvals_get(vi, dids[i], &id, &len, err)) != BG_OK) break;
+    if (!(v[k++] = bg_strndup(id, len)))
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  bg_xvals_free(vi);
+  free(dids);
+  if (rc != BG_OK) {
+    for (size_t i = 0; i < k; i++) free(v[i]);
+    free(v);
+    return rc;
+  }
+  qsort(v, k, sizeof *v, cmp_str);
+  *ids = v;
+  *n = k;
+  return BG_OK;
+}
+
+/* The first phrase of a query tree, or NULL. */
+static const bg_qnode *first_phrase(const bg_qnode *q) {
+  if (q->kind == BG_Q_PHRASE) return q;
+  for (size_t i = 0; i < q->nkids; i++) {
+    const bg_qnode *p = first_phrase(q->kids[i]);
+    if (p) return p;
+  }
+  return NULL;
+}
+
+int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
+                               json_t **out, bg_err *err) {
+  *out = NULL;
+  bg_qnode *tree = NULL;
+  int rc = bg_query_parse(q, len, &tree, err);
+  if (rc != BG_OK) return rc;
+  compiler c;
+  memset(&c, 0, sizeof c);
+  bg_units_init(&c.units);
+  bg_units_set_fold(&c.units, r->fold);
+  enode *root = NULL;
+  char **ids = NULL;
+  size_t nids = 0;
+  json_t *all = NULL, *arr = NULL;
+  if ((rc = compile(&c, tree, 1, &root, err)) != BG_OK) goto done;
+  if (!only_filters(root)) {
+    const bg_qnode *ph = first_phrase(tree);
+    rc = bg_err_set(err, BG_EQUERY,
+                    "'%s' at character %zu is not a filter: reports are "
+                    "selected with year:, region: and report: (with OR, NOT "
+                    "and brackets), not phrases",
+                    ph ? ph->text : q, ph ? ph->pos : (size_t)1);
+    goto done;
+  }
+  if ((rc = filter_ids(r, root, &ids, &nids, err)) != BG_OK ||
+      (rc = bg_reader_reports(r, &all, err)) != BG_OK)
+    goto done;
+  if (!(arr = json_array())) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  size_t i;
+  json_t *m;
+  json_array_foreach(all, i, m) {
+    const char *id = json_string_value(json_object_get(m, "id"));
+    if (id && bsearch(&id, ids, nids, sizeof *ids, cmp_str) &&
+        json_array_append(arr, m) != 0) {
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+      break;
+    }
+  }
+done:
+  if (rc == BG_OK) {
+    *out = arr;
+  } else {
+    json_decref(arr);
+  }
+  json_decref(all);
+  for (size_t k = 0; k < nids; k++) free(ids[k]);
+  free(ids);
+  enode_free(root);
+  bg_units_reset(&c.units);
+  free(c.phrases);
+  free(c.all_phrases);
+  bg_query_free(tree);
+  return rc;
+}
+
 void bg_summaries_free(bg_report_summary *s, size_t n) {
   if (!s) return;
   for (size_t i = 0; i < n; i++) {

@@ -206,6 +206,13 @@ void bg_summaries_free(bg_report_summary *s, size_t n);
  * shared by later calls: callers must not modify it. */
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);
 
+/* The reports that query q[0, len) of filters selects (year:, region:,
+ * report:, with OR, NOT / - and brackets, as in bg_search()), as
+ * bg_reader_reports() lists them (caller owns the array).  A phrase in q
+ * is BG_EQUERY, as is a malformed query. */
+int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
+                               json_t **out, bg_err *err);
+
 /* Index statistics as a JSON object (caller owns the reference). */
 int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err);
 

@@ -75,7 +75,7 @@ static const char usage[] =
     "             [&reports=N]\n"
     "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
     "             [&phrases=N]\n"
-    "  /v1/reports   /v1/stats   /healthz   /metrics\n"
+    "  /v1/reports[?q=FILTERS]   /v1/stats   /healthz   /metrics\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
     "with a 4xx/5xx status.\n"
@@ -875,9 +875,11 @@ static void serve_list(worker *w, request *rq) {
   bg_err err = {0};
   json_t *v = NULL;
   int rc = rq->route == R_STATS ? bg_reader_stats(w->r, &v, &err)
-                                : bg_reader_reports(w->r, &v, &err);
+           : rq->pv.q ? bg_reader_reports_filtered(w->r, rq->pv.q, rq->pv.qlen,
+                                                   &v, &err)
+                      : bg_reader_reports(w->r, &v, &err);
   if (rc != BG_OK) {
-    index_failed(w, rq, rc, &err);
+    view_failed(w, rq, rc, &err);
     return;
   }
   if (rq->route == R_STATS) {
@@ -1048,6 +1050,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       : rq->route == R_KWIC    ? bg_params_kwic
       : rq->route == R_SIMILAR ? bg_params_similar
       : rq->route == R_COMPARE ? bg_params_compare
+      : rq->route == R_REPORTS ? bg_params_reports
                                : NULL;
   if (rq->route == R_SEARCH) {
     if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
