@@ -58,6 +58,8 @@
 #define GRACE_MS 5000        /* how long SIGTERM waits for requests */
 #define INDEX_POLL_MS 1000   /* the main thread's index refresh period */
 #define MAX_OFFSET 100000000 /* as the CLI */
+#define MIN_CONNECTION_MEMORY (256 << 10) /* per connection: request line
+                                              and headers */
 
 static const char usage[] =
     "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
@@ -1406,10 +1408,14 @@ int main(int argc, char **argv) {
   unsigned io_threads = cfg.threads / 8 + 1;
   if (io_threads > 4) io_threads = 4;
   if (io_threads > cfg.max_connections) io_threads = cfg.max_connections;
-  /* Room for the request line (a query of max_query_bytes percent-encoded
-   * is 3 times as long) and the headers. */
+  /* Room for the request line and the headers.  A request line that does
+   * not fit gets libmicrohttpd's own 414, an HTML page, so the room is far
+   * more than a query of max_query_bytes percent-encoded (3 times as
+   * long) needs: a longer query is read whole and gets the daemon's JSON
+   * 414 (query_too_long).  Pools over 32 KB are mapped, not allocated,
+   * so only the pages a request fills take memory. */
   size_t mem = 16384 + 4 * cfg.lim.max_query_bytes;
-  if (mem < 32768) mem = 32768;
+  if (mem < MIN_CONNECTION_MEMORY) mem = MIN_CONNECTION_MEMORY;
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
                    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   if (v6) flags |= MHD_USE_IPv6;
