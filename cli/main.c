@@ -515,9 +515,12 @@ static void print_reports(json_t *arr) {
     }
   }
   free(cell);
-  printf("%zu report%s%s\n", n, n == 1 ? "" : "s",
-         cut ? " (fields cut to the terminal's width: --json gives them all)"
-             : "");
+  char foot[128];
+  int fl = snprintf(foot, sizeof foot, "%zu report%s", n, n == 1 ? "" : "s");
+  const char *note = " (fields cut to the terminal's width: --json gives them "
+                     "whole)";
+  if (cut && (size_t)fl + strlen(note) > tw) note = " (cut: --json)";
+  printf("%s%s\n", foot, cut ? note : "");
 }
 
 static void print_stats(json_t *o) {
