@@ -1025,6 +1025,16 @@ static int cmd_view(const cli *c, int argc, char **argv, int kwic) {
   return 0;
 }
 
+/* Appends word a to the words in *buf (*len bytes), a space between. */
+static void append_word(char **buf, size_t *len, const char *a) {
+  char *nb = realloc(*buf, *len + strlen(a) + 2);
+  if (!nb) die_use("out of memory%s", "");
+  *buf = nb;
+  if (*len) nb[(*len)++] = ' ';
+  strcpy(nb + *len, a);
+  *len += strlen(a);
+}
+
 static int cmd_list(const cli *c, int argc, char **argv, int stats) {
   /* reports: FILTER words, joined into one query of filters. */
   size_t flen = 0;
@@ -1042,12 +1052,7 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
     } else if (stats || (!opts_done && a[0] == '-' && a[1] == '-')) {
       die_use(stats ? "unexpected argument '%s'" : "unknown option '%s'", a);
     } else {
-      char *nf = realloc(filter, flen + strlen(a) + 2);
-      if (!nf) die_use("out of memory%s", "");
-      filter = nf;
-      if (flen) filter[flen++] = ' ';
-      strcpy(filter + flen, a);
-      flen += strlen(a);
+      append_word(&filter, &flen, a);
     }
   }
   json_t *v = NULL;
@@ -1172,12 +1177,7 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
     } else if (!source && !text && strchr(a, '#')) {
       source = a;
     } else {
-      char *nf = realloc(filter, flen + strlen(a) + 2);
-      if (!nf) die_use("out of memory%s", "");
-      filter = nf;
-      if (flen) filter[flen++] = ' ';
-      strcpy(filter + flen, a);
-      flen += strlen(a);
+      append_word(&filter, &flen, a);
     }
   }
   if (!source && !text)

@@ -191,6 +191,13 @@ typedef struct compiler {
   size_t nall, allcap;
 } compiler;
 
+/* Frees what a compiler holds (not the nodes, which the tree owns). */
+static void compiler_reset(compiler *c) {
+  bg_units_reset(&c->units);
+  free(c->phrases);
+  free(c->all_phrases);
+}
+
 static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
   if (*n == *cap) {
     size_t nc = *cap ? *cap * 2 : 8;
@@ -1750,9 +1757,7 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
   size_t n = 0;
   if (compile(&c, tree, 1, &root, NULL) == BG_OK) n = c.nphrases;
   enode_free(root);
-  bg_units_reset(&c.units);
-  free(c.phrases);
-  free(c.all_phrases);
+  compiler_reset(&c);
   bg_query_free(tree);
   return n;
 }
@@ -2176,9 +2181,7 @@ done:
   for (size_t k = 0; k < nids; k++) free(ids[k]);
   free(ids);
   enode_free(root);
-  bg_units_reset(&c.units);
-  free(c.phrases);
-  free(c.all_phrases);
+  compiler_reset(&c);
   bg_query_free(tree);
   return rc;
 }
