@@ -220,7 +220,7 @@ static int same_match_text(const bg_hit *h, size_t j, size_t k) {
  * phrase; else a narrower window around one match of each phrase (the one
  * nearest the first match), windows that meet merged, so that an AND
  * query shows every term.  Returns the number of windows in w (at most
- * max). */
+ * max; max 1: the one window). */
 static size_t snippet_windows(const bg_hit *h, size_t ncp, span *w,
                               size_t max) {
   size_t first = h->nmatches ? h->matches[0] : 0;
@@ -249,7 +249,7 @@ static size_t snippet_windows(const bg_hit *h, size_t ncp, span *w,
     if (rep[nrep].from < one.from || rep[nrep].to > one.to) outside++;
     nrep++;
   }
-  if (!outside) {
+  if (!outside || max == 1) {
     w[0] = one;
     return 1;
   }
@@ -272,11 +272,17 @@ static size_t snippet_windows(const bg_hit *h, size_t ncp, span *w,
   return n;
 }
 
-/* Prints a hit: its heading line, then the paragraph, whole when full or
- * when it has no match (a query of filters) or is short, else the
- * windows of snippet_windows() joined by "…", with a note of the matches
- * they leave out. */
-static void print_hit(const cli *c, const bg_hit *h, int full) {
+/* How print_hit() shows a long paragraph. */
+enum { HIT_WINDOWS, /* a window around a match of every phrase */
+       HIT_FULL,    /* whole */
+       HIT_ONE };   /* one window around the first match (similar: its
+                       matches are stretches shared with the source) */
+
+/* Prints a hit: its heading line, then the paragraph, whole when asked
+ * (HIT_FULL) or when it has no match (a query of filters) or is short,
+ * else the window(s) of snippet_windows() joined by "…", with a note of
+ * the matches they leave out. */
+static void print_hit(const cli *c, const bg_hit *h, int how) {
   if (c->color) fputs(bold_on, stdout);
   if (h->year > 0)
     printf("%d ", h->year);
@@ -291,8 +297,8 @@ static void print_hit(const cli *c, const bg_hit *h, int full) {
   size_t ncp = bg_utf8_cps(h->text, h->text_len);
   span w[16] = {{0, ncp}};
   size_t nw = 1;
-  if (!full && h->nmatches && ncp > WINDOW_CPS)
-    nw = snippet_windows(h, ncp, w, 16);
+  if (how != HIT_FULL && h->nmatches && ncp > WINDOW_CPS)
+    nw = snippet_windows(h, ncp, w, how == HIT_ONE ? 1 : 16);
   fputs("  ", stdout);
   for (size_t i = 0; i < nw; i++) {
     if (w[i].from > 0) fputs("…", stdout);
@@ -312,7 +318,8 @@ static void print_hit(const cli *c, const bg_hit *h, int full) {
 }
 
 static void print_results(const cli *c, const bg_results *res, int full) {
-  for (size_t i = 0; i < res->nhits; i++) print_hit(c, &res->hits[i], full);
+  for (size_t i = 0; i < res->nhits; i++)
+    print_hit(c, &res->hits[i], full ? HIT_FULL : HIT_WINDOWS);
   if (c->color) fputs(dim_on, stdout);
   printf("%llu paragraph%s", (unsigned long long)res->total,
          res->total == 1 ? "" : "s");
@@ -1251,7 +1258,7 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
   fputs("\n\n", stdout);
   for (size_t i = 0; i < res->nhits; i++) {
     printf("%.3f  ", res->hits[i].score);
-    print_hit(c, &res->hits[i], 0);
+    print_hit(c, &res->hits[i], HIT_ONE);
   }
   if (c->color) fputs(dim_on, stdout);
   printf("%zu paragraph%s from %lld report%s examined; %.1f ms\n", res->nhits,
