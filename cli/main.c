@@ -2,8 +2,8 @@
  * baogao - search an index of government work reports from the terminal.
  *
  *   baogao [--index DIR] [--json] search QUERY [--limit N] [--offset N]
- *          [--all] [--sort relevance|year|-year]
- *   baogao [--index DIR] [--json] reports
+ *          [--all] [--full] [--sort relevance|year|-year]
+ *   baogao [--index DIR] [--json] reports [FILTER...]
  *   baogao [--index DIR] [--json] stats
  *
  * Exit status: 0 success (also with no hits), 1 error of use (bad option,
