@@ -2,8 +2,8 @@
  * baogao - search an index of government work reports from the terminal.
  *
  *   baogao [--index DIR] [--json] search QUERY [--limit N] [--offset N]
- *          [--all] [--sort relevance|year|-year]
- *   baogao [--index DIR] [--json] reports
+ *          [--all] [--full] [--sort relevance|year|-year]
+ *   baogao [--index DIR] [--json] reports [FILTER...]
  *   baogao [--index DIR] [--json] stats
  *
  * Exit status: 0 success (also with no hits), 1 error of use (bad option,
@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <math.h>
@@ -73,7 +74,7 @@ static const char usage_main[] =
     "2 the index cannot be opened.\n";
 
 static const char usage_search[] =
-    "usage: baogao search QUERY [--limit N] [--offset N] [--all]\n"
+    "usage: baogao search QUERY [--limit N] [--offset N] [--all] [--full]\n"
     "                     [--sort relevance|year|-year]\n"
     "\n"
     "Every paragraph where the query matches, unit for unit (see the README's\n"
@@ -94,6 +95,9 @@ static const char usage_search[] =
     "  --limit N      hits to show (default 10)\n"
     "  --offset N     hits to skip (default 0)\n"
     "  --all          show every hit\n"
+    "  --full         whole paragraphs (default: a window around the\n"
+    "                 matches of a long paragraph; a query of filters\n"
+    "                 alone always shows whole paragraphs)\n"
     "  --sort KEY     relevance (default), year (oldest first), -year\n";
 
 static const char usage_count[] =
@@ -121,12 +125,21 @@ static const char usage_kwic[] =
     "  --tsv          tab-separated values with a header, for spreadsheets\n";
 
 static const char usage_reports[] =
-    "usage: baogao reports\n\nLists the indexed reports: year, region, id,\n"
-    "paragraphs, date, speaker, encoding and source file.\n";
+    "usage: baogao reports [FILTER...]\n"
+    "\n"
+    "Lists the indexed reports: year, region, id, paragraphs, date, speaker,\n"
+    "title, encoding, where the metadata came from, and the source file.  On\n"
+    "a terminal (or with $COLUMNS set) long fields are cut with '…' to fit\n"
+    "its width; --json gives them whole.\n"
+    "\n"
+    "  FILTER         year:2025 year:2018..2023 year:..1990 region:广东省\n"
+    "                 report:ID, with OR, NOT / - and brackets as in search\n"
+    "                 (no phrases): baogao reports year:2025 -region:广东省\n";
 
 static const char usage_stats[] =
     "usage: baogao stats\n\nIndex statistics: reports, paragraphs, units,\n"
-    "terms, years, size on disk.\n";
+    "terms, regions, years, the revision, and the size on disk (total and\n"
+    "per Xapian table).\n";
 
 typedef struct cli {
   const char *server; /* base URL of baogao-searchd, or NULL for local */
@@ -255,7 +268,97 @@ static void print_window(const cli *c, const bg_hit *h, size_t from,
   if (inside) fputs(hl_off, stdout);
 }
 
-static void print_hit(const cli *c, const bg_hit *h) {
+/* A stretch [from, to) of a paragraph's code points shown in a snippet. */
+typedef struct span {
+  size_t from, to;
+} span;
+
+static int cmp_span(const void *a, const void *b) {
+  const span *x = a, *y = b;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Whether match k of h is the same text as match j (the same phrase, in
+ * all likelihood: matches do not say which phrase they are). */
+static int same_match_text(const bg_hit *h, size_t j, size_t k) {
+  size_t lj = h->matches[2 * j + 1] - h->matches[2 * j];
+  size_t lk = h->matches[2 * k + 1] - h->matches[2 * k];
+  if (lj != lk) return 0;
+  size_t bj = bg_utf8_offset(h->text, h->text_len, h->matches[2 * j]);
+  size_t ej = bg_utf8_offset(h->text, h->text_len, h->matches[2 * j + 1]);
+  size_t bk = bg_utf8_offset(h->text, h->text_len, h->matches[2 * k]);
+  size_t ek = bg_utf8_offset(h->text, h->text_len, h->matches[2 * k + 1]);
+  return ej - bj == ek - bk && !memcmp(h->text + bj, h->text + bk, ej - bj);
+}
+
+/* The windows of a long paragraph (ncp code points) to show: one of
+ * WINDOW_CPS around the first match when it holds a match of every
+ * phrase; else a narrower window around one match of each phrase (the one
+ * nearest the first match), windows that meet merged, so that an AND
+ * query shows every term.  Returns the number of windows in w (at most
+ * max; max 1: the one window). */
+static size_t snippet_windows(const bg_hit *h, size_t ncp, span *w,
+                              size_t max) {
+  size_t first = h->nmatches ? h->matches[0] : 0;
+  span one = {first > WINDOW_CPS / 4 ? first - WINDOW_CPS / 4 : 0, 0};
+  one.to = one.from + WINDOW_CPS;
+  if (one.to > ncp) {
+    one.to = ncp;
+    one.from = ncp - WINDOW_CPS;
+  }
+  /* One match of each distinct text: one inside the first window, else
+   * the first (the nearest the first match). */
+  span rep[16];
+  size_t nrep = 0, outside = 0;
+  for (size_t k = 0; k < h->nmatches && nrep < max && nrep < 16; k++) {
+    size_t j = 0;
+    while (j < k && !same_match_text(h, j, k)) j++;
+    if (j < k) continue; /* not the first of its text */
+    size_t best = k; /* the first is the nearest the first match */
+    /* Inside the first window, any of them will do. */
+    for (size_t m = k; m < h->nmatches; m++)
+      if (same_match_text(h, k, m) && h->matches[2 * m] >= one.from &&
+          h->matches[2 * m + 1] <= one.to)
+        best = m;
+    rep[nrep].from = h->matches[2 * best];
+    rep[nrep].to = h->matches[2 * best + 1];
+    if (rep[nrep].from < one.from || rep[nrep].to > one.to) outside++;
+    nrep++;
+  }
+  if (!outside || max == 1) {
+    w[0] = one;
+    return 1;
+  }
+  qsort(rep, nrep, sizeof *rep, cmp_span);
+  /* Context on each side of each match, sharing the width. */
+  size_t marks = 0;
+  for (size_t i = 0; i < nrep; i++) marks += rep[i].to - rep[i].from;
+  size_t ctx = marks < WINDOW_CPS ? (WINDOW_CPS - marks) / (2 * nrep) : 0;
+  if (ctx < 12) ctx = 12;
+  size_t n = 0;
+  for (size_t i = 0; i < nrep; i++) {
+    span s = {rep[i].from > ctx ? rep[i].from - ctx : 0, rep[i].to + ctx};
+    if (s.to > ncp) s.to = ncp;
+    if (n && s.from <= w[n - 1].to) {
+      if (s.to > w[n - 1].to) w[n - 1].to = s.to;
+    } else {
+      w[n++] = s;
+    }
+  }
+  return n;
+}
+
+/* How print_hit() shows a long paragraph. */
+enum { HIT_WINDOWS, /* a window around a match of every phrase */
+       HIT_FULL,    /* whole */
+       HIT_ONE };   /* one window around the first match (similar: its
+                       matches are stretches shared with the source) */
+
+/* Prints a hit: its heading line, then the paragraph, whole when asked
+ * (HIT_FULL) or when it has no match (a query of filters) or is short,
+ * else the window(s) of snippet_windows() joined by "…", with a note of
+ * the matches they leave out. */
+static void print_hit(const cli *c, const bg_hit *h, int how) {
   if (c->color) fputs(bold_on, stdout);
   if (h->year > 0)
     printf("%d ", h->year);
@@ -268,29 +371,31 @@ static void print_hit(const cli *c, const bg_hit *h) {
   if (c->color) fputs(hl_off, stdout);
   putchar('\n');
   size_t ncp = bg_utf8_cps(h->text, h->text_len);
-  size_t from = 0, to = ncp;
-  if (ncp > WINDOW_CPS) {
-    size_t first = h->nmatches ? h->matches[0] : 0;
-    from = first > WINDOW_CPS / 4 ? first - WINDOW_CPS / 4 : 0;
-    to = from + WINDOW_CPS;
-    if (to > ncp) {
-      to = ncp;
-      from = ncp - WINDOW_CPS;
-    }
-  }
+  span w[16] = {{0, ncp}};
+  size_t nw = 1;
+  if (how != HIT_FULL && h->nmatches && ncp > WINDOW_CPS)
+    nw = snippet_windows(h, ncp, w, how == HIT_ONE ? 1 : 16);
   fputs("  ", stdout);
-  if (from > 0) fputs("…", stdout);
-  print_window(c, h, from, to);
-  if (to < ncp) fputs("…", stdout);
+  for (size_t i = 0; i < nw; i++) {
+    if (w[i].from > 0) fputs("…", stdout);
+    print_window(c, h, w[i].from, w[i].to);
+  }
+  if (w[nw - 1].to < ncp) fputs("…", stdout);
   size_t outside = 0;
-  for (size_t k = 0; k < h->nmatches; k++)
-    if (h->matches[2 * k] < from || h->matches[2 * k + 1] > to) outside++;
+  for (size_t k = 0; k < h->nmatches; k++) {
+    size_t i = 0;
+    while (i < nw && !(h->matches[2 * k] >= w[i].from &&
+                       h->matches[2 * k + 1] <= w[i].to))
+      i++;
+    if (i == nw) outside++;
+  }
   if (outside) printf("  (+%zu more in the paragraph)", outside);
   fputs("\n\n", stdout);
 }
 
-static void print_results(const cli *c, const bg_results *res) {
-  for (size_t i = 0; i < res->nhits; i++) print_hit(c, &res->hits[i]);
+static void print_results(const cli *c, const bg_results *res, int full) {
+  for (size_t i = 0; i < res->nhits; i++)
+    print_hit(c, &res->hits[i], full ? HIT_FULL : HIT_WINDOWS);
   if (c->color) fputs(dim_on, stdout);
   printf("%llu paragraph%s", (unsigned long long)res->total,
          res->total == 1 ? "" : "s");
@@ -343,6 +448,48 @@ static void metadata_sources(json_t *m, char *buf, size_t size) {
   if (!o) snprintf(buf, size, "-");
 }
 
+/* The width to fit tables to: $COLUMNS when set, else the terminal's; 0
+ * (no limit) when standard output is no terminal. */
+static size_t term_width(void) {
+  const char *e = getenv("COLUMNS");
+  char *end;
+  long n = e && *e ? strtol(e, &end, 10) : 0;
+  if (n > 0 && !*end) return (size_t)n;
+  struct winsize ws;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+    return ws.ws_col;
+  return 0;
+}
+
+/* Prints s in at most w columns, cut with "…" when wider; then, unless it
+ * is the last cell of its line, pads it to w and two spaces, else ends the
+ * line. */
+static void put_cell(const char *s, size_t w, int more) {
+  size_t len = strlen(s), used = bg_utf8_width(s, len);
+  if (used > w) {
+    size_t i = 0;
+    used = 0;
+    while (i < len) {
+      size_t j = i;
+      bg_utf8_next(s, len, &j);
+      size_t cw = bg_utf8_width(s + i, j - i);
+      if (used + cw + 1 > w) break;
+      used += cw;
+      i = j;
+    }
+    fwrite(s, 1, i, stdout);
+    fputs("…", stdout);
+    used++;
+  } else {
+    fputs(s, stdout);
+  }
+  if (!more) {
+    putchar('\n');
+    return;
+  }
+  for (; used < w + 2; used++) putchar(' ');
+}
+
 /* The table of `baogao reports`: one row per report, each metadata field,
  * where the fields came from, the encoding and the source file. */
 static void print_reports(json_t *arr) {
@@ -390,28 +537,73 @@ static void print_reports(json_t *arr) {
       if (w > width[k]) width[k] = w;
     }
   }
+  /* Fit the terminal: the widest cuttable column gives up a column at a
+   * time down to its least width, the source, title, speaker and metadata
+   * sources first, then region and id; when that is not enough, whole
+   * columns go, least needed first, and the others are cut again from
+   * their full widths.  Year, paragraphs, date and encoding are not cut. */
+  static const size_t least[NCOL] = {
+      [C_REGION] = 6, [C_ID] = 12,       [C_SPEAKER] = 6, [C_TITLE] = 12,
+      [C_FROM] = 10,  [C_SOURCE] = 16};
+  static const int cut_first[NCOL] = {[C_SPEAKER] = 1, [C_TITLE] = 1,
+                                      [C_FROM] = 1, [C_SOURCE] = 1};
+  static const int hide_order[] = {C_FROM,    C_ENC,  C_SOURCE,
+                                   C_SPEAKER, C_DATE, C_TITLE};
+  size_t full[NCOL], tw = term_width(), total = 0;
+  int shown[NCOL], cut = 0;
+  memcpy(full, width, sizeof full);
+  for (int k = 0; k < NCOL; k++) shown[k] = 1;
+  for (size_t h = 0; tw; h++) {
+    total = 0;
+    for (int k = 0; k < NCOL; k++) {
+      width[k] = full[k];
+      if (shown[k]) total += width[k] + 2;
+    }
+    for (int pass = 1; pass >= 0; pass--) {
+      while (total > tw + 2) {
+        int widest = -1;
+        for (int k = 0; k < NCOL; k++)
+          if (shown[k] && least[k] && cut_first[k] >= pass &&
+              width[k] > least[k] && width[k] > strlen(head[k]) &&
+              (widest < 0 || width[k] > width[widest]))
+            widest = k;
+        if (widest < 0) break;
+        width[widest]--;
+        total--;
+        cut = 1;
+      }
+    }
+    if (total <= tw + 2 || h == sizeof hide_order / sizeof *hide_order) break;
+    shown[hide_order[h]] = 0;
+  }
+  int last = NCOL - 1;
+  while (last > 0 && !shown[last]) last--;
   for (int k = 0; k < NCOL; k++) {
+    if (!shown[k]) continue;
     if (k == C_PARAS)
-      printf("%*s  ", (int)width[k], head[k]);
-    else if (k + 1 < NCOL)
-      pad(head[k], width[k] + 2);
+      printf("%*s%s", (int)width[k], head[k], k < last ? "  " : "\n");
     else
-      printf("%s\n", head[k]);
+      put_cell(head[k], width[k], k < last);
   }
   for (i = 0; i < n; i++) {
     for (int k = 0; k < NCOL; k++) {
       const char *v = cell[i][k] ? cell[i][k] : "?";
-      if (k == C_PARAS)
-        printf("%*s  ", (int)width[k], v);
-      else if (k + 1 < NCOL)
-        pad(v, width[k] + 2);
+      if (!shown[k])
+        ;
+      else if (k == C_PARAS)
+        printf("%*s%s", (int)width[k], v, k < last ? "  " : "\n");
       else
-        printf("%s\n", v);
+        put_cell(v, width[k], k < last);
       free(cell[i][k]);
     }
   }
   free(cell);
-  printf("%zu report%s\n", n, n == 1 ? "" : "s");
+  char foot[128];
+  int fl = snprintf(foot, sizeof foot, "%zu report%s", n, n == 1 ? "" : "s");
+  const char *note = " (fields cut to the terminal's width: --json gives them "
+                     "whole)";
+  if (cut && (size_t)fl + strlen(note) > tw) note = " (cut: --json)";
+  printf("%s%s\n", foot, cut ? note : "");
 }
 
 static void print_stats(json_t *o) {
@@ -419,10 +611,25 @@ static void print_stats(json_t *o) {
   json_t *v;
   json_object_foreach(o, key, v) {
     printf("%-12s ", key);
-    if (json_is_string(v))
+    if (json_is_string(v)) {
       printf("%s\n", json_string_value(v));
-    else
+    } else if (json_is_object(v)) { /* size_bytes: total, then per table */
+      json_int_t total = json_integer_value(json_object_get(v, "total"));
+      printf("%lld (%.1f MiB on disk)\n", (long long)total,
+             (double)total / 1048576);
+      const char *table;
+      json_t *b;
+      json_object_foreach(v, table, b) {
+        if (strcmp(table, "total"))
+          printf("  %-10s %lld (%.1f MiB)\n", table,
+                 (long long)json_integer_value(b),
+                 (double)json_integer_value(b) / 1048576);
+      }
+    } else if (json_is_null(v)) {
+      printf("unknown (a remote database)\n");
+    } else {
       printf("%lld\n", (long long)json_integer_value(v));
+    }
   }
 }
 
@@ -511,6 +718,7 @@ static bg_reader *open_index(const cli *c) {
     fprintf(stderr, "baogao: %s\n", bg_err_msg(&err));
     return NULL;
   }
+  if (bg_reader_note(r)) fprintf(stderr, "baogao: warning: %s\n", bg_reader_note(r));
   return r;
 }
 
@@ -604,6 +812,7 @@ typedef struct qargs {
   size_t width;
   bg_kwic_sort ksort;
   int tsv;
+  int full; /* search: whole paragraphs, not windows */
 } qargs;
 
 /* Reads the options of command cmd ("search", "count", "kwic") and joins
@@ -674,6 +883,8 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
       a->ksort = (bg_kwic_sort)ks;
     } else if (search && !strcmp(arg, "--all")) {
       a->o.all = 1;
+    } else if (search && !strcmp(arg, "--full")) {
+      a->full = 1;
     } else if (kwic && !strcmp(arg, "--tsv")) {
       a->tsv = 1;
     } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -737,7 +948,7 @@ static int cmd_search(const cli *c, int argc, char **argv) {
       json_decref(j);
       return fail(c, "bad_answer", bg_err_msg(&err), EXIT_INDEX);
     }
-    print_results(c, res);
+    print_results(c, res, a.full);
     bg_results_free(res);
     print_hints(c, j);
   }
@@ -921,27 +1132,59 @@ static int cmd_view(const cli *c, int argc, char **argv, int kwic) {
   return 0;
 }
 
+/* Appends word a to the words in *buf (*len bytes), a space between. */
+static void append_word(char **buf, size_t *len, const char *a) {
+  char *nb = realloc(*buf, *len + strlen(a) + 2);
+  if (!nb) die_use("out of memory%s", "");
+  *buf = nb;
+  if (*len) nb[(*len)++] = ' ';
+  strcpy(nb + *len, a);
+  *len += strlen(a);
+}
+
 static int cmd_list(const cli *c, int argc, char **argv, int stats) {
+  /* reports: FILTER words, joined into one query of filters. */
+  size_t flen = 0;
+  char *filter = NULL;
+  int opts_done = 0;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    const char *a = argv[i];
+    if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
       fputs(stats ? usage_stats : usage_reports, stdout);
+      free(filter);
       return 0;
     }
-    die_use("unexpected argument '%s'", argv[i]);
+    if (!opts_done && !strcmp(a, "--")) {
+      opts_done = 1;
+    } else if (stats || (!opts_done && a[0] == '-' && a[1] == '-')) {
+      die_use(stats ? "unexpected argument '%s'" : "unknown option '%s'", a);
+    } else {
+      append_word(&filter, &flen, a);
+    }
   }
   json_t *v = NULL;
   if (c->server) {
-    int rc = fetch(c, stats ? "/v1/stats" : "/v1/reports", NULL, 0, &v);
+    const char *kv[] = {"q", filter};
+    int rc = fetch(c, stats ? "/v1/stats" : "/v1/reports", kv, filter ? 2 : 0,
+                   &v);
+    free(filter);
     if (rc != 0) return rc;
   } else {
     bg_reader *r = open_index(c);
-    if (!r) return EXIT_INDEX;
+    if (!r) {
+      free(filter);
+      return EXIT_INDEX;
+    }
     bg_err err = {0};
     json_t *arr = NULL;
-    int rc = stats ? bg_reader_stats(r, &v, &err)
-                   : bg_reader_reports(r, &arr, &err);
+    int rc = stats    ? bg_reader_stats(r, &v, &err)
+             : filter ? bg_reader_reports_filtered(r, filter, flen, &arr, &err)
+                      : bg_reader_reports(r, &arr, &err);
     bg_reader_close(r);
-    if (rc != BG_OK) return fail(c, "index_error", bg_err_msg(&err), EXIT_INDEX);
+    free(filter);
+    if (rc != BG_OK)
+      return fail(c, rc == BG_EQUERY ? "bad_query" : "index_error",
+                  bg_err_msg(&err), rc == BG_EQUERY ? EXIT_USE : EXIT_INDEX);
     if (!stats) {
       v = bg_json_reports(arr);
       json_decref(arr);
@@ -1052,12 +1295,7 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
     } else if (!source && !text && strchr(a, '#')) {
       source = a;
     } else {
-      char *nf = realloc(filter, flen + strlen(a) + 2);
-      if (!nf) die_use("out of memory%s", "");
-      filter = nf;
-      if (flen) filter[flen++] = ' ';
-      strcpy(filter + flen, a);
-      flen += strlen(a);
+      append_word(&filter, &flen, a);
     }
   }
   if (!source && !text)
@@ -1134,7 +1372,7 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
   fputs("\n\n", stdout);
   for (size_t i = 0; i < res->nhits; i++) {
     printf("%.3f  ", res->hits[i].score);
-    print_hit(c, &res->hits[i]);
+    print_hit(c, &res->hits[i], HIT_ONE);
   }
   if (c->color) fputs(dim_on, stdout);
   printf("%zu paragraph%s from %lld report%s examined; %.1f ms\n", res->nhits,

@@ -259,6 +259,26 @@ static int remove_stale(const char *dir, unsigned live) {
   return newer;
 }
 
+/* Refuses an index whose DIR/live became a folder: a copy made by a tool
+ * that follows links (cp -rL, scp -r).  Writing db-N would leave that
+ * folder a stale copy, which replicas following live would serve. */
+static int refuse_live_folder(const char *dir, unsigned gen, bg_err *err) {
+  char *path = path_join(dir, "live");
+  if (!path) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  struct stat st;
+  int rc = BG_OK;
+  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    rc = bg_err_set(err, BG_ENOINDEX,
+                    "%s is a folder, not a link to the live database: the "
+                    "index was copied following links (cp -rL, scp -r), so "
+                    "it can be searched but not written; copy an index with "
+                    "cp -a (or rsync -a), which keeps the link, or make this "
+                    "copy writable again: rm -r %s && ln -s db-%u %s",
+                    path, path, gen ? gen : 1, path);
+  free(path);
+  return rc;
+}
+
 static int open_gen(bg_index *ix, bg_err *err) {
   char name[32];
   snprintf(name, sizeof name, "db-%u", ix->gen);
@@ -330,7 +350,9 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
                     dir);
     goto fail;
   }
-  if ((rc = read_stub(dir, &ix->gen, err)) != BG_OK) goto fail;
+  if ((rc = read_stub(dir, &ix->gen, err)) != BG_OK ||
+      (rc = refuse_live_folder(dir, ix->gen, err)) != BG_OK)
+    goto fail;
   if (ix->gen == 0) {
     /* No stub: no index was ever completed here, but a first run killed
      * early may have left a partial db-1.  We hold the lock, so clear it. */

@@ -579,6 +579,21 @@ int bg_params_keywords(const char *qs, size_t len, const bg_params_limits *lim,
   return rc;
 }
 
+int bg_params_reports(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e) {
+  static const char *const names[] = {"q"};
+  view_init(out);
+  collect_ctx s = {"/v1/reports", names, 1, {{0}}, {0}};
+  char *buf = NULL;
+  int rc = collect(qs, len, &s, &buf, e);
+  if (!rc && s.seen[0] && !blank(s.got[0].value, s.got[0].value_len) &&
+      !(rc = text_param(&s.got[0], lim, 0, e)))
+    rc = take_value(&s.got[0], &out->q, &out->qlen, e);
+  free(buf);
+  if (rc) bg_params_view_reset(out);
+  return rc;
+}
+
 /* ---- endpoints without parameters ---- */
 
 static int no_param(void *ctx, const param *p, bg_params_err *e) {

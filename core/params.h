@@ -79,7 +79,8 @@ void bg_params_query_reset(bg_params_query *q);
  * each uses the fields named beside them.  Strings are NUL-terminated and
  * owned; release with bg_params_view_reset(). */
 typedef struct bg_params_view {
-  char *q;             /* count, kwic: the query; similar: the filter */
+  char *q;             /* count, kwic: the query; similar, reports: the
+                          filter */
   size_t qlen;
   bg_by by;            /* count: by (year, region, report; default year) */
   size_t width;        /* kwic: width (0..1000, default 30) */
@@ -128,6 +129,10 @@ int bg_params_compare(const char *qs, size_t len, const bg_params_limits *lim,
  * bad_min_g2 besides the common ones. */
 int bg_params_keywords(const char *qs, size_t len, const bg_params_limits *lim,
                        bg_params_view *out, bg_params_err *e);
+/* /v1/reports: an optional q of filters (year:, region:, report:; a blank
+ * q is none), in out->q (NULL when none). */
+int bg_params_reports(const char *qs, size_t len, const bg_params_limits *lim,
+                      bg_params_view *out, bg_params_err *e);
 
 /* Frees what a view parser put in v and empties it (v may be NULL). */
 void bg_params_view_reset(bg_params_view *v);

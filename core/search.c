@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -44,6 +45,7 @@ struct bg_reader {
   json_t *reports; /* bg_reader_reports() of the open revision, or NULL */
   /* identity of the stubs when db was opened: a compaction replaces one */
   uint64_t stub_id;
+  char *note; /* bg_reader_note(), or NULL */
 };
 
 /* Folds the identity (device, inode, modification time) of file path
@@ -189,6 +191,13 @@ typedef struct compiler {
   enode **all_phrases; /* every phrase node */
   size_t nall, allcap;
 } compiler;
+
+/* Frees what a compiler holds (not the nodes, which the tree owns). */
+static void compiler_reset(compiler *c) {
+  bg_units_reset(&c->units);
+  free(c->phrases);
+  free(c->all_phrases);
+}
 
 static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
   if (*n == *cap) {
@@ -1932,9 +1941,10 @@ int bg_filter_xq(bg_reader *r, const char *q, size_t len, const char *cmd,
   const bg_qnode *ph = first_phrase(tree);
   if (ph) {
     rc = bg_err_set(err, BG_EQUERY,
-                    "%s takes only year:, region: and report: filters, not "
-                    "the phrase '%s' at character %zu",
-                    cmd, ph->text, ph->pos);
+                    "'%s' at character %zu is not a filter: %s takes only "
+                    "year:, region: and report: filters (with OR, NOT and "
+                    "brackets), not phrases",
+                    ph->text, ph->pos, cmd);
     bg_query_free(tree);
     return rc;
   }
@@ -1965,9 +1975,7 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
   size_t n = 0;
   if (compile(&c, tree, 1, &root, NULL) == BG_OK) n = c.nphrases;
   enode_free(root);
-  bg_units_reset(&c.units);
-  free(c.phrases);
-  free(c.all_phrases);
+  compiler_reset(&c);
   bg_query_free(tree);
   return n;
 }
@@ -1992,6 +2000,82 @@ static int read_fold(bg_xdb *db, const char *dir, unsigned *fold,
   return BG_OK;
 }
 
+/* ---- what an index path holds ---- */
+
+/* The first folder among dir/live and each shard's live link: the link to
+ * the live database became a folder when the index was copied by a tool
+ * that follows links (cp -rL, scp -r).  0 when none is. */
+static int live_folder(const char *dir, char *path, size_t size) {
+  struct stat st;
+  snprintf(path, size, "%s/live", dir);
+  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 1;
+  for (int k = 0; k < 256; k++) {
+    snprintf(path, size, "%s/shard-%02d/live", dir, k);
+    if (lstat(path, &st) != 0) break;
+    if (S_ISDIR(st.st_mode)) return 1;
+  }
+  return 0;
+}
+
+#define COPY_HOW                                                            \
+  "copy an index with cp -a or rsync -a, which keep the link"
+
+/* Why dir, which Xapian cannot open, is no index (the error set). */
+static int not_opened(const char *dir, bg_err *err) {
+  struct stat st;
+  char live[4200];
+  if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+    return bg_err_set(err, BG_ENOINDEX,
+                      "not a baogao index: %s is a file, not an index "
+                      "folder or a Xapian stub file naming one",
+                      dir);
+  if (live_folder(dir, live, sizeof live))
+    return bg_err_set(err, BG_ENOINDEX,
+                      "no index at %s: %s is a folder, not a link, and the "
+                      "stub XAPIANDB names no database that opens: the index "
+                      "was copied following links; " COPY_HOW,
+                      dir, live);
+  return bg_err_set(err, BG_ENOINDEX,
+                    "no index at %s (build one with: baogao-index --index %s "
+                    "FILES...)",
+                    dir, dir);
+}
+
+/* Refuses what Xapian opens but baogao cannot read: a stub naming no
+ * database (an empty file, say), which Xapian opens as an empty database
+ * that throws at the first search, and a Xapian database of reports
+ * without baogao's statistics terms.  Notes a copy whose live link became
+ * a folder: its stub is intact, so it is read as the stub says. */
+static int check_opened(bg_reader *r, bg_err *err) {
+  struct stat st;
+  if (bg_xdb_ndatabases(r->db) == 0)
+    return stat(r->dir, &st) == 0 && S_ISREG(st.st_mode)
+               ? not_opened(r->dir, err)
+               : bg_err_set(err, BG_ENOINDEX,
+                            "not a baogao index: %s/XAPIANDB names no "
+                            "database",
+                            r->dir);
+  if (bg_xdb_doccount(r->db) > 0 &&
+      bg_xdb_termfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS)) == 0)
+    return bg_err_set(err, BG_ENOINDEX,
+                      "not a baogao index: %s is a Xapian database without "
+                      "baogao's terms",
+                      r->dir);
+  char live[4200], note[4600];
+  if (live_folder(r->dir, live, sizeof live)) {
+    snprintf(note, sizeof note,
+             "%s is a folder, not a link: this index was copied following "
+             "links; it is read as its stub XAPIANDB says, but baogao-index "
+             "will not write it (" COPY_HOW ")",
+             live);
+    if (!(r->note = bg_strdup(note)))
+      return bg_err_set(err, BG_ENOMEM, "out of memory");
+  }
+  return BG_OK;
+}
+
+const char *bg_reader_note(const bg_reader *r) { return r->note; }
+
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
   *out = NULL;
   bg_reader *r = bg_calloc(1, sizeof *r);
@@ -2002,12 +2086,13 @@ int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
   r->stub_id = stub_identity(dir);
   int rc = bg_xdb_open(&r->db, dir, err);
   if (rc != BG_OK) {
-    bg_err_set(err, BG_ENOINDEX,
-               "no index at %s (build one with: baogao-index --index %s "
-               "FILES...)",
-               dir, dir);
+    not_opened(dir, err);
     bg_reader_close(r);
     return BG_ENOINDEX;
+  }
+  if ((rc = check_opened(r, err)) != BG_OK) {
+    bg_reader_close(r);
+    return rc;
   }
   if ((rc = read_fold(r->db, dir, &r->fold, err)) != BG_OK) {
     bg_reader_close(r);
@@ -2022,6 +2107,7 @@ void bg_reader_close(bg_reader *r) {
   json_decref(r->reports);
   bg_xdb_free(r->db);
   free(r->dir);
+  free(r->note);
   free(r);
 }
 
@@ -2210,6 +2296,44 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
   return rc;
 }
 
+int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
+                               json_t **out, bg_err *err) {
+  *out = NULL;
+  bg_xq *xq = NULL;
+  int rc = bg_filter_xq(r, q, len, "reports", &xq, err); /* no phrase */
+  bg_xq_free(xq);
+  if (rc != BG_OK) return rc;
+  int all = 0;
+  char **ids = NULL;
+  size_t nids = 0;
+  json_t *every = NULL, *arr = NULL;
+  if ((rc = bg_query_kept(r, q, len, &all, &ids, &nids, err)) != BG_OK ||
+      (rc = bg_reader_reports(r, &every, err)) != BG_OK)
+    goto done;
+  if (!(arr = json_array())) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto done;
+  }
+  size_t i;
+  json_t *m;
+  json_array_foreach(every, i, m) {
+    const char *id = json_string_value(json_object_get(m, "id"));
+    if (id && (all || bsearch(&id, ids, nids, sizeof *ids, cmp_str)) &&
+        json_array_append(arr, m) != 0) {
+      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+      break;
+    }
+  }
+done:
+  if (rc == BG_OK)
+    *out = arr;
+  else
+    json_decref(arr);
+  json_decref(every);
+  bg_ids_free(ids, nids);
+  return rc;
+}
+
 void bg_summaries_free(bg_report_summary *s, size_t n) {
   if (!s) return;
   for (size_t i = 0; i < n; i++) {
@@ -2305,6 +2429,97 @@ int bg_reader_summaries(bg_reader *r, bg_report_summary **out, size_t *n,
   return BG_OK;
 }
 
+/* ---- size on disk ---- */
+
+/* Xapian's tables (glass backend), each a file <table>.glass; anything
+ * else in a database folder (version file, lock, changesets) is "other". */
+static const char *const disk_tables[] = {"postlist", "position", "termlist",
+                                          "docdata",  "spelling", "synonym",
+                                          "other"};
+#define NTABLES (sizeof disk_tables / sizeof *disk_tables)
+
+/* Adds the files of the Xapian database, stub file or stub folder at path
+ * to bytes[] (per table of disk_tables).  Returns 0, or 1 when part of it
+ * is remote or cannot be reached, so that its size is unknown. */
+static int add_disk_size(const char *path, int64_t *bytes, int depth) {
+  struct stat st;
+  char p[4096];
+  if (depth > 8 || stat(path, &st) != 0) return 1;
+  if (S_ISDIR(st.st_mode)) {
+    snprintf(p, sizeof p, "%s/XAPIANDB", path);
+    if (stat(p, &st) == 0) return add_disk_size(p, bytes, depth + 1);
+    DIR *d = opendir(path);
+    if (!d) return 1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+      if (e->d_name[0] == '.' || stat(p, &st) != 0 || !S_ISREG(st.st_mode))
+        continue;
+      size_t t = 0, n = strlen(e->d_name);
+      while (t + 1 < NTABLES &&
+             !(n == strlen(disk_tables[t]) + 6 &&
+               !strncmp(e->d_name, disk_tables[t], n - 6) &&
+               !strcmp(e->d_name + n - 6, ".glass")))
+        t++;
+      bytes[t] += (int64_t)st.st_size;
+    }
+    closedir(d);
+    return 0;
+  }
+  /* A stub file: one database a line, relative to the stub's folder. */
+  FILE *f = fopen(path, "r");
+  if (!f) return 1;
+  char line[4096], base[4096];
+  snprintf(base, sizeof base, "%s", path);
+  char *slash = strrchr(base, '/');
+  if (slash)
+    slash[1] = '\0';
+  else
+    base[0] = '\0';
+  int rc = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *a = line + strspn(line, " \t");
+    if (!*a || *a == '#') continue;
+    if (strncmp(a, "auto ", 5) && strncmp(a, "glass ", 6)) {
+      rc = 1; /* remote, or a backend not measured here */
+      continue;
+    }
+    a += strcspn(a, " \t");
+    a += strspn(a, " \t");
+    snprintf(p, sizeof p, "%s%s", a[0] == '/' ? "" : base, a);
+    rc |= add_disk_size(p, bytes, depth + 1);
+  }
+  fclose(f);
+  return rc;
+}
+
+/* The index's size on disk in *out: {"postlist": bytes, ..., "total":
+ * bytes}, the tables it has; null when part of it is remote. */
+static int disk_size(const char *dir, json_t **out, bg_err *err) {
+  int64_t bytes[NTABLES] = {0}, total = 0;
+  if (add_disk_size(dir, bytes, 0) != 0) {
+    *out = json_null();
+    return BG_OK;
+  }
+  json_t *o = json_object();
+  for (size_t t = 0; t < NTABLES && o; t++) {
+    total += bytes[t];
+    if (bytes[t] &&
+        json_object_set_new(o, disk_tables[t], json_integer(bytes[t]))) {
+      json_decref(o);
+      o = NULL;
+    }
+  }
+  if (o && json_object_set_new(o, "total", json_integer(total))) {
+    json_decref(o);
+    o = NULL;
+  }
+  if (!o) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  *out = o;
+  return BG_OK;
+}
+
 int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
   *out = NULL;
   json_t *reports = NULL;
@@ -2326,7 +2541,9 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   }
   uint64_t terms = 0;
+  json_t *size = NULL;
   if (rc == BG_OK) rc = bg_xdb_count_terms(r->db, &terms, err);
+  if (rc == BG_OK) rc = disk_size(r->dir, &size, err);
   if (rc == BG_OK) {
     json_t *o = json_pack(
         "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
@@ -2342,11 +2559,16 @@ int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
         ymin, "last_year", ymax, "revision",
         (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version(),
         "fold", r->fold & BG_FOLD_T2S ? "t2s" : "none");
+    if (o && json_object_set(o, "size_bytes", size) != 0) {
+      json_decref(o);
+      o = NULL;
+    }
     if (!o)
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     else
       *out = o;
   }
+  json_decref(size);
   json_decref(regions);
   json_decref(reports);
   return rc;

@@ -72,6 +72,10 @@ int bg_hit_section_path(const bg_docdata *d, size_t p, bg_hit *h, bg_err *err);
 int bg_reader_open(bg_reader **out, const char *dir, bg_err *err);
 void bg_reader_close(bg_reader *r);
 
+/* What a user should know of the index r opened, though it reads it (a
+ * copy whose live link became a folder), or NULL; borrowed. */
+const char *bg_reader_note(const bg_reader *r);
+
 /* Brings r up to the index's latest commit: a cheap check of the revision
  * when the database is the same, a fresh open when a compaction switched
  * the stub to another one.  *changed (may be NULL) tells whether anything
@@ -218,6 +222,13 @@ void bg_summaries_free(bg_report_summary *s, size_t n);
  * (caller owns the reference).  The array is read once per revision and
  * shared by later calls: callers must not modify it. */
 int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err);
+
+/* The reports that query q[0, len) of filters selects (year:, region:,
+ * report:, with OR, NOT / - and brackets, as in bg_search()), as
+ * bg_reader_reports() lists them (caller owns the array).  A phrase in q
+ * is BG_EQUERY, as is a malformed query. */
+int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
+                               json_t **out, bg_err *err);
 
 /* Index statistics as a JSON object (caller owns the reference). */
 int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err);

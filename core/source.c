@@ -251,6 +251,29 @@ static size_t front_matter(const char *s, size_t n) {
   return 0;
 }
 
+/* Drops the control characters of UTF-8 text s (NUL and the rest of C0
+ * but tab and line ends, DEL, C1): no unit holds them, and printed raw
+ * they would reach a terminal as escape sequences.  Returns how many. */
+static size_t drop_controls(char *s, size_t *len) {
+  size_t w = 0, n = 0;
+  for (size_t i = 0; i < *len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      n++;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < *len && (unsigned char)s[i + 1] >= 0x80 &&
+        (unsigned char)s[i + 1] <= 0x9F) {
+      n++, i++;
+      continue;
+    }
+    s[w++] = s[i];
+  }
+  s[w] = '\0';
+  *len = w;
+  return n;
+}
+
 int bg_source_read(const char *path, const char *encoding, bg_source *src,
                    bg_err *err) {
   char *raw = NULL, *plain = NULL;
@@ -294,6 +317,7 @@ int bg_source_read(const char *path, const char *encoding, bg_source *src,
     }
   }
   if (rc) goto cleanup;
+  src->dropped = drop_controls(src->text, &src->len);
   src->gzip = gz;
   src->raw_len = raw_len;
 

@@ -36,6 +36,8 @@ typedef struct bg_source {
   bg_format format;
   int gzip;      /* 1 when the file was gzip-compressed */
   size_t raw_len; /* bytes in the file as stored */
+  size_t dropped; /* control characters dropped from the text (NUL, ESC,
+                     the rest of C0 but tab and line ends, DEL, C1) */
 } bg_source;
 
 /* The format of a file from its name (".txt", ".md", ".markdown",
@@ -58,7 +60,9 @@ int bg_source_id(const char *path, char *buf, size_t cap);
  * encoded).  The data is gunzipped when the name ends in ".gz" or it
  * starts with the gzip magic bytes (members one after another are read as
  * one text).  Markdown front matter (a YAML block between "---" lines, or
- * TOML between "+++" lines, at the very start) is removed.  An empty text
+ * TOML between "+++" lines, at the very start) is removed.  Control
+ * characters are dropped from the text (src->dropped counts them).  An
+ * empty text
  * file gives empty text.  On failure src is left empty and err's message
  * starts with the path, then the reason: BG_EIO ("a.txt: No such file or
  * directory", a folder, a read error), BG_EFORMAT (corrupt gzip data, a

@@ -134,6 +134,14 @@ int bg_xdb_reopen(bg_xdb *db, int *changed, bg_err *err) {
   })
 }
 
+size_t bg_xdb_ndatabases(bg_xdb *db) {
+  try {
+    return db->db->size();
+  } catch (...) {
+    return 0;
+  }
+}
+
 uint32_t bg_xdb_doccount(bg_xdb *db) {
   try {
     return db->db->get_doccount();

@@ -40,6 +40,10 @@ void bg_xdb_free(bg_xdb *db);
  * revision moved. */
 int bg_xdb_reopen(bg_xdb *db, int *changed, bg_err *err);
 
+/* The databases db combines (shards); 0 for a stub file naming none,
+ * which Xapian opens as an empty database that cannot be searched. */
+size_t bg_xdb_ndatabases(bg_xdb *db);
+
 /* Counts and statistics. */
 uint32_t bg_xdb_doccount(bg_xdb *db);
 uint32_t bg_xdb_lastdocid(bg_xdb *db);

@@ -32,6 +32,7 @@
 #include "manifest.h"
 #include "report.h"
 #include "source.h"
+#include "terms.h"
 #include "units.h"
 
 #define COMMIT_DOCS 200
@@ -214,13 +215,68 @@ static double now_s(void) {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A text read in this run: its hash, to find the same text under
+ * another id. */
+typedef struct text_seen {
+  uint64_t hash;
+  char *id;
+  const char *path;
+} text_seen;
+
 typedef struct stats {
   size_t added, replaced, unchanged, failed, removed;
   size_t paragraphs;
   uint64_t bytes_done, bytes_total;
   size_t files_done, files_total;
   double t0;
+  int quiet;         /* no warnings */
+  text_seen *texts;  /* files_total of them, ntexts used */
+  size_t ntexts;
 } stats;
+
+/* Warns when the text of src (file path, report id) was read before in
+ * this run under another id: the same report twice, which would count
+ * twice.  Remembers it. */
+static void warn_same_text(stats *st, const char *path, const char *id,
+                           const bg_source *src) {
+  if (!st->texts || src->len == 0) return;
+  uint64_t h = bg_fnv1a(BG_FNV_INIT, src->text, src->len);
+  for (size_t i = 0; i < st->ntexts; i++)
+    if (st->texts[i].hash == h && strcmp(st->texts[i].id, id)) {
+      if (!st->quiet)
+        fprintf(stderr,
+                "baogao-index: warning: %s has the same text as %s: both "
+                "are indexed, as '%s' and '%s'; leave one out if they are "
+                "the same report\n",
+                path, st->texts[i].path, id, st->texts[i].id);
+      break;
+    }
+  if (st->ntexts < st->files_total && (st->texts[st->ntexts].id = strdup(id))) {
+    st->texts[st->ntexts].hash = h;
+    st->texts[st->ntexts++].path = path;
+  }
+}
+
+/* Whether s is a clock time (9:30, 01:20:01, full-width colons too): the
+ * "title" of a web page that is no report, such as a video's length. */
+static int is_clock_time(const char *s) {
+  int fields = 0;
+  while (*s) {
+    int digits = 0;
+    while (*s >= '0' && *s <= '9') s++, digits++;
+    if (digits < 1 || digits > 2) return 0;
+    fields++;
+    if (!*s) break;
+    if (*s == ':')
+      s++;
+    else if (!strncmp(s, "：", 3))
+      s += 3;
+    else
+      return 0;
+    if (!*s) return 0;
+  }
+  return fields == 2 || fields == 3;
+}
 
 static void progress(const stats *s, const char *id, int final) {
   double el = now_s() - s->t0;
@@ -403,6 +459,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
     return -1;
   }
+  warn_same_text(st, path, id, &src);
   /* The options the text was indexed under: --encoding and the row. */
   const bg_report_meta *row = manifest_row(ms, f);
   char *row_str = row ? bg_manifest_row_string(row) : NULL;
@@ -444,6 +501,17 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
     fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
     goto cleanup;
   }
+  if (!st->quiet && !r->year && is_clock_time(r->title))
+    fprintf(stderr,
+            "baogao-index: warning: %s does not look like a report: its title "
+            "'%s' is a clock time and it has no year (indexed as '%s'; leave "
+            "it out, or give its year in a manifest.tsv)\n",
+            path, r->title, id);
+  if (!st->quiet && src.dropped)
+    fprintf(stderr,
+            "baogao-index: warning: %s: %zu control character%s (NUL, escape "
+            "and the like) dropped from the text\n",
+            path, src.dropped, src.dropped == 1 ? "" : "s");
   bg_docmeta m = {abspath, src.encoding, bg_source_format_name(src.format),
                   src.gzip, hash};
   if (bg_index_put(ix, r, &m, &err) != BG_OK) {
@@ -576,6 +644,15 @@ int main(int argc, char **argv) {
   bg_err err = {0};
   /* One database, or shards: as the index was made, or as --shards asks
    * for a new one. */
+  struct stat dir_st;
+  if (stat(index_dir, &dir_st) == 0 && !S_ISDIR(dir_st.st_mode)) {
+    fprintf(stderr,
+            "baogao-index: not a baogao index: %s is a file; an index is a "
+            "folder (give a new or an index folder to --index)\n",
+            index_dir);
+    files_free(&fs);
+    return 2;
+  }
   long nshards = shards_recorded(index_dir);
   char stub_path[PATH_MAX];
   snprintf(stub_path, sizeof stub_path, "%s/XAPIANDB", index_dir);
@@ -639,6 +716,8 @@ int main(int argc, char **argv) {
   manifests ms = {0};
   st.t0 = now_s();
   st.files_total = fs.n;
+  st.quiet = quiet;
+  st.texts = calloc(fs.n + 1, sizeof *st.texts);
   for (size_t i = 0; i < fs.n; i++)
     st.bytes_total += (uint64_t)fs.v[i].size;
   int was_empty = 1;
@@ -764,6 +843,8 @@ int main(int argc, char **argv) {
             "%u reports in %s (%.1f s)\n",
             st.added, st.replaced, st.unchanged, st.removed,
             st.failed + (size_t)file_errors, total, index_dir, now_s() - st.t0);
+  for (size_t i = 0; i < st.ntexts; i++) free(st.texts[i].id);
+  free(st.texts);
   files_free(&fs);
   manifests_free(&ms);
   if (stop_requested) {

@@ -60,6 +60,8 @@
 #define GRACE_MS 5000        /* how long SIGTERM waits for requests */
 #define INDEX_POLL_MS 1000   /* the main thread's index refresh period */
 #define MAX_OFFSET 100000000 /* as the CLI */
+#define MIN_CONNECTION_MEMORY (256 << 10) /* per connection: request line
+                                              and headers */
 
 static const char usage[] =
     "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
@@ -78,7 +80,7 @@ static const char usage[] =
     "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
     "             [&phrases=N]\n"
     "  /v1/keywords?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N][&min_g2=X]\n"
-    "  /v1/reports   /v1/stats   /healthz   /metrics\n"
+    "  /v1/reports[?q=FILTERS]   /v1/stats   /healthz   /metrics\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
     "with a 4xx/5xx status.\n"
@@ -933,9 +935,11 @@ static void serve_list(worker *w, request *rq) {
   bg_err err = {0};
   json_t *v = NULL;
   int rc = rq->route == R_STATS ? bg_reader_stats(w->r, &v, &err)
-                                : bg_reader_reports(w->r, &v, &err);
+           : rq->pv.q ? bg_reader_reports_filtered(w->r, rq->pv.q, rq->pv.qlen,
+                                                   &v, &err)
+                      : bg_reader_reports(w->r, &v, &err);
   if (rc != BG_OK) {
-    index_failed(w, rq, rc, &err);
+    view_failed(w, rq, rc, &err);
     return;
   }
   if (rq->route == R_STATS) {
@@ -1131,6 +1135,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       : rq->route == R_SIMILAR ? bg_params_similar
       : rq->route == R_COMPARE ? bg_params_compare
       : rq->route == R_KEYWORDS ? bg_params_keywords
+      : rq->route == R_REPORTS ? bg_params_reports
                                : NULL;
   if (rq->route == R_SEARCH) {
     if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
@@ -1456,6 +1461,9 @@ int main(int argc, char **argv) {
             "opened\n",
             ix.why);
     pthread_mutex_unlock(&ix.mu);
+  } else if (bg_reader_note(main_reader)) {
+    fprintf(stderr, "baogao-searchd: warning: %s\n",
+            bg_reader_note(main_reader));
   }
 
   char url[NI_MAXHOST + 32];
@@ -1483,10 +1491,14 @@ int main(int argc, char **argv) {
   unsigned io_threads = cfg.threads / 8 + 1;
   if (io_threads > 4) io_threads = 4;
   if (io_threads > cfg.max_connections) io_threads = cfg.max_connections;
-  /* Room for the request line (a query of max_query_bytes percent-encoded
-   * is 3 times as long) and the headers. */
+  /* Room for the request line and the headers.  A request line that does
+   * not fit gets libmicrohttpd's own 414, an HTML page, so the room is far
+   * more than a query of max_query_bytes percent-encoded (3 times as
+   * long) needs: a longer query is read whole and gets the daemon's JSON
+   * 414 (query_too_long).  Pools over 32 KB are mapped, not allocated,
+   * so only the pages a request fills take memory. */
   size_t mem = 16384 + 4 * cfg.lim.max_query_bytes;
-  if (mem < 32768) mem = 32768;
+  if (mem < MIN_CONNECTION_MEMORY) mem = MIN_CONNECTION_MEMORY;
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
                    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   if (v6) flags |= MHD_USE_IPv6;

@@ -162,6 +162,33 @@ static void test_none(void **state) {
   assert_string_equal(e.code, "bad_escape");
 }
 
+/* /v1/reports takes an optional q of filters, nothing else. */
+static void test_reports(void **state) {
+  (void)state;
+  bg_params_err e = {0};
+  bg_params_view v;
+  memset(&v, 0, sizeof v);
+  assert_int_equal(bg_params_reports("", 0, &LIM, &v, &e), BG_OK);
+  assert_null(v.q);
+  assert_int_equal(bg_params_reports("q=+", 3, &LIM, &v, &e), BG_OK);
+  assert_null(v.q);
+  const char *s = "q=-region%3A%E5%B9%BF";
+  assert_int_equal(bg_params_reports(s, strlen(s), &LIM, &v, &e), BG_OK);
+  assert_string_equal(v.q, "-region:广");
+  assert_int_equal(v.qlen, strlen("-region:广"));
+  bg_params_view_reset(&v);
+  assert_int_equal(bg_params_reports("x=1", 3, &LIM, &v, &e), BG_EINVAL);
+  assert_string_equal(e.code, "unknown_parameter");
+  assert_int_equal(bg_params_reports("q=1&q=2", 7, &LIM, &v, &e), BG_EINVAL);
+  assert_string_equal(e.code, "duplicate_parameter");
+  char big[64] = "q=";
+  memset(big + 2, 'a', sizeof big - 3); /* past LIM's 16 bytes */
+  assert_int_equal(bg_params_reports(big, strlen(big), &LIM, &v, &e),
+                   BG_EINVAL);
+  assert_string_equal(e.code, "query_too_long");
+  assert_null(v.q);
+}
+
 static void test_gzip(void **state) {
   (void)state;
   static const struct {
@@ -363,7 +390,7 @@ int main(void) {
       cmocka_unit_test(test_decode), cmocka_unit_test(test_bad),
       cmocka_unit_test(test_good),   cmocka_unit_test(test_none),
       cmocka_unit_test(test_gzip),   cmocka_unit_test(test_views),
-      cmocka_unit_test(test_random),
+      cmocka_unit_test(test_random), cmocka_unit_test(test_reports),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -299,6 +299,83 @@ static void test_reports_stats_json(void **state) {
   bg_results_free(res);
 }
 
+/* The ids of bg_reader_reports_filtered(q), joined by spaces, or the
+ * error's status as "error N". */
+static char *filtered(const char *q) {
+  static char buf[256];
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  json_t *arr = NULL;
+  int rc = bg_reader_reports_filtered(r, q, strlen(q), &arr, &err);
+  size_t n = 0, i;
+  json_t *m;
+  buf[0] = '\0';
+  if (rc != 0) snprintf(buf, sizeof buf, "error %d", rc);
+  json_array_foreach(arr, i, m) n += (size_t)snprintf(
+      buf + n, sizeof buf - n, "%s%s", i ? " " : "",
+      json_string_value(json_object_get(m, "id")));
+  json_decref(arr);
+  bg_reader_close(r);
+  return buf;
+}
+
+/* reports by filters: the query language's filters over whole reports. */
+static void test_reports_filtered(void **state) {
+  (void)state;
+  assert_string_equal(filtered("year:2022"), "2022_乙省");
+  assert_string_equal(filtered("year:..2021"), "1990_甲市 2021_甲市");
+  assert_string_equal(filtered("region:甲市"), "1990_甲市 2021_甲市");
+  assert_string_equal(filtered("-region:甲市"), "2022_乙省");
+  assert_string_equal(filtered("region:甲市 -year:1990"), "2021_甲市");
+  assert_string_equal(filtered("region:乙省 OR report:1990_甲市"),
+                      "1990_甲市 2022_乙省");
+  assert_string_equal(filtered("NOT (year:1990 OR year:2022)"), "2021_甲市");
+  assert_string_equal(filtered("year:2000..2010"), "");
+  char want[32];
+  snprintf(want, sizeof want, "error %d", BG_EQUERY);
+  assert_string_equal(filtered("year:2022 发展"), want);
+  assert_string_equal(filtered("(year:2022"), want);
+  assert_string_equal(filtered("year:2022..2021"), want);
+}
+
+/* What a reader refuses, and the size on disk it reports. */
+static void test_reader_paths(void **state) {
+  (void)state;
+  bg_reader *r = NULL;
+  bg_err err = {0};
+  char file[96];
+  snprintf(file, sizeof file, "%s/a-file", dir);
+  const char *const contents[] = {"", "# no database\n", "政府工作报告\n"};
+  for (size_t i = 0; i < 3; i++) {
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs(contents[i], f);
+    fclose(f);
+    assert_int_equal(bg_reader_open(&r, file, &err), BG_ENOINDEX);
+    assert_null(r);
+    assert_non_null(strstr(bg_err_msg(&err), "not a baogao index"));
+  }
+  unlink(file);
+  assert_int_equal(bg_reader_open(&r, dir, &err), 0);
+  assert_null(bg_reader_note(r));
+  json_t *stats = NULL;
+  assert_int_equal(bg_reader_stats(r, &stats, &err), 0);
+  json_t *size = json_object_get(stats, "size_bytes");
+  json_int_t total = json_integer_value(json_object_get(size, "total"));
+  json_int_t sum = 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach(size, k, v) if (strcmp(k, "total")) sum +=
+      json_integer_value(v);
+  assert_true(json_integer_value(json_object_get(size, "postlist")) > 0);
+  assert_true(json_integer_value(json_object_get(size, "position")) > 0);
+  assert_true(total > 0);
+  assert_int_equal(total, sum);
+  json_decref(stats);
+  bg_reader_close(r);
+}
+
 /* A reader follows commits and compactions without being reopened. */
 static void test_refresh(void **state) {
   (void)state;
@@ -619,6 +696,8 @@ int main(void) {
       cmocka_unit_test(test_sort_and_paging),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_reports_stats_json),
+      cmocka_unit_test(test_reports_filtered),
+      cmocka_unit_test(test_reader_paths),
       cmocka_unit_test(test_refresh),
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_count), cmocka_unit_test(test_count_years),

@@ -513,6 +513,51 @@ static void test_crlf(void **state) {
   free(crlf);
 }
 
+/* Control characters are dropped on reading, in every encoding and
+ * format; tab and line ends stay. */
+static void test_controls(void **state) {
+  fixture *fx = *state;
+  char path[512];
+  static const char raw[] = "第一段\x00有NUL，\x07响铃，\x1b[31m红\x1b[0m\t制表\r\n"
+                            "第二段\x7f删除，\xc2\x85下一行，\x0c换页。\n";
+  static const char want[] = "第一段有NUL，响铃，[31m红[0m\t制表\r\n"
+                             "第二段删除，下一行，换页。\n";
+  path_of(fx, "ctl.txt", path);
+  write_file(path, raw, sizeof raw - 1);
+  bg_source src;
+  bg_err err = {0};
+  assert_int_equal(bg_source_read(path, NULL, &src, &err), 0);
+  assert_int_equal(src.len, sizeof want - 1);
+  assert_memory_equal(src.text, want, sizeof want - 1);
+  assert_int_equal(src.text[src.len], '\0');
+  assert_int_equal(src.dropped, 7);
+  bg_source_free(&src);
+
+  size_t n;
+  char *gb = encode(raw, sizeof raw - 1, "GB18030", &n);
+  path_of(fx, "ctl_gb.txt.gz", path);
+  write_gz(path, "wb", gb, n);
+  free(gb);
+  assert_int_equal(bg_source_read(path, "GB18030", &src, &err), 0);
+  assert_int_equal(src.dropped, 7);
+  assert_memory_equal(src.text, want, sizeof want - 1);
+  bg_source_free(&src);
+
+  path_of(fx, "ctl.html", path);
+  static const char page[] =
+      "<html><body><p>网页\x01正文\x1b内容</p></body></html>";
+  write_file(path, page, sizeof page - 1);
+  assert_int_equal(bg_source_read(path, NULL, &src, &err), 0);
+  assert_string_equal(src.text, "网页正文内容\n"); /* libxml2 or we drop them */
+  bg_source_free(&src);
+
+  path_of(fx, "clean.txt", path);
+  write_file(path, "干净的文本\n", strlen("干净的文本\n"));
+  assert_int_equal(bg_source_read(path, NULL, &src, &err), 0);
+  assert_int_equal(src.dropped, 0);
+  bg_source_free(&src);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_format_and_id),
@@ -525,6 +570,7 @@ int main(void) {
       cmocka_unit_test(test_too_large),
       cmocka_unit_test(test_gzip_bomb),
       cmocka_unit_test(test_crlf),
+      cmocka_unit_test(test_controls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
