@@ -6,7 +6,8 @@
  *
  * Answers GET /v1/search, /v1/count, /v1/kwic, /v1/similar, /v1/compare,
  * /v1/reports, /v1/stats, /healthz and /metrics with the same JSON bytes `baogao --json` prints (core/json.c builds
- * both).
+ * both), and serves the web workbench (/, /search, /time, ..., /static/:
+ * searchd/web.c).  Requests whose Host is not a name it serves get 403.
  *
  * Threads: libmicrohttpd's internal polling thread(s) read requests,
  * validate them (core/params.c) and answer everything that does not need
@@ -52,6 +53,7 @@
 #include "search.h"
 #include "similar.h"
 #include "kwic.h"
+#include "web.h"
 
 #define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
 #define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
@@ -64,7 +66,7 @@ static const char usage[] =
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
     "                      [--max-connections N] [--max-connections-per-ip N]\n"
-    "                      [--cache-mb N]\n"
+    "                      [--cache-mb N] [--web DIR] [--allow-host NAME]\n"
     "\n"
     "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
     "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
@@ -76,6 +78,8 @@ static const char usage[] =
     "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
     "             [&phrases=N]\n"
     "  /v1/reports   /v1/stats   /healthz   /metrics\n"
+    "The web workbench: / (also /search, /time, /kwic, /compare, /similar,\n"
+    "/report/ID) and its files under /static/.\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
     "with a 4xx/5xx status.\n"
@@ -105,6 +109,11 @@ static const char usage[] =
     "  --cache-mb N          memory for answers kept to repeat (default 64;\n"
     "                        0: none); an answer is reused only while the\n"
     "                        index is at the state it was computed from\n"
+    "  --web DIR             serve the workbench's files from DIR (a copy of\n"
+    "                        web/ being edited) instead of the built-in ones\n"
+    "  --allow-host NAME     answer requests for host NAME too (repeatable;\n"
+    "                        '*': any).  By default only IP addresses and\n"
+    "                        localhost: other Host headers get 403\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -195,13 +204,16 @@ typedef enum {
   R_COMPARE,
   R_HEALTHZ,
   R_METRICS,
+  R_PAGE,   /* the workbench's pages */
+  R_STATIC, /* its files */
   R_OTHER,
   R_NROUTES
 } route;
 
 static const char *const route_path[R_NROUTES] = {
     "/v1/search",  "/v1/reports", "/v1/stats", "/v1/count", "/v1/kwic",
-    "/v1/similar", "/v1/compare", "/healthz",  "/metrics",  "other"};
+    "/v1/similar", "/v1/compare", "/healthz",  "/metrics",  "/",
+    "/static",     "other"};
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -598,6 +610,10 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  /* The page loads nothing from elsewhere, and no answer is markup. */
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; frame-ancestors 'none'");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (rq->cache) MHD_add_response_header(r, "X-Baogao-Cache", rq->cache);
   if (gz) {
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -925,10 +941,32 @@ static void *worker_main(void *arg) {
 /* ---- the request handler ---- */
 
 static route route_of(const char *path, size_t n) {
-  for (int r = 0; r < R_OTHER; r++)
+  for (int r = 0; r < R_PAGE; r++)
     if (strlen(route_path[r]) == n && !memcmp(route_path[r], path, n))
       return (route)r;
+  if (web_is_page(path, n)) return R_PAGE;
+  if (n > 8 && !memcmp(path, "/static/", 8)) return R_STATIC;
   return R_OTHER;
+}
+
+/* Answers a page of the workbench or one of its files. */
+static void respond_file(request *rq, const char *path, size_t n) {
+  char *body = NULL;
+  size_t len = 0;
+  const char *ctype = NULL, *why = NULL;
+  int rc = web_file(path, n, &body, &len, &ctype, &why);
+  if (rc == -1) {
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "no such file");
+    return;
+  }
+  if (rc != 0) {
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", why);
+    return;
+  }
+  respond(rq, MHD_HTTP_OK, body, len, ctype);
+  if (rq->resp)
+    MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            "no-cache");
 }
 
 static void respond_params_err(request *rq, const bg_params_err *e) {
@@ -1021,11 +1059,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   rq->gzip = ae && bg_params_accepts_gzip(ae, strlen(ae));
 
   bg_params_err e;
+  /* A name the daemon does not serve: a page elsewhere that had its name
+   * resolve to this machine (DNS rebinding) must read nothing. */
+  const char *host =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  if (!web_host_ok(host)) {
+    respond_error(rq, MHD_HTTP_FORBIDDEN, "bad_host",
+                  "this daemon does not serve that host name: use "
+                  "localhost or an IP address, or start it with "
+                  "--allow-host NAME");
+    return send_answer(rq);
+  }
   if (rq->route == R_OTHER) {
     respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
                   "no such endpoint; the endpoints are /v1/search, "
                   "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
-                  "/v1/reports, /v1/stats, /healthz and /metrics");
+                  "/v1/reports, /v1/stats, /healthz and /metrics, and "
+                  "the web page is at /");
     return send_answer(rq);
   }
   if (strcmp(method, MHD_HTTP_METHOD_GET) &&
@@ -1040,6 +1090,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (has_body) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "unexpected_body",
                   "GET and HEAD requests take no body");
+    return send_answer(rq);
+  }
+  if (rq->route == R_PAGE || rq->route == R_STATIC) {
+    respond_file(rq, path, plen);
     return send_answer(rq);
   }
   int (*view_params)(const char *, size_t, const bg_params_limits *,
@@ -1255,6 +1309,8 @@ static void parse_args(int argc, char **argv) {
     O_MAXCONN,
     O_MAXCONNIP,
     O_CACHE,
+    O_WEB,
+    O_ALLOW_HOST,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1269,6 +1325,8 @@ static void parse_args(int argc, char **argv) {
       {"max-connections", required_argument, NULL, O_MAXCONN},
       {"max-connections-per-ip", required_argument, NULL, O_MAXCONNIP},
       {"cache-mb", required_argument, NULL, O_CACHE},
+      {"web", required_argument, NULL, O_WEB},
+      {"allow-host", required_argument, NULL, O_ALLOW_HOST},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1325,6 +1383,17 @@ static void parse_args(int argc, char **argv) {
       break;
     case O_CACHE:
       cfg.cache_mb = parse_num("--cache-mb", optarg, 0, 1 << 20);
+      break;
+    case O_WEB:
+      if (web_set_dir(optarg) != 0)
+        die_use("--web: '%s' is not a folder with an index.html", optarg);
+      break;
+    case O_ALLOW_HOST:
+      if (!optarg[0] || strpbrk(optarg, ":/ "))
+        die_use("--allow-host takes a host name without a port, not '%s'",
+                optarg);
+      if (web_allow_host(optarg) != 0)
+        die_use("too many --allow-host names (at most 32): '%s'", optarg);
       break;
     case 'h':
       fputs(usage, stdout);
