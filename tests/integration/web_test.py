@@ -417,12 +417,15 @@ def time_page(b, sd, shared):
     _, p = b.path()
     check(p.get("q") == ["%s year:%s" % (qs[0], year)], "a year's concordance: q %r" % p)
     check_kwic(b, sd, p["q"][0], "year", "a year's concordance")
+    # A tile (the shared reports have the provinces; corpus/ alone has
+    # none, and a region of the table beside it is followed instead).
     b.go("/time", *[("q", q) for q in qs])
-    b.wait("return document.querySelector('svg.tilemap a.tile')", "tile links")
-    region = b.js("const a = document.querySelector('svg.tilemap a.tile');"
+    sel = "svg.tilemap a.tile" if shared else "table.regions tbody a"
+    b.wait("return document.querySelector('%s')" % sel, "region links")
+    region = b.js("const a = document.querySelector(arguments[0]);"
                   "a.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, button: 0}));"
-                  "return a.dataset.region")
-    b.wait("return location.pathname === '/kwic'", "the concordance of a tile")
+                  "return a.dataset.region || a.textContent", sel)
+    b.wait("return location.pathname === '/kwic'", "the concordance of a region")
     _, p = b.path()
     check(p["q"][0].startswith(qs[0] + " year:") and p["q"][0].endswith("region:" + region),
           "a tile's concordance: q %r" % p["q"])
