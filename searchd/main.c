@@ -960,7 +960,10 @@ static void respond_file(request *rq, const char *path, size_t n) {
     return;
   }
   if (rc != 0) {
-    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", why);
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+                  strcmp(why, "out of memory") ? "file_unavailable"
+                                               : "out_of_memory",
+                  why);
     return;
   }
   respond(rq, MHD_HTTP_OK, body, len, ctype);

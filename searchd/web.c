@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "web_assets.h"
 
@@ -117,10 +118,16 @@ static int read_file(const char *name, char **body, size_t *len,
     *why = "the --web folder's path is too long";
     return -2;
   }
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    *why = "a file of the --web folder cannot be read";
+    return errno == ENOENT || errno == ENOTDIR ? -1 : -2;
+  }
+  if (!S_ISREG(st.st_mode)) return -1; /* a folder is no file */
   FILE *f = fopen(path, "rb");
   if (!f) {
     *why = "a file of the --web folder cannot be read";
-    return errno == ENOENT || errno == ENOTDIR ? -1 : -2;
+    return -2;
   }
   char *buf = NULL;
   size_t size = 0, used = 0;

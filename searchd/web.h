@@ -37,8 +37,9 @@ int web_is_page(const char *path, size_t n);
 /* The file of the request path path[0, n): the page's HTML for a page,
  * else /static/NAME.  On success returns 0 with a malloc'd copy of the
  * bytes in *body (the caller frees it), their length, and the content
- * type; -1 when there is no such file; -2 when out of memory or the file
- * cannot be read (*why says why, a static string). */
+ * type; -1 when there is no such file; -2 when out of memory ("out of
+ * memory" in *why) or the file cannot be read (*why says why; a static
+ * string). */
 int web_file(const char *path, size_t n, char **body, size_t *len,
              const char **ctype, const char **why);
 

@@ -195,7 +195,14 @@ def web_dir(searchd, index, web, tmp):
     check(st == 404, "--web: a removed file is 404 (%d)" % st)
     os.mkdir(os.path.join(copy, "sub"))
     st, _, _ = request(d.port, "/static/sub")
-    check(st in (404, 503), "--web: a folder is not a file (%d)" % st)
+    check(st == 404, "--web: a folder is not a file (%d)" % st)
+    if os.geteuid() != 0:  # root reads any file
+        with open(os.path.join(copy, "locked.js"), "wb") as f:
+            f.write(b"x")
+        os.chmod(os.path.join(copy, "locked.js"), 0)
+        st, _, body = request(d.port, "/static/locked.js")
+        check(st == 503 and json.loads(body)["error"]["code"] == "file_unavailable",
+              "--web: an unreadable file is 503 file_unavailable (%d)" % st)
     d.stop()
     r = subprocess.run([searchd, "--index", index, "--web",
                         os.path.join(tmp, "nowhere")],
