@@ -18,6 +18,9 @@ packages=(
   friso-dict
   # tests (xapian-tools: replication)
   libcmocka-dev python3 jq util-linux xapian-tools
+  # the web workbench's browser test: headless Chromium driven by Selenium,
+  # with CJK fonts for its screenshots
+  chromium chromium-driver python3-selenium fonts-noto-cjk
 )
 
 missing=()

@@ -6,7 +6,8 @@
  *
  * Answers GET /v1/search, /v1/count, /v1/kwic, /v1/similar, /v1/compare,
  * /v1/reports, /v1/stats, /healthz and /metrics with the same JSON bytes `baogao --json` prints (core/json.c builds
- * both).
+ * both), and serves the web workbench (/, /search, /time, ..., /static/:
+ * searchd/web.c).  Requests whose Host is not a name it serves get 403.
  *
  * Threads: libmicrohttpd's internal polling thread(s) read requests,
  * validate them (core/params.c) and answer everything that does not need
@@ -54,6 +55,7 @@
 #include "search.h"
 #include "similar.h"
 #include "kwic.h"
+#include "web.h"
 
 #define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
 #define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
@@ -68,7 +70,7 @@ static const char usage[] =
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
     "                      [--max-connections N] [--max-connections-per-ip N]\n"
-    "                      [--cache-mb N]\n"
+    "                      [--cache-mb N] [--web DIR] [--allow-host NAME]\n"
     "\n"
     "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
     "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
@@ -81,6 +83,8 @@ static const char usage[] =
     "             [&phrases=N]\n"
     "  /v1/keywords?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N][&min_g2=X]\n"
     "  /v1/reports[?q=FILTERS]   /v1/stats   /healthz   /metrics\n"
+    "The web workbench: / (also /search, /time, /kwic, /compare, /similar,\n"
+    "/report/ID) and its files under /static/.\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
     "{\"error\": {\"code\": \"...\", \"message\": \"...\"}}\n"
     "with a 4xx/5xx status.\n"
@@ -110,6 +114,11 @@ static const char usage[] =
     "  --cache-mb N          memory for answers kept to repeat (default 64;\n"
     "                        0: none); an answer is reused only while the\n"
     "                        index is at the state it was computed from\n"
+    "  --web DIR             serve the workbench's files from DIR (a copy of\n"
+    "                        web/ being edited) instead of the built-in ones\n"
+    "  --allow-host NAME     answer requests for host NAME too (repeatable;\n"
+    "                        '*': any).  By default only IP addresses and\n"
+    "                        localhost: other Host headers get 403\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -201,6 +210,8 @@ typedef enum {
   R_KEYWORDS,
   R_HEALTHZ,
   R_METRICS,
+  R_PAGE,   /* the workbench's pages */
+  R_STATIC, /* its files */
   R_OTHER,
   R_NROUTES
 } route;
@@ -208,7 +219,8 @@ typedef enum {
 static const char *const route_path[R_NROUTES] = {
     "/v1/search",  "/v1/reports", "/v1/stats",    "/v1/count",
     "/v1/kwic",    "/v1/similar", "/v1/compare",  "/v1/keywords",
-    "/healthz",    "/metrics",    "other"};
+    "/healthz",    "/metrics",    "/",            "/static",
+    "other"};
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -633,6 +645,10 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  /* The page loads nothing from elsewhere, and no answer is markup. */
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; frame-ancestors 'none'");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (rq->cache) MHD_add_response_header(r, "X-Baogao-Cache", rq->cache);
   if (gz) {
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -988,10 +1004,35 @@ static void *worker_main(void *arg) {
 /* ---- the request handler ---- */
 
 static route route_of(const char *path, size_t n) {
-  for (int r = 0; r < R_OTHER; r++)
+  for (int r = 0; r < R_PAGE; r++)
     if (strlen(route_path[r]) == n && !memcmp(route_path[r], path, n))
       return (route)r;
+  if (web_is_page(path, n)) return R_PAGE;
+  if (n > 8 && !memcmp(path, "/static/", 8)) return R_STATIC;
   return R_OTHER;
+}
+
+/* Answers a page of the workbench or one of its files. */
+static void respond_file(request *rq, const char *path, size_t n) {
+  char *body = NULL;
+  size_t len = 0;
+  const char *ctype = NULL, *why = NULL;
+  int rc = web_file(path, n, &body, &len, &ctype, &why);
+  if (rc == -1) {
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "no such file");
+    return;
+  }
+  if (rc != 0) {
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+                  strcmp(why, "out of memory") ? "file_unavailable"
+                                               : "out_of_memory",
+                  why);
+    return;
+  }
+  respond(rq, MHD_HTTP_OK, body, len, ctype);
+  if (rq->resp)
+    MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            "no-cache");
 }
 
 static void respond_params_err(request *rq, const bg_params_err *e) {
@@ -1078,17 +1119,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   rq->route = route_of(path, plen);
   rq->qs = qs;
   rq->qlen = qlen;
-  /* format= and bom= ask for a table; the parameters of the endpoint are
-   * the others. */
+  /* format= and bom= ask an endpoint for a table; its parameters are the
+   * others.  The workbench's pages keep their query strings. */
   bg_err fe = {0};
-  int frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
-                             &rq->bom, &fe);
+  int frc = BG_OK;
+  if (rq->route != R_PAGE && rq->route != R_STATIC)
+    frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
+                           &rq->bom, &fe);
   if (frc == BG_OK && rq->format && rq->route != R_OTHER &&
       !route_kind(rq->route))
     frc = bg_err_set(&fe, BG_EINVAL,
                      "format=tsv|csv is for /v1/search, /v1/count, /v1/kwic, "
                      "/v1/similar, /v1/compare, /v1/keywords and /v1/reports");
-  if (frc == BG_OK) {
+  if (frc == BG_OK && rq->params) {
     qs = rq->params;
     qlen = rq->nparams;
   }
@@ -1098,12 +1141,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   rq->gzip = ae && bg_params_accepts_gzip(ae, strlen(ae));
 
   bg_params_err e;
+  /* A name the daemon does not serve: a page elsewhere that had its name
+   * resolve to this machine (DNS rebinding) must read nothing. */
+  const char *host =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  if (!web_host_ok(host)) {
+    respond_error(rq, MHD_HTTP_FORBIDDEN, "bad_host",
+                  "this daemon does not serve that host name: use "
+                  "localhost or an IP address, or start it with "
+                  "--allow-host NAME");
+    return send_answer(rq);
+  }
   if (rq->route == R_OTHER) {
     respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
                   "no such endpoint; the endpoints are /v1/search, "
                   "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
                   "/v1/keywords, /v1/reports, /v1/stats, /healthz and "
-                  "/metrics");
+                  "/metrics, and the web page is at /");
     return send_answer(rq);
   }
   if (frc != BG_OK) {
@@ -1126,6 +1180,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (has_body) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "unexpected_body",
                   "GET and HEAD requests take no body");
+    return send_answer(rq);
+  }
+  if (rq->route == R_PAGE || rq->route == R_STATIC) {
+    respond_file(rq, path, plen);
     return send_answer(rq);
   }
   int (*view_params)(const char *, size_t, const bg_params_limits *,
@@ -1343,6 +1401,8 @@ static void parse_args(int argc, char **argv) {
     O_MAXCONN,
     O_MAXCONNIP,
     O_CACHE,
+    O_WEB,
+    O_ALLOW_HOST,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1357,6 +1417,8 @@ static void parse_args(int argc, char **argv) {
       {"max-connections", required_argument, NULL, O_MAXCONN},
       {"max-connections-per-ip", required_argument, NULL, O_MAXCONNIP},
       {"cache-mb", required_argument, NULL, O_CACHE},
+      {"web", required_argument, NULL, O_WEB},
+      {"allow-host", required_argument, NULL, O_ALLOW_HOST},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1413,6 +1475,17 @@ static void parse_args(int argc, char **argv) {
       break;
     case O_CACHE:
       cfg.cache_mb = parse_num("--cache-mb", optarg, 0, 1 << 20);
+      break;
+    case O_WEB:
+      if (web_set_dir(optarg) != 0)
+        die_use("--web: '%s' is not a folder with an index.html", optarg);
+      break;
+    case O_ALLOW_HOST:
+      if (!optarg[0] || strpbrk(optarg, ":/ "))
+        die_use("--allow-host takes a host name without a port, not '%s'",
+                optarg);
+      if (web_allow_host(optarg) != 0)
+        die_use("too many --allow-host names (at most 32): '%s'", optarg);
       break;
     case 'h':
       fputs(usage, stdout);

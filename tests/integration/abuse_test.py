@@ -177,7 +177,7 @@ def abuse(a, d, port):
 
     def slowloris(stop):
         socks = []
-        msg = b"GET /v1/search?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: x\r\n"
+        msg = b"GET /v1/search?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for _ in range(80):
             try:
                 s = socket.create_connection(("127.0.0.1", port), timeout=2)
@@ -217,13 +217,13 @@ def abuse(a, d, port):
     def huge(stop):
         while not stop.is_set():
             for req in (
-                    b"GET /v1/search?q=a HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                    b"GET /v1/search?q=a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " +
                     b"a" * 1000000 + b"\r\n\r\n",
                     b"GET /v1/search?q=" + b"%E5%8F%91" * 200000 +
-                    b" HTTP/1.1\r\nHost: x\r\n\r\n",
-                    b"POST /v1/search HTTP/1.1\r\nHost: x\r\n"
+                    b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    b"POST /v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     b"Content-Length: 10000000000\r\n\r\n" + b"x" * 100000,
-                    b"GET /v1/search?q=a HTTP/1.1\r\nHost: x\r\n"
+                    b"GET /v1/search?q=a HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     b"Transfer-Encoding: chunked\r\n\r\n"
                     b"FFFFFFFFFFFF\r\n" + b"y" * 100000):
                 try:
