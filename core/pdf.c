@@ -43,6 +43,7 @@ typedef struct line {
   double size;           /* font size, points */
   double lead;  /* width of what had to start the line: its first character
                    or Latin word, with the punctuation bound to it */
+  int src, seg; /* the line of poppler's text it is part of, which part */
   int block;    /* consecutive lines of a page in one column */
   double left, right; /* the frame of its block */
   int edge;     /* among the EDGE lines nearest the top or bottom */
@@ -81,6 +82,12 @@ static uint32_t last_cp(const char *s, size_t n) {
   uint32_t c;
   dec(s + i, n - i, &c);
   return c;
+}
+
+static int is_wide(uint32_t c) {
+  return (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+         (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
 static int is_space(uint32_t c) {
@@ -239,7 +246,7 @@ typedef struct glyph {
 
 /* Adds the line made of the glyphs g[0, n) of page text. */
 static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
-                          size_t n, int page) {
+                          size_t n, int page, int src, int seg, double em) {
   size_t b = 0, e = n;
   while (b < e && is_space(g[b].c))
     b++;
@@ -251,20 +258,29 @@ static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
   l.s = text + g[b].off;
   l.n = g[e - 1].off + g[e - 1].len - g[b].off;
   l.page = page;
+  l.src = src;
+  l.seg = seg;
   l.x0 = l.y0 = INFINITY;
   l.x1 = l.y1 = -INFINITY;
   double sizes = 0;
-  int counted = 0;
   for (size_t i = b; i < e; i++) {
     if (is_space(g[i].c)) continue;
     if (g[i].x0 < l.x0) l.x0 = g[i].x0;
     if (g[i].y0 < l.y0) l.y0 = g[i].y0;
     if (g[i].x1 > l.x1) l.x1 = g[i].x1;
     if (g[i].y1 > l.y1) l.y1 = g[i].y1;
-    if (g[i].size > sizes) sizes = g[i].size;
-    counted++;
+    if (is_wide(g[i].c) && g[i].x1 - g[i].x0 > sizes)
+      sizes = g[i].x1 - g[i].x0;
   }
-  l.size = sizes > 0 ? sizes : l.y1 - l.y0;
+  /* The em: the advance of a CJK character (neither the font size poppler
+   * reports nor the height of the boxes follows how the text is scaled). */
+  l.size = sizes > 0 ? sizes : em;
+  /* The boxes are as tall as the font's bounding box, often far taller
+   * than the type: keep one em about their middle, so that lines one
+   * below the other do not overlap. */
+  double mid = (l.y0 + l.y1) / 2;
+  l.y0 = mid - l.size / 2;
+  l.y1 = mid + l.size / 2;
   if (l.size <= 0) l.size = 1;
   /* The lead: opening brackets, a character or a Latin word, then the
    * punctuation that may not start a line. */
@@ -281,15 +297,145 @@ static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
   return add_line(ls, &l);
 }
 
-/* Font size of each character of the page, from its text attributes. */
-static void glyph_sizes(PopplerPage *page, glyph *g, size_t n) {
-  GList *attrs = poppler_page_get_text_attributes(page);
-  for (GList *a = attrs; a; a = a->next) {
-    const PopplerTextAttributes *t = a->data;
-    for (int k = t->start_index; k <= t->end_index; k++)
-      if (k >= 0 && (size_t)k < n) g[k].size = t->font_size;
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int by_y(const void *a, const void *b) {
+  const line *x = *(line *const *)a, *y = *(line *const *)b;
+  if (x->y0 != y->y0) return x->y0 < y->y0 ? -1 : 1;
+  return x->x0 < y->x0 ? -1 : x->x0 > y->x0;
+}
+
+static int by_x(const void *a, const void *b) {
+  const line *x = *(line *const *)a, *y = *(line *const *)b;
+  if (x->x0 != y->x0) return x->x0 < y->x0 ? -1 : 1;
+  return x->y0 < y->y0 ? -1 : x->y0 > y->y0;
+}
+
+/* Puts the lines v[0, n) of a page region in reading order into out
+ * (recursive XY cut): bands one below the other where space wider than
+ * the usual gap between lines (lead) runs across the whole region, else
+ * strips side by side where space runs down the whole of it (columns,
+ * table cells), else rows top to bottom. */
+static void xy_cut(line **v, size_t n, double lead, line **out, size_t *o,
+                   int depth) {
+  if (n <= 1 || depth > 64) {
+    for (size_t i = 0; i < n; i++)
+      out[(*o)++] = v[i];
+    return;
   }
-  poppler_page_free_text_attributes(attrs);
+  qsort(v, n, sizeof *v, by_y);
+  double bottom = v[0]->y1;
+  size_t b = 0;
+  int cut = 0;
+  for (size_t i = 1; i <= n; i++) {
+    if (i == n || v[i]->y0 - bottom > lead + 0.3 * v[i]->size) {
+      if (i == n && !cut) break;
+      xy_cut(v + b, i - b, lead, out, o, depth + 1);
+      b = i;
+      cut = 1;
+    }
+    if (i < n && v[i]->y1 > bottom) bottom = v[i]->y1;
+  }
+  if (cut) return;
+  /* One band: columns, if it is more than one row. */
+  int rows = 0;
+  for (size_t i = 1; i < n && !rows; i++)
+    rows = v[i]->y0 > v[0]->y1 - 0.3 * v[0]->size;
+  if (rows) {
+    qsort(v, n, sizeof *v, by_x);
+    double right = v[0]->x1;
+    for (size_t i = 1; i <= n; i++) {
+      if (i == n || v[i]->x0 - right > 0.5 * v[i]->size) {
+        if (i == n && !cut) break;
+        xy_cut(v + b, i - b, lead, out, o, depth + 1);
+        b = i;
+        cut = 1;
+      }
+      if (i < n && v[i]->x1 > right) right = v[i]->x1;
+    }
+    if (cut) return;
+    qsort(v, n, sizeof *v, by_y);
+  }
+  for (size_t i = 0; i < n; i++)
+    out[(*o)++] = v[i];
+}
+
+/* Puts the lines of a page from ls->v[first] on in reading order by their
+ * boxes (poppler read some runs side by side as one line), then joins the
+ * pieces of a poppler line that are still next to each other. */
+static int reorder(lines *ls, size_t first) {
+  size_t n = ls->n - first;
+  line **v = bg_malloc(n * sizeof *v), **out = bg_malloc(n * sizeof *out);
+  line *copy = bg_malloc(n * sizeof *copy);
+  double *gaps = bg_malloc(n * sizeof *gaps);
+  int rc = BG_OK;
+  if (!v || !out || !copy || !gaps) {
+    rc = BG_ENOMEM;
+    goto cleanup;
+  }
+  memcpy(copy, ls->v + first, n * sizeof *copy);
+  for (size_t i = 0; i < n; i++)
+    v[i] = &copy[i];
+  /* The usual gap between a line and the next one below it. */
+  qsort(v, n, sizeof *v, by_y);
+  size_t ng = 0;
+  for (size_t i = 1; i < n; i++) {
+    double d = v[i]->y0 - v[i - 1]->y1;
+    if (d > 0) gaps[ng++] = d;
+  }
+  double lead = 0;
+  if (ng) {
+    qsort(gaps, ng, sizeof *gaps, cmp_double);
+    lead = gaps[ng / 2];
+  }
+  size_t o = 0;
+  xy_cut(v, n, lead, out, &o, 0);
+  size_t k = first;
+  for (size_t i = 0; i < o; i++) {
+    line *p = k > first ? &ls->v[k - 1] : NULL;
+    const line *l = out[i];
+    if (p && p->src == l->src && p->seg + 1 == l->seg) {
+      p->n = (size_t)(l->s + l->n - p->s);
+      p->seg = l->seg;
+      if (l->x1 > p->x1) p->x1 = l->x1;
+      if (l->y0 < p->y0) p->y0 = l->y0;
+      if (l->y1 > p->y1) p->y1 = l->y1;
+      if (l->size > p->size) p->size = l->size;
+      continue;
+    }
+    ls->v[k++] = *l;
+  }
+  ls->n = k;
+cleanup:
+  free(v);
+  free(out);
+  free(copy);
+  free(gaps);
+  return rc;
+}
+
+/* The em of a page: the median advance of its CJK characters (half the
+ * median height of its boxes without any). */
+static double page_em(const glyph *g, size_t n) {
+  double *w = bg_malloc((n + 1) * sizeof *w);
+  size_t nw = 0;
+  if (!w) return 10;
+  for (size_t i = 0; i < n; i++)
+    if (is_wide(g[i].c) && g[i].x1 > g[i].x0) w[nw++] = g[i].x1 - g[i].x0;
+  if (!nw)
+    for (size_t i = 0; i < n; i++)
+      if (!is_space(g[i].c) && g[i].y1 > g[i].y0)
+        w[nw++] = (g[i].y1 - g[i].y0) / 2;
+  double em = 10;
+  if (nw) {
+    qsort(w, nw, sizeof *w, cmp_double);
+    em = w[nw / 2];
+  }
+  free(w);
+  return em;
 }
 
 /* Adds the lines of one page's text layer; *text (g_free) holds it. */
@@ -326,15 +472,34 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
     i += x->len;
     nchars++;
   }
-  glyph_sizes(page, g, nchars);
-  size_t start = 0;
+  double em = page_em(g, nchars);
+  /* Poppler's lines, each cut where a wide gap separates two runs of
+   * text side by side (columns, table cells that poppler read as one
+   * line). */
+  size_t start = 0, first = ls->n;
+  int src = 0, split = 0;
   for (size_t i = 0; i <= nchars && rc == BG_OK; i++)
     if (i == nchars || g[i].c == '\n') {
-      rc = line_of_glyphs(ls, *text, g + start, i - start, pageno);
+      size_t b = start, prev = (size_t)-1;
+      int seg = 0;
+      for (size_t j = start; j < i && rc == BG_OK; j++) {
+        if (is_space(g[j].c)) continue;
+        if (prev != (size_t)-1 && g[j].x0 - g[prev].x1 > 0.8 * em) {
+          rc = line_of_glyphs(ls, *text, g + b, j - b, pageno, src, seg++,
+                              em);
+          b = j;
+          split = 1;
+        }
+        prev = j;
+      }
+      if (rc == BG_OK)
+        rc = line_of_glyphs(ls, *text, g + b, i - b, pageno, src, seg, em);
+      src++;
       start = i + 1;
     }
   free(g);
   g_free(rects);
+  if (rc == BG_OK && split) rc = reorder(ls, first);
   return rc;
 }
 
@@ -439,11 +604,6 @@ static void drop_furniture(lines *ls, int npages) {
     }
     if (pages >= 2 && pages * 2 >= npages) l->drop = 1;
   }
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* The kept lines, in order, as an array of pointers. */
@@ -582,6 +742,9 @@ static int breaks(const style *st, const line *p, const line *l) {
   } else if (p->page == l->page && l->y0 > p->y1 - 0.3 * l->size &&
              l->x0 < p->x1 && l->x1 > p->x0) {
     return 1; /* the next block, below after a gap */
+  } else if (p->page == l->page &&
+             fabs((p->right - p->left) - (l->right - l->left)) > l->size) {
+    return 1; /* the next cell of a table row, not the next column */
   }
   int sentence = ends_sentence(p->s, p->n);
   if (sentence && bg_report_heading_level(l->s, l->n) > 0) return 1;
@@ -599,6 +762,11 @@ static int join(const lines *ls, bg_textbuf *b) {
   frames(&k, nb);
   style st;
   find_style(&k, &st);
+  if (getenv("BG_PDF_DEBUG"))
+    for (size_t i = 0; i < k.n; i++)
+      fprintf(stderr, "p%d b%d src%d.%d x %.1f-%.1f y %.1f-%.1f em %.1f lead %.1f frame %.1f-%.1f %.*s\n",
+              k.v[i]->page, k.v[i]->block, k.v[i]->src, k.v[i]->seg, k.v[i]->x0, k.v[i]->x1, k.v[i]->y0, k.v[i]->y1,
+              k.v[i]->size, k.v[i]->lead, k.v[i]->left, k.v[i]->right, (int)(k.v[i]->n > 30 ? 30 : k.v[i]->n), k.v[i]->s);
   for (size_t i = 0; i < k.n; i++) {
     const line *l = k.v[i], *p = i ? k.v[i - 1] : NULL;
     if (p) {
