@@ -122,6 +122,11 @@ static int no_start(uint32_t c) {
 
 static int no_end(uint32_t c) { return in_set(c, "([{“‘（《〈「『【〔"); }
 
+static int quote(uint32_t c) {
+  return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 ||
+         c == '"' || c == '\'';
+}
+
 /* Fills l->key when l is at an edge of its page. */
 static void make_key(line *l) {
   size_t k = 0;
@@ -283,15 +288,24 @@ static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
   l.y1 = mid + l.size / 2;
   if (l.size <= 0) l.size = 1;
   /* The lead: opening brackets, a character or a Latin word, then the
-   * punctuation that may not start a line. */
+   * punctuation that may not start a line; quotation marks hold on to
+   * what stands on either side of them (Unicode's line breaking rule
+   * LB19, which browsers follow). */
   size_t i = b;
-  while (i + 1 < e && no_end(g[i].c))
-    i++;
-  if (alnum(g[i].c))
-    while (i + 1 < e && g[i + 1].c < 0x80 && !is_space(g[i + 1].c))
+  for (;;) {
+    while (i + 1 < e && no_end(g[i].c))
       i++;
-  while (i + 1 < e && no_start(g[i + 1].c))
-    i++;
+    if (alnum(g[i].c))
+      while (i + 1 < e && g[i + 1].c < 0x80 && !is_space(g[i + 1].c))
+        i++;
+    while (i + 1 < e && no_start(g[i + 1].c))
+      i++;
+    if (i + 1 < e && i - b < 16 && (quote(g[i].c) || quote(g[i + 1].c))) {
+      i++;
+      continue;
+    }
+    break;
+  }
   l.lead = g[i].x1 - g[b].x0;
   if (!(l.lead > 0)) l.lead = l.size;
   return add_line(ls, &l);
@@ -591,12 +605,12 @@ static void drop_furniture(lines *ls, int npages) {
       continue;
     }
     if (npages < 2) continue;
-    /* Pages on which the same key stands at an edge, about here. */
+    /* Pages on which the same key stands at an edge (not always in the
+     * same place: a foot may follow the text of a short last page). */
     int pages = 0, last_page = -1;
-    double tol = l->size > 6 ? 1.5 * l->size : 9;
     for (size_t j = 0; j < ls->n; j++) {
       const line *m = &ls->v[j];
-      if (m->page != last_page && m->key[0] && fabs(m->y0 - l->y0) < tol &&
+      if (m->page != last_page && m->key[0] &&
           strcmp(m->key, l->key) == 0) {
         pages++;
         last_page = m->page;
@@ -637,16 +651,26 @@ static void frames(kept *k, int nb) {
   double *hi = bg_malloc((size_t)nb * sizeof *hi);
   int *cnt = bg_calloc((size_t)nb, sizeof *cnt);
   int *pg = bg_malloc((size_t)nb * sizeof *pg);
-  if (!lo || !hi || !cnt || !pg) goto cleanup;
+  double *ends = bg_malloc((k->n + 1) * sizeof *ends);
+  if (!lo || !hi || !cnt || !pg || !ends) goto cleanup;
   for (int b = 0; b < nb; b++)
     lo[b] = INFINITY, hi[b] = -INFINITY;
   for (size_t i = 0; i < k->n; i++) {
     const line *l = k->v[i];
     int b = l->block;
     if (l->x0 < lo[b]) lo[b] = l->x0;
-    if (l->x1 > hi[b]) hi[b] = l->x1;
     cnt[b]++;
     pg[b] = l->page;
+  }
+  /* The right edge: the line ends in a block sorted from the right, the
+   * one a tenth of the way down, so that a line sticking out (a number
+   * too long to break) does not move it. */
+  for (size_t i = 0, j; i < k->n; i = j) {
+    size_t m = 0;
+    for (j = i; j < k->n && k->v[j]->block == k->v[i]->block; j++)
+      ends[m++] = k->v[j]->x1;
+    qsort(ends, m, sizeof *ends, cmp_double);
+    hi[k->v[i]->block] = ends[m - 1 - m / 10];
   }
   for (size_t i = 0; i < k->n; i++) {
     line *l = k->v[i];
@@ -675,6 +699,7 @@ cleanup:
   free(hi);
   free(cnt);
   free(pg);
+  free(ends);
 }
 
 /* How the document marks where paragraphs start. */
@@ -692,7 +717,7 @@ static int indented(const line *l) {
  * it. */
 static int full(const line *p, const line *l) {
   double lead = l->lead > 0 ? l->lead : l->size;
-  return p->x1 + lead > p->right - 0.25 * p->size;
+  return p->x1 + lead > p->right - 0.5 * p->size;
 }
 
 static int same_size(const line *a, const line *b) {
@@ -762,11 +787,6 @@ static int join(const lines *ls, bg_textbuf *b) {
   frames(&k, nb);
   style st;
   find_style(&k, &st);
-  if (getenv("BG_PDF_DEBUG"))
-    for (size_t i = 0; i < k.n; i++)
-      fprintf(stderr, "p%d b%d src%d.%d x %.1f-%.1f y %.1f-%.1f em %.1f lead %.1f frame %.1f-%.1f %.*s\n",
-              k.v[i]->page, k.v[i]->block, k.v[i]->src, k.v[i]->seg, k.v[i]->x0, k.v[i]->x1, k.v[i]->y0, k.v[i]->y1,
-              k.v[i]->size, k.v[i]->lead, k.v[i]->left, k.v[i]->right, (int)(k.v[i]->n > 30 ? 30 : k.v[i]->n), k.v[i]->s);
   for (size_t i = 0; i < k.n; i++) {
     const line *l = k.v[i], *p = i ? k.v[i - 1] : NULL;
     if (p) {

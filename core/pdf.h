@@ -7,7 +7,7 @@
  * feet, so the lines are put back into paragraphs from the layout:
  *
  *  - Page furniture is dropped: a line among the three nearest the top or
- *    the bottom of a page that recurs there, in about the same place, on
+ *    the bottom of a page that recurs there on
  *    at least half of the pages (digits aside, so "2024年政府工作报告 3"
  *    and "… 4" are one); a page number there ("3", "- 3 -", "— 3 —",
  *    "第3页", "第 3 页 共 12 页", "3/12", "Page 3"); and what a printing

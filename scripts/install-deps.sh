@@ -14,8 +14,12 @@ packages=(
   libzip-dev libxml2-dev libpoppler-glib-dev
   # Traditional to Simplified table (--t2s): its generator and its checks
   libopencc-dev opencc
-  # tests (xapian-tools: replication)
+  # scanned PDFs (--ocr): Tesseract with its Simplified Chinese data
+  tesseract-ocr tesseract-ocr-chi-sim
+  # tests (xapian-tools: replication; chromium, CJK fonts and poppler-utils:
+  # reports printed to PDF and rendered as scans)
   libcmocka-dev python3 jq util-linux xapian-tools
+  chromium fonts-noto-cjk poppler-utils
 )
 
 missing=()

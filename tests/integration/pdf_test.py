@@ -144,7 +144,8 @@ def heading(p):
 
 
 def write_html(path, title, paras, css):
-    body = "\n".join('<p%s>%s</p>' % (' class="h"' if heading(p) else "",
+    body = "\n".join('<p%s>%s</p>' % (
+        ' class="h"' if heading(p) and len(p) <= 30 else "",
                                        html.escape(p)) for p in paras)
     with open(path, "w", encoding="utf-8") as f:
         f.write('<!doctype html><html><head><meta charset="utf-8">'
