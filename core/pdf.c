@@ -594,30 +594,40 @@ static void mark_edges(lines *ls) {
   }
 }
 
+static int by_key(const void *a, const void *b) {
+  const line *x = *(line *const *)a, *y = *(line *const *)b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : x->page - y->page;
+}
+
 /* Marks running heads and feet, page numbers and a browser's margin
  * lines. */
-static void drop_furniture(lines *ls, int npages) {
+static int drop_furniture(lines *ls, int npages) {
+  line **e = bg_malloc((ls->n + 1) * sizeof *e);
+  size_t ne = 0;
+  if (!e) return BG_ENOMEM;
   for (size_t i = 0; i < ls->n; i++) {
     line *l = &ls->v[i];
     if (!l->key[0]) continue;
-    if (page_number(l->key) || browser_line(l)) {
+    if (page_number(l->key) || browser_line(l))
       l->drop = 1;
-      continue;
-    }
-    if (npages < 2) continue;
-    /* Pages on which the same key stands at an edge (not always in the
-     * same place: a foot may follow the text of a short last page). */
-    int pages = 0, last_page = -1;
-    for (size_t j = 0; j < ls->n; j++) {
-      const line *m = &ls->v[j];
-      if (m->page != last_page && m->key[0] &&
-          strcmp(m->key, l->key) == 0) {
-        pages++;
-        last_page = m->page;
-      }
-    }
-    if (pages >= 2 && pages * 2 >= npages) l->drop = 1;
+    else
+      e[ne++] = l;
   }
+  /* Lines whose key stands at an edge on at least half of the pages (not
+   * always in the same place: a foot may follow the text of a short last
+   * page). */
+  qsort(e, ne, sizeof *e, by_key);
+  for (size_t i = 0, j; i < ne; i = j) {
+    int pages = 1;
+    for (j = i + 1; j < ne && strcmp(e[j]->key, e[i]->key) == 0; j++)
+      if (e[j]->page != e[j - 1]->page) pages++;
+    if (npages >= 2 && pages >= 2 && pages * 2 >= npages)
+      for (size_t k = i; k < j; k++)
+        e[k]->drop = 1;
+  }
+  free(e);
+  return BG_OK;
 }
 
 /* The kept lines, in order, as an array of pointers. */
@@ -870,8 +880,8 @@ int bg_pdf_read(const char *data, size_t len, int flags, char **out,
     goto cleanup;
   }
   mark_edges(&ls);
-  drop_furniture(&ls, npages);
-  if (join(&ls, &b) || bg_textbuf_finish(&b, out, out_len))
+  if (drop_furniture(&ls, npages) || join(&ls, &b) ||
+      bg_textbuf_finish(&b, out, out_len))
     rc = bg_err_set(err, BG_ENOMEM, NULL);
 
 cleanup:
