@@ -295,7 +295,7 @@ static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
   for (;;) {
     while (i + 1 < e && no_end(g[i].c))
       i++;
-    if (alnum(g[i].c))
+    if (g[i].c < 0x80) /* a Latin word, a number, "+X", "5G" */
       while (i + 1 < e && g[i + 1].c < 0x80 && !is_space(g[i + 1].c))
         i++;
     while (i + 1 < e && no_start(g[i + 1].c))
@@ -326,6 +326,35 @@ static int by_x(const void *a, const void *b) {
   const line *x = *(line *const *)a, *y = *(line *const *)b;
   if (x->x0 != y->x0) return x->x0 < y->x0 ? -1 : 1;
   return x->y0 < y->y0 ? -1 : x->y0 > y->y0;
+}
+
+/* Sorts v[0, n) top to bottom, and the lines of one row (their middles
+ * less than half an em apart) left to right. */
+static void rows_in_order(line **v, size_t n) {
+  qsort(v, n, sizeof *v, by_y);
+  for (size_t i = 0, j; i < n; i = j) {
+    double mid = (v[i]->y0 + v[i]->y1) / 2;
+    for (j = i + 1;
+         j < n && (v[j]->y0 + v[j]->y1) / 2 - mid < 0.5 * v[i]->size; j++)
+      ;
+    for (size_t a = i + 1; a < j; a++) /* insertion sort by x */
+      for (size_t b = a; b > i && v[b]->x0 < v[b - 1]->x0; b--) {
+        line *t = v[b];
+        v[b] = v[b - 1];
+        v[b - 1] = t;
+      }
+  }
+}
+
+/* 1 when a line of a[0, na) and one of b[0, nb) stand on the same row:
+ * the space between them is a gutter or a gap between table cells, not
+ * the indent of a line of its own. */
+static int side_by_side(line *const *a, size_t na, line *const *b,
+                        size_t nb) {
+  for (size_t i = 0; i < na; i++)
+    for (size_t j = 0; j < nb; j++)
+      if (a[i]->y0 < b[j]->y1 && b[j]->y0 < a[i]->y1) return 1;
+  return 0;
 }
 
 /* Puts the lines v[0, n) of a page region in reading order into out
@@ -362,7 +391,8 @@ static void xy_cut(line **v, size_t n, double lead, line **out, size_t *o,
     qsort(v, n, sizeof *v, by_x);
     double right = v[0]->x1;
     for (size_t i = 1; i <= n; i++) {
-      if (i == n || v[i]->x0 - right > 0.5 * v[i]->size) {
+      if (i == n || (v[i]->x0 - right > 0.5 * v[i]->size &&
+                     side_by_side(v + b, i - b, v + i, n - i))) {
         if (i == n && !cut) break;
         xy_cut(v + b, i - b, lead, out, o, depth + 1);
         b = i;
@@ -371,15 +401,18 @@ static void xy_cut(line **v, size_t n, double lead, line **out, size_t *o,
       if (i < n && v[i]->x1 > right) right = v[i]->x1;
     }
     if (cut) return;
-    qsort(v, n, sizeof *v, by_y);
   }
+  rows_in_order(v, n);
   for (size_t i = 0; i < n; i++)
     out[(*o)++] = v[i];
 }
 
 /* Puts the lines of a page from ls->v[first] on in reading order by their
- * boxes (poppler read some runs side by side as one line), then joins the
- * pieces of a poppler line that are still next to each other. */
+ * boxes, then joins the pieces of a poppler line that are still next to
+ * each other.  Poppler's own order is not kept: it reads runs side by side
+ * as one line (columns, table cells), and may put a short line (the last
+ * line of a paragraph, alone at the left margin) ahead of the lines above
+ * it. */
 static int reorder(lines *ls, size_t first) {
   size_t n = ls->n - first;
   line **v = bg_malloc(n * sizeof *v), **out = bg_malloc(n * sizeof *out);
@@ -491,7 +524,7 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
    * text side by side (columns, table cells that poppler read as one
    * line). */
   size_t start = 0, first = ls->n;
-  int src = 0, split = 0;
+  int src = 0;
   for (size_t i = 0; i <= nchars && rc == BG_OK; i++)
     if (i == nchars || g[i].c == '\n') {
       size_t b = start, prev = (size_t)-1;
@@ -502,7 +535,6 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
           rc = line_of_glyphs(ls, *text, g + b, j - b, pageno, src, seg++,
                               em);
           b = j;
-          split = 1;
         }
         prev = j;
       }
@@ -513,7 +545,7 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
     }
   free(g);
   g_free(rects);
-  if (rc == BG_OK && split) rc = reorder(ls, first);
+  if (rc == BG_OK) rc = reorder(ls, first);
   return rc;
 }
 
