@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
 #include "util.h"
 
 /* Tesseract's enums, as capi.h has them. */
@@ -98,18 +99,6 @@ static int wide(uint32_t c) {
          (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len) {
-  const unsigned char *u = (const unsigned char *)s + i;
-  size_t l = u[0] < 0x80 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
-  if ((u[0] >= 0x80 && u[0] < 0xC0) || i + l > n) l = 1;
-  uint32_t c = l == 1 ? u[0] : l == 2 ? u[0] & 0x1Fu : l == 3 ? u[0] & 0x0Fu
-                                                              : u[0] & 0x07u;
-  for (size_t k = 1; k < l; k++)
-    c = c << 6 | (u[k] & 0x3Fu);
-  *len = l;
-  return c;
-}
-
 /* A copy of the line s without its line end and without the spaces that
  * Tesseract puts between two wide characters. */
 static char *clean(const char *s) {
@@ -119,23 +108,20 @@ static char *clean(const char *s) {
   size_t o = 0;
   uint32_t prev = 0;
   for (size_t i = 0; i < n;) {
-    size_t l;
-    uint32_t c = cp_at(s, n, i, &l);
+    size_t start = i;
+    uint32_t c = bg_utf8_next(s, n, &i);
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      while (i < n &&
+             (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
       size_t j = i;
-      while (j < n && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' ||
-                       s[j] == '\t'))
-        j++;
-      size_t l2 = 0;
-      uint32_t next = j < n ? cp_at(s, n, j, &l2) : 0;
-      if (o && j < n && !(wide(prev) && wide(next))) out[o++] = ' ';
-      i = j;
+      uint32_t next = j < n ? bg_utf8_next(s, n, &j) : 0;
+      if (o && i < n && !(wide(prev) && wide(next))) out[o++] = ' ';
       continue;
     }
-    memcpy(out + o, s + i, l);
-    o += l;
+    memcpy(out + o, s + start, i - start);
+    o += i - start;
     prev = c;
-    i += l;
   }
   out[o] = '\0';
   return out;

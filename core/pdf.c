@@ -46,10 +46,10 @@ typedef struct line {
   int src, seg; /* the line of poppler's text it is part of, which part */
   int block;    /* consecutive lines of a page in one column */
   double left, right; /* the frame of its block */
-  int edge;     /* among the EDGE lines nearest the top or bottom */
-  int drop;     /* page furniture */
-  char key[KEY_MAX]; /* white space removed, digit runs as '#' ("" when
-                        not an edge line or too long) */
+  int edge;           /* among the EDGE lines nearest the top or bottom */
+  int drop;           /* page furniture */
+  char key[KEY_MAX];  /* white space removed, digit runs as '#' ("" when
+                         not an edge line or too long) */
 } line;
 
 typedef struct lines {
@@ -120,11 +120,13 @@ static int no_start(uint32_t c) {
   return in_set(c, ",.;:!?)]}%，。、；：！？）》〉」』】〕”’％…—·");
 }
 
-static int no_end(uint32_t c) { return in_set(c, "([{“‘（《〈「『【〔"); }
+static int no_end(uint32_t c) {
+  return in_set(c, "([{“‘（《〈「『【〔");
+}
 
 static int quote(uint32_t c) {
-  return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 ||
-         c == '"' || c == '\'';
+  return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == '"' ||
+         c == '\'';
 }
 
 /* Fills l->key when l is at an edge of its page. */
@@ -158,16 +160,15 @@ static int page_number(const char *key) {
   static const char *const dashes[] = {"-", "—", "–", "－", "‒", "―",
                                        "─", "~", "·", "•",  "_"};
   static const char *const forms[] = {
-      "#",     "第#页",  "第#页共#页", "第#页/共#页", "第#页，共#页",
-      "第#页,共#页", "共#页第#页", "#/#",       "#／#",       "page#",
+      "#",           "第#页",      "第#页共#页", "第#页/共#页", "第#页，共#页",
+      "第#页,共#页", "共#页第#页", "#/#",        "#／#",        "page#",
       "page#of#",    "p.#",        "-#-"};
   size_t b = 0, e = strlen(key);
   for (int again = 1; again;) {
     again = 0;
     for (size_t k = 0; k < sizeof dashes / sizeof *dashes; k++) {
       size_t dl = strlen(dashes[k]);
-      if (e - b > dl && memcmp(key + b, dashes[k], dl) == 0)
-        b += dl, again = 1;
+      if (e - b > dl && memcmp(key + b, dashes[k], dl) == 0) b += dl, again = 1;
       if (e - b > dl && memcmp(key + e - dl, dashes[k], dl) == 0)
         e -= dl, again = 1;
     }
@@ -183,7 +184,7 @@ static int page_number(const char *key) {
  * "2026年12月5日") and the page's address. */
 static int browser_line(const line *l) {
   static const char *const schemes[] = {"file://", "http://", "https://",
-                                        "about:", "data:", "blob:"};
+                                        "about:",  "data:",   "blob:"};
   for (size_t k = 0; k < sizeof schemes / sizeof *schemes; k++)
     if (l->n >= strlen(schemes[k]) &&
         strncasecmp(l->s, schemes[k], strlen(schemes[k])) == 0)
@@ -250,8 +251,8 @@ typedef struct glyph {
 } glyph;
 
 /* Adds the line made of the glyphs g[0, n) of page text. */
-static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
-                          size_t n, int page, int src, int seg, double em) {
+static int line_of_glyphs(lines *ls, const char *text, const glyph *g, size_t n,
+                          int page, int src, int seg, double em) {
   size_t b = 0, e = n;
   while (b < e && is_space(g[b].c))
     b++;
@@ -274,8 +275,7 @@ static int line_of_glyphs(lines *ls, const char *text, const glyph *g,
     if (g[i].y0 < l.y0) l.y0 = g[i].y0;
     if (g[i].x1 > l.x1) l.x1 = g[i].x1;
     if (g[i].y1 > l.y1) l.y1 = g[i].y1;
-    if (is_wide(g[i].c) && g[i].x1 - g[i].x0 > sizes)
-      sizes = g[i].x1 - g[i].x0;
+    if (is_wide(g[i].c) && g[i].x1 - g[i].x0 > sizes) sizes = g[i].x1 - g[i].x0;
   }
   /* The em: the advance of a CJK character (neither the font size poppler
    * reports nor the height of the boxes follows how the text is scaled). */
@@ -334,8 +334,8 @@ static void rows_in_order(line **v, size_t n) {
   qsort(v, n, sizeof *v, by_y);
   for (size_t i = 0, j; i < n; i = j) {
     double mid = (v[i]->y0 + v[i]->y1) / 2;
-    for (j = i + 1;
-         j < n && (v[j]->y0 + v[j]->y1) / 2 - mid < 0.5 * v[i]->size; j++)
+    for (j = i + 1; j < n && (v[j]->y0 + v[j]->y1) / 2 - mid < 0.5 * v[i]->size;
+         j++)
       ;
     for (size_t a = i + 1; a < j; a++) /* insertion sort by x */
       for (size_t b = a; b > i && v[b]->x0 < v[b - 1]->x0; b--) {
@@ -349,8 +349,7 @@ static void rows_in_order(line **v, size_t n) {
 /* 1 when a line of a[0, na) and one of b[0, nb) stand on the same row:
  * the space between them is a gutter or a gap between table cells, not
  * the indent of a line of its own. */
-static int side_by_side(line *const *a, size_t na, line *const *b,
-                        size_t nb) {
+static int side_by_side(line *const *a, size_t na, line *const *b, size_t nb) {
   for (size_t i = 0; i < na; i++)
     for (size_t j = 0; j < nb; j++)
       if (a[i]->y0 < b[j]->y1 && b[j]->y0 < a[i]->y1) return 1;
@@ -415,6 +414,7 @@ static void xy_cut(line **v, size_t n, double lead, line **out, size_t *o,
  * it. */
 static int reorder(lines *ls, size_t first) {
   size_t n = ls->n - first;
+  if (n < 2) return BG_OK;
   line **v = bg_malloc(n * sizeof *v), **out = bg_malloc(n * sizeof *out);
   line *copy = bg_malloc(n * sizeof *copy);
   double *gaps = bg_malloc(n * sizeof *gaps);
@@ -532,8 +532,7 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
       for (size_t j = start; j < i && rc == BG_OK; j++) {
         if (is_space(g[j].c)) continue;
         if (prev != (size_t)-1 && g[j].x0 - g[prev].x1 > 0.8 * em) {
-          rc = line_of_glyphs(ls, *text, g + b, j - b, pageno, src, seg++,
-                              em);
+          rc = line_of_glyphs(ls, *text, g + b, j - b, pageno, src, seg++, em);
           b = j;
         }
         prev = j;
@@ -573,8 +572,8 @@ static int add_ocr_page(lines *ls, PopplerPage *page, int pageno, char **text,
   bg_ocr_line *ol = NULL;
   size_t n = 0;
   int rc = bg_ocr_page(cairo_image_surface_get_data(surf), w, h,
-                       cairo_image_surface_get_stride(surf), OCR_DPI,
-                       "chi_sim", &ol, &n, err);
+                       cairo_image_surface_get_stride(surf), OCR_DPI, "chi_sim",
+                       &ol, &n, err);
   cairo_surface_destroy(surf);
   if (rc) return rc;
   size_t total = 1;
@@ -763,8 +762,8 @@ static int full(const line *p, const line *l) {
 }
 
 static int same_size(const line *a, const line *b) {
-  return fabs(a->size - b->size) <= 0.12 * (a->size > b->size ? a->size
-                                                                : b->size);
+  return fabs(a->size - b->size) <=
+         0.12 * (a->size > b->size ? a->size : b->size);
 }
 
 static int gap(const style *st, const line *p, const line *l) {
