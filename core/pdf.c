@@ -720,14 +720,17 @@ static void frames(kept *k, int nb) {
     l->right = hi[b];
     if (cnt[b] >= 4) continue;
     double tol = l->size;
-    int best = -1, best_page = 0;
+    /* Best a frame with the same left edge (the same column: the rest of
+     * a column at the top of the next page), then one on the same page,
+     * then the narrowest. */
+    int best = -1, best_rank = 0;
     for (int c = 0; c < nb; c++) {
       if (cnt[c] < 4 || lo[c] > lo[b] + tol || hi[c] < hi[b] - tol) continue;
-      int on_page = pg[c] == pg[b];
-      if (best < 0 || on_page > best_page ||
-          (on_page == best_page && hi[c] - lo[c] < hi[best] - lo[best])) {
+      int rank = 2 * (fabs(lo[c] - lo[b]) <= tol) + (pg[c] == pg[b]);
+      if (best < 0 || rank > best_rank ||
+          (rank == best_rank && hi[c] - lo[c] < hi[best] - lo[best])) {
         best = c;
-        best_page = on_page;
+        best_rank = rank;
       }
     }
     if (best >= 0) {
