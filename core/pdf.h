@@ -13,13 +13,20 @@
  *    "第3页", "第 3 页 共 12 页", "3/12", "Page 3"); and what a printing
  *    browser writes in the margins (the date and time, the page's
  *    address).
+ *  - Each page is put in reading order by the boxes of its lines: a
+ *    poppler line is cut where more than 0.8 em of space separates two
+ *    runs of text (columns, table cells read as one line), then the page
+ *    is read in bands top to bottom (split where the space between lines
+ *    is wider than usual) and, where lines stand side by side, in
+ *    columns left to right (a recursive XY cut), so columns and table
+ *    cells never interleave.
  *  - The lines left are grouped into blocks: the lines of a page that
  *    follow one another downwards in one column.  A block of four lines or
- *    more gives its lines their frame (its leftmost and rightmost edges);
- *    a smaller one (a title, the last lines of a page) takes the narrowest
- *    such frame that holds it.  So the columns of a two-column page and
- *    the cells of a table are read one after the other, never
- *    interleaved.
+ *    more gives its lines their frame (its leftmost edge, and a right edge
+ *    that one line sticking out does not move); a smaller one (a title,
+ *    the rest of a paragraph at the top of a page) takes the frame of such
+ *    a block that holds it: one with the same left edge first (its
+ *    column), then one on the same page, then the narrowest.
  *  - A line continues the one before it (in the same block, or across a
  *    column or page break) unless: the line before ended short, i.e. the
  *    first character or Latin word of this line, with the punctuation
@@ -30,7 +37,8 @@
  *    "第一部分", see bg_report_heading_level()) after a sentence end; or
  *    the document marks paragraphs neither by indents nor by space and the
  *    line before ends a sentence (。！？；：…, also before a closing quote
- *    or bracket).
+ *    or bracket).  Across blocks side by side on one page, a block of
+ *    another width is the next cell of a table: a new paragraph.
  *  - Lines are joined with no space, except between two Latin letters or
  *    digits (English wraps at spaces).
  *
