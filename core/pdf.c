@@ -803,8 +803,10 @@ static void find_style(const kept *k, style *st) {
   st->gaps = ends && gapped * 2 >= ends;
 }
 
-/* 1 when a paragraph ends between lines p and l. */
-static int breaks(const style *st, const line *p, const line *l) {
+/* 1 when a paragraph ends between lines p and l (next: the line after l,
+ * or NULL). */
+static int breaks(const style *st, const line *p, const line *l,
+                  const line *next) {
   if (!same_size(p, l) || !full(p, l) || indented(l)) return 1;
   if (p->block == l->block) {
     if (gap(st, p, l)) return 1;
@@ -816,7 +818,13 @@ static int breaks(const style *st, const line *p, const line *l) {
     return 1; /* the next cell of a table row, not the next column */
   }
   int sentence = ends_sentence(p->s, p->n);
-  if (sentence && bg_report_heading_level(l->s, l->n) > 0) return 1;
+  /* A heading on a line of its own; not "五、…" that a list run into the
+   * text happens to wrap to the start of a line (of a full line; of the
+   * last line of a paragraph, when paragraphs are marked by indents and
+   * the line ends a sentence as headings do not). */
+  if (sentence && bg_report_heading_level(l->s, l->n) > 0 &&
+      (!next || !full(l, next)) && !(st->indents && ends_sentence(l->s, l->n)))
+    return 1;
   if (sentence && !st->indents && !st->gaps) return 1;
   return 0;
 }
@@ -834,7 +842,7 @@ static int join(const lines *ls, bg_textbuf *b) {
   for (size_t i = 0; i < k.n; i++) {
     const line *l = k.v[i], *p = i ? k.v[i - 1] : NULL;
     if (p) {
-      if (breaks(&st, p, l)) {
+      if (breaks(&st, p, l, i + 1 < k.n ? k.v[i + 1] : NULL)) {
         bg_textbuf_end(b);
       } else {
         uint32_t a = last_cp(p->s, p->n), c;
