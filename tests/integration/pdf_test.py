@@ -28,6 +28,9 @@ The reports are four of ../shared/corpus (2026_北京市, 2025_广东省,
 2026_江苏省, 2024_国务院) when it is there, else the one of corpus/.
 
 usage: pdf_test.py BAOGAO INDEXER CORPUS SHARED_DIR
+Environment: BAOGAO_PDF_REPORTS=id,id,... prints those shared reports
+instead; BAOGAO_PDF_STYLES=plain,browser,... only those styles;
+BAOGAO_KEEP_TMP=1 keeps the PDFs made.
 Exit 77 (skipped) when Chromium cannot print; the scan part is skipped
 without Tesseract's Chinese data or pdftoppm.
 """
