@@ -380,11 +380,11 @@ static int make_sharded(const char *dir, long n) {
   return 0;
 }
 
-/* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
- * failure (reported). */
 /* How files are read: BG_SOURCE_OCR with --ocr. */
 static int read_flags;
 
+/* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
+ * failure (reported). */
 static int index_file(bg_index **shards, size_t nshards, const file *f,
                       const char *encoding, manifests *ms, int verbose,
                       stats *st) {
