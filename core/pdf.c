@@ -818,13 +818,18 @@ static int breaks(const style *st, const line *p, const line *l,
     return 1; /* the next cell of a table row, not the next column */
   }
   int sentence = ends_sentence(p->s, p->n);
-  /* A heading on a line of its own; not "五、…" that a list run into the
-   * text happens to wrap to the start of a line (of a full line; of the
-   * last line of a paragraph, when paragraphs are marked by indents and
-   * the line ends a sentence as headings do not). */
-  if (sentence && bg_report_heading_level(l->s, l->n) > 0 &&
-      (!next || !full(l, next)) && !(st->indents && ends_sentence(l->s, l->n)))
-    return 1;
+  /* A heading after a sentence end.  Not "五、…" that a list run into
+   * the text wraps to the start of a line: where indents mark paragraphs,
+   * only a line of its own that does not end a sentence as a paragraph's
+   * last line does; where space marks them, only across a page or column
+   * break (on one page the space tells). */
+  if (sentence && bg_report_heading_level(l->s, l->n) > 0) {
+    if (st->indents) {
+      if ((!next || !full(l, next)) && !ends_sentence(l->s, l->n)) return 1;
+    } else if (!st->gaps || p->block != l->block) {
+      return 1;
+    }
+  }
   if (sentence && !st->indents && !st->gaps) return 1;
   return 0;
 }
