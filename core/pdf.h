@@ -34,7 +34,10 @@
  *    line is indented (by 0.6 em or more: a first-line indent, a centred
  *    title); the font size changes; there is more space than the usual
  *    line pitch above it; it starts a heading ("一、", "（一）", "1．",
- *    "第一部分", see bg_report_heading_level()) after a sentence end; or
+ *    "第一部分", see bg_report_heading_level()) after a sentence end
+ *    (where indents mark paragraphs, only a heading on a line of its own
+ *    that does not end a sentence; where space marks them, only across a
+ *    page or column break); or
  *    the document marks paragraphs neither by indents nor by space and the
  *    line before ends a sentence (。！？；：…, also before a closing quote
  *    or bracket).  Across blocks side by side on one page, a block of
