@@ -522,7 +522,10 @@ static void print_reports(json_t *arr) {
     cell[i][C_DATE] = strdup(jstr(m, "date"));
     cell[i][C_SPEAKER] = strdup(jstr(m, "speaker"));
     cell[i][C_TITLE] = strdup(jstr(m, "title"));
-    cell[i][C_ENC] = strdup(jstr(m, "encoding"));
+    /* A scan read by OCR has no charset: say where its text came from. */
+    cell[i][C_ENC] = strdup(json_is_true(json_object_get(m, "ocr"))
+                                ? "ocr"
+                                : jstr(m, "encoding"));
     metadata_sources(m, from, sizeof from);
     cell[i][C_FROM] = strdup(from);
     cell[i][C_SOURCE] = strdup(jstr(m, "source"));

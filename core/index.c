@@ -641,7 +641,7 @@ static char *meta_json(const bg_report *r, const bg_docmeta *m,
   snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
   json_t *o = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-      "s:s, s:b, s:I, s:I, s:I, s:s}",
+      "s:s, s:b, s:I, s:I, s:I, s:s, s:b}",
       "id", r->id, "title", r->title, "region", r->region, "date", r->date,
       "speaker", r->speaker, "year", r->year, "year_from", r->year_from,
       "region_from", r->region_from, "date_from", r->date_from,
@@ -650,7 +650,7 @@ static char *meta_json(const bg_report *r, const bg_docmeta *m,
       m->encoding ? m->encoding : "",
       "format", m->format ? m->format : "", "gzip", m->gzip, "paragraphs",
       (json_int_t)r->npara, "units", (json_int_t)units, "bytes",
-      (json_int_t)r->text_len, "hash", hash);
+      (json_int_t)r->text_len, "hash", hash, "ocr", m->ocr);
   if (!o) return NULL;
   char *s = bg_json_dumps_exact(o, JSON_COMPACT | JSON_SORT_KEYS, NULL);
   json_decref(o);

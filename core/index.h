@@ -40,6 +40,7 @@ typedef struct bg_docmeta {
   const char *format;   /* "txt", "md", "docx", "html", "pdf" */
   int gzip;
   uint64_t hash;        /* content hash (see bg_index_hash) */
+  int ocr;              /* 1 when the text was read by OCR */
 } bg_docmeta;
 
 /* Opens the index folder dir for writing, creating it when absent.  Only

@@ -276,6 +276,11 @@ static size_t drop_controls(char *s, size_t *len) {
 
 int bg_source_read(const char *path, const char *encoding, bg_source *src,
                    bg_err *err) {
+  return bg_source_read_flags(path, encoding, 0, src, err);
+}
+
+int bg_source_read_flags(const char *path, const char *encoding, int flags,
+                         bg_source *src, bg_err *err) {
   char *raw = NULL, *plain = NULL;
   size_t raw_len = 0, plain_len = 0;
   memset(src, 0, sizeof *src);
@@ -305,7 +310,9 @@ int bg_source_read(const char *path, const char *encoding, bg_source *src,
                       src->encoding, err);
     break;
   case BG_FMT_PDF:
-    rc = bg_pdf_text(plain, plain_len, &src->text, &src->len, err);
+    rc = bg_pdf_read(plain, plain_len,
+                     (flags & BG_SOURCE_OCR) ? BG_PDF_OCR : 0, &src->text,
+                     &src->len, &src->ocr, err);
     break;
   default:
     rc = bg_encoding_to_utf8(plain, plain_len, encoding, &src->text, &src->len,

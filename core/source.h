@@ -35,6 +35,8 @@ typedef struct bg_source {
                                           text comes from its fonts) */
   bg_format format;
   int gzip;      /* 1 when the file was gzip-compressed */
+  int ocr;       /* 1 when some of the text was read by OCR (a scanned
+                    PDF read with BG_SOURCE_OCR) */
   size_t raw_len; /* bytes in the file as stored */
   size_t dropped; /* control characters dropped from the text (NUL, ESC,
                      the rest of C0 but tab and line ends, DEL, C1) */
@@ -73,6 +75,14 @@ int bg_source_id(const char *path, char *buf, size_t cap);
  * overwritten. */
 int bg_source_read(const char *path, const char *encoding, bg_source *src,
                    bg_err *err);
+
+/* Flags of bg_source_read_flags(). */
+#define BG_SOURCE_OCR 1 /* read the pages of a PDF without a text layer
+                           (scans) by OCR instead of failing */
+
+/* bg_source_read() with flags (BG_SOURCE_OCR). */
+int bg_source_read_flags(const char *path, const char *encoding, int flags,
+                         bg_source *src, bg_err *err);
 
 /* Frees what bg_source_read() allocated and empties src; NULL is fine. */
 void bg_source_free(bg_source *src);

@@ -43,7 +43,7 @@
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
-    "                    [--shards N]\n"
+    "                    [--shards N] [--ocr]\n"
     "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
@@ -57,6 +57,8 @@ static const char usage[] =
     "                   (GB18030, BIG5-HKSCS, UTF-16, ...) instead of "
     "detecting it\n"
     "  --prune          remove reports whose source file no longer exists\n"
+    "  --ocr            read scanned PDF pages (no text layer) with Tesseract\n"
+    "                   (chi_sim) instead of failing on them\n"
     "  --t2s            new index: fold Traditional characters to Simplified\n"
     "                   (OpenCC's table), so 發展 and 发展 match each other;\n"
     "                   recorded in the index, kept by later runs and applied\n"
@@ -434,6 +436,9 @@ static int make_sharded(const char *dir, long n) {
   return 0;
 }
 
+/* How files are read: BG_SOURCE_OCR with --ocr. */
+static int read_flags;
+
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
 static int index_file(bg_index **shards, size_t nshards, const file *f,
@@ -455,7 +460,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
     fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
     return -1;
   }
-  if (bg_source_read(path, encoding, &src, &err) != BG_OK) {
+  if (bg_source_read_flags(path, encoding, read_flags, &src, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
     return -1;
   }
@@ -513,7 +518,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
             "and the like) dropped from the text\n",
             path, src.dropped, src.dropped == 1 ? "" : "s");
   bg_docmeta m = {abspath, src.encoding, bg_source_format_name(src.format),
-                  src.gzip, hash};
+                  src.gzip, hash, src.ocr};
   if (bg_index_put(ix, r, &m, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
     goto cleanup;
@@ -571,6 +576,8 @@ int main(int argc, char **argv) {
       index_dir = a + 8;
     } else if (!strncmp(a, "--encoding=", 11)) {
       encoding = a + 11;
+    } else if (!strcmp(a, "--ocr")) {
+      read_flags |= BG_SOURCE_OCR;
     } else if (!strcmp(a, "--prune")) {
       prune = 1;
     } else if (!strcmp(a, "--shards") || !strncmp(a, "--shards=", 9)) {

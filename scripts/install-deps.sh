@@ -16,11 +16,14 @@ packages=(
   libopencc-dev opencc
   # word lists for where new formulations start and end (compare, keywords)
   friso-dict
+  # scanned PDFs (--ocr): Tesseract with its Simplified Chinese data
+  tesseract-ocr tesseract-ocr-chi-sim
   # tests (xapian-tools: replication)
   libcmocka-dev python3 jq util-linux xapian-tools
-  # the web workbench's browser test: headless Chromium driven by Selenium,
-  # with CJK fonts for its screenshots
-  chromium chromium-driver python3-selenium fonts-noto-cjk
+  # browser tests: headless Chromium (the workbench, driven by Selenium;
+  # reports printed to PDF), CJK fonts, poppler-utils (PDF pages rendered
+  # as scans)
+  chromium chromium-driver python3-selenium fonts-noto-cjk poppler-utils
 )
 
 missing=()

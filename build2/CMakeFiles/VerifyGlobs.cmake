@@ -21,6 +21,7 @@ set(OLD_GLOB
   "/work/main/core/kwic.c"
   "/work/main/core/lexicon.c"
   "/work/main/core/manifest.c"
+  "/work/main/core/ocr.c"
   "/work/main/core/params.c"
   "/work/main/core/pdf.c"
   "/work/main/core/query.c"
@@ -75,7 +76,7 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build2/CMakeFiles/cmake.verify_globs")
 endif()
 
-# BAOGAO_WEB_FILES at CMakeLists.txt:77 (file)
+# BAOGAO_WEB_FILES at CMakeLists.txt:78 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/web/*")
 set(OLD_GLOB
   "/work/main/web/app.js"

@@ -171,7 +171,7 @@ static int index_all(bg_err *err) {
     rc = bg_report_parse(id, src.text, src.len, src.format, &r, err);
     if (rc == BG_OK) {
       bg_docmeta m = {path, src.encoding, "txt", src.gzip,
-                      bg_index_hash(src.text, src.len, NULL)};
+                      bg_index_hash(src.text, src.len, NULL), 0};
       rc = bg_index_put(ix, r, &m, err);
     }
     bg_report_free(r);

@@ -845,7 +845,9 @@ static void test_pdf(void **state) {
   path_of(fx, "blank.pdf", path);
   write_pdf(path, one, &zero, 1);
   expect_error(path, NULL, BG_EFORMAT,
-               "no text in the PDF: scanned pages need OCR first", 0);
+               "no text in the PDF: it is a scan (pages of images); index it "
+               "with --ocr to read it by OCR",
+               0);
 }
 
 /* ---- Markdown ---- */

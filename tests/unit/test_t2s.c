@@ -113,7 +113,7 @@ static void put(bg_index *ix, const char *id, const char *text) {
   char src[128];
   snprintf(src, sizeof src, "/nonexistent/%s.txt", id);
   bg_docmeta m = {src, "UTF-8", "txt", 0,
-                  bg_index_hash(text, strlen(text), NULL)};
+                  bg_index_hash(text, strlen(text), NULL), 0};
   if (bg_index_put(ix, r, &m, &err) != 0) fail_msg("%s", bg_err_msg(&err));
   bg_report_free(r);
 }

@@ -24,6 +24,7 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/core/kwic.c" "CMakeFiles/baogao_core.dir/core/kwic.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/kwic.c.o.d"
   "/work/main/core/lexicon.c" "CMakeFiles/baogao_core.dir/core/lexicon.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/lexicon.c.o.d"
   "/work/main/core/manifest.c" "CMakeFiles/baogao_core.dir/core/manifest.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/manifest.c.o.d"
+  "/work/main/core/ocr.c" "CMakeFiles/baogao_core.dir/core/ocr.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/ocr.c.o.d"
   "/work/main/core/params.c" "CMakeFiles/baogao_core.dir/core/params.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/params.c.o.d"
   "/work/main/core/pdf.c" "CMakeFiles/baogao_core.dir/core/pdf.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/pdf.c.o.d"
   "/work/main/core/query.c" "CMakeFiles/baogao_core.dir/core/query.c.o" "gcc" "CMakeFiles/baogao_core.dir/core/query.c.o.d"

@@ -293,10 +293,24 @@ CMakeFiles/baogao_core.dir/core/manifest.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/baogao_core.dir/core/manifest.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/core/manifest.c -o CMakeFiles/baogao_core.dir/core/manifest.c.s
 
+CMakeFiles/baogao_core.dir/core/ocr.c.o: CMakeFiles/baogao_core.dir/flags.make
+CMakeFiles/baogao_core.dir/core/ocr.c.o: /work/main/core/ocr.c
+CMakeFiles/baogao_core.dir/core/ocr.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/baogao_core.dir/core/ocr.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/ocr.c.o -MF CMakeFiles/baogao_core.dir/core/ocr.c.o.d -o CMakeFiles/baogao_core.dir/core/ocr.c.o -c /work/main/core/ocr.c
+
+CMakeFiles/baogao_core.dir/core/ocr.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/baogao_core.dir/core/ocr.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/core/ocr.c > CMakeFiles/baogao_core.dir/core/ocr.c.i
+
+CMakeFiles/baogao_core.dir/core/ocr.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/baogao_core.dir/core/ocr.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/core/ocr.c -o CMakeFiles/baogao_core.dir/core/ocr.c.s
+
 CMakeFiles/baogao_core.dir/core/params.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/params.c.o: /work/main/core/params.c
 CMakeFiles/baogao_core.dir/core/params.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/baogao_core.dir/core/params.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/baogao_core.dir/core/params.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/params.c.o -MF CMakeFiles/baogao_core.dir/core/params.c.o.d -o CMakeFiles/baogao_core.dir/core/params.c.o -c /work/main/core/params.c
 
 CMakeFiles/baogao_core.dir/core/params.c.i: cmake_force
@@ -310,7 +324,7 @@ CMakeFiles/baogao_core.dir/core/params.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/pdf.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/pdf.c.o: /work/main/core/pdf.c
 CMakeFiles/baogao_core.dir/core/pdf.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/baogao_core.dir/core/pdf.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/baogao_core.dir/core/pdf.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/pdf.c.o -MF CMakeFiles/baogao_core.dir/core/pdf.c.o.d -o CMakeFiles/baogao_core.dir/core/pdf.c.o -c /work/main/core/pdf.c
 
 CMakeFiles/baogao_core.dir/core/pdf.c.i: cmake_force
@@ -324,7 +338,7 @@ CMakeFiles/baogao_core.dir/core/pdf.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/query.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/query.c.o: /work/main/core/query.c
 CMakeFiles/baogao_core.dir/core/query.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/baogao_core.dir/core/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/baogao_core.dir/core/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/query.c.o -MF CMakeFiles/baogao_core.dir/core/query.c.o.d -o CMakeFiles/baogao_core.dir/core/query.c.o -c /work/main/core/query.c
 
 CMakeFiles/baogao_core.dir/core/query.c.i: cmake_force
@@ -338,7 +352,7 @@ CMakeFiles/baogao_core.dir/core/query.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/report.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/report.c.o: /work/main/core/report.c
 CMakeFiles/baogao_core.dir/core/report.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/baogao_core.dir/core/report.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/baogao_core.dir/core/report.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/report.c.o -MF CMakeFiles/baogao_core.dir/core/report.c.o.d -o CMakeFiles/baogao_core.dir/core/report.c.o -c /work/main/core/report.c
 
 CMakeFiles/baogao_core.dir/core/report.c.i: cmake_force
@@ -352,7 +366,7 @@ CMakeFiles/baogao_core.dir/core/report.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/search.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/search.c.o: /work/main/core/search.c
 CMakeFiles/baogao_core.dir/core/search.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/baogao_core.dir/core/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/baogao_core.dir/core/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/search.c.o -MF CMakeFiles/baogao_core.dir/core/search.c.o.d -o CMakeFiles/baogao_core.dir/core/search.c.o -c /work/main/core/search.c
 
 CMakeFiles/baogao_core.dir/core/search.c.i: cmake_force
@@ -366,7 +380,7 @@ CMakeFiles/baogao_core.dir/core/search.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/similar.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/similar.c.o: /work/main/core/similar.c
 CMakeFiles/baogao_core.dir/core/similar.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/baogao_core.dir/core/similar.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/baogao_core.dir/core/similar.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/similar.c.o -MF CMakeFiles/baogao_core.dir/core/similar.c.o.d -o CMakeFiles/baogao_core.dir/core/similar.c.o -c /work/main/core/similar.c
 
 CMakeFiles/baogao_core.dir/core/similar.c.i: cmake_force
@@ -380,7 +394,7 @@ CMakeFiles/baogao_core.dir/core/similar.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/similarity.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/similarity.c.o: /work/main/core/similarity.c
 CMakeFiles/baogao_core.dir/core/similarity.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/baogao_core.dir/core/similarity.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/baogao_core.dir/core/similarity.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/similarity.c.o -MF CMakeFiles/baogao_core.dir/core/similarity.c.o.d -o CMakeFiles/baogao_core.dir/core/similarity.c.o -c /work/main/core/similarity.c
 
 CMakeFiles/baogao_core.dir/core/similarity.c.i: cmake_force
@@ -394,7 +408,7 @@ CMakeFiles/baogao_core.dir/core/similarity.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/source.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/source.c.o: /work/main/core/source.c
 CMakeFiles/baogao_core.dir/core/source.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/baogao_core.dir/core/source.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/baogao_core.dir/core/source.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/source.c.o -MF CMakeFiles/baogao_core.dir/core/source.c.o.d -o CMakeFiles/baogao_core.dir/core/source.c.o -c /work/main/core/source.c
 
 CMakeFiles/baogao_core.dir/core/source.c.i: cmake_force
@@ -408,7 +422,7 @@ CMakeFiles/baogao_core.dir/core/source.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/t2s.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/t2s.c.o: /work/main/core/t2s.c
 CMakeFiles/baogao_core.dir/core/t2s.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/baogao_core.dir/core/t2s.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/baogao_core.dir/core/t2s.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/t2s.c.o -MF CMakeFiles/baogao_core.dir/core/t2s.c.o.d -o CMakeFiles/baogao_core.dir/core/t2s.c.o -c /work/main/core/t2s.c
 
 CMakeFiles/baogao_core.dir/core/t2s.c.i: cmake_force
@@ -422,7 +436,7 @@ CMakeFiles/baogao_core.dir/core/t2s.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/terms.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/terms.c.o: /work/main/core/terms.c
 CMakeFiles/baogao_core.dir/core/terms.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/baogao_core.dir/core/terms.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/baogao_core.dir/core/terms.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/terms.c.o -MF CMakeFiles/baogao_core.dir/core/terms.c.o.d -o CMakeFiles/baogao_core.dir/core/terms.c.o -c /work/main/core/terms.c
 
 CMakeFiles/baogao_core.dir/core/terms.c.i: cmake_force
@@ -436,7 +450,7 @@ CMakeFiles/baogao_core.dir/core/terms.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/textbuf.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/textbuf.c.o: /work/main/core/textbuf.c
 CMakeFiles/baogao_core.dir/core/textbuf.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/baogao_core.dir/core/textbuf.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/baogao_core.dir/core/textbuf.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/textbuf.c.o -MF CMakeFiles/baogao_core.dir/core/textbuf.c.o.d -o CMakeFiles/baogao_core.dir/core/textbuf.c.o -c /work/main/core/textbuf.c
 
 CMakeFiles/baogao_core.dir/core/textbuf.c.i: cmake_force
@@ -450,7 +464,7 @@ CMakeFiles/baogao_core.dir/core/textbuf.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/units.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/units.c.o: /work/main/core/units.c
 CMakeFiles/baogao_core.dir/core/units.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/baogao_core.dir/core/units.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/baogao_core.dir/core/units.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/units.c.o -MF CMakeFiles/baogao_core.dir/core/units.c.o.d -o CMakeFiles/baogao_core.dir/core/units.c.o -c /work/main/core/units.c
 
 CMakeFiles/baogao_core.dir/core/units.c.i: cmake_force
@@ -464,7 +478,7 @@ CMakeFiles/baogao_core.dir/core/units.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/util.c.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/util.c.o: /work/main/core/util.c
 CMakeFiles/baogao_core.dir/core/util.c.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/baogao_core.dir/core/util.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/baogao_core.dir/core/util.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/util.c.o -MF CMakeFiles/baogao_core.dir/core/util.c.o.d -o CMakeFiles/baogao_core.dir/core/util.c.o -c /work/main/core/util.c
 
 CMakeFiles/baogao_core.dir/core/util.c.i: cmake_force
@@ -478,7 +492,7 @@ CMakeFiles/baogao_core.dir/core/util.c.s: cmake_force
 CMakeFiles/baogao_core.dir/core/xap.cc.o: CMakeFiles/baogao_core.dir/flags.make
 CMakeFiles/baogao_core.dir/core/xap.cc.o: /work/main/core/xap.cc
 CMakeFiles/baogao_core.dir/core/xap.cc.o: CMakeFiles/baogao_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building CXX object CMakeFiles/baogao_core.dir/core/xap.cc.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building CXX object CMakeFiles/baogao_core.dir/core/xap.cc.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/baogao_core.dir/core/xap.cc.o -MF CMakeFiles/baogao_core.dir/core/xap.cc.o.d -o CMakeFiles/baogao_core.dir/core/xap.cc.o -c /work/main/core/xap.cc
 
 CMakeFiles/baogao_core.dir/core/xap.cc.i: cmake_force
@@ -507,6 +521,7 @@ baogao_core_OBJECTS = \
 "CMakeFiles/baogao_core.dir/core/kwic.c.o" \
 "CMakeFiles/baogao_core.dir/core/lexicon.c.o" \
 "CMakeFiles/baogao_core.dir/core/manifest.c.o" \
+"CMakeFiles/baogao_core.dir/core/ocr.c.o" \
 "CMakeFiles/baogao_core.dir/core/params.c.o" \
 "CMakeFiles/baogao_core.dir/core/pdf.c.o" \
 "CMakeFiles/baogao_core.dir/core/query.c.o" \
@@ -541,6 +556,7 @@ libbaogao_core.a: CMakeFiles/baogao_core.dir/core/keywords.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/kwic.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/lexicon.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/manifest.c.o
+libbaogao_core.a: CMakeFiles/baogao_core.dir/core/ocr.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/params.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/pdf.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/query.c.o
@@ -557,7 +573,7 @@ libbaogao_core.a: CMakeFiles/baogao_core.dir/core/util.c.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/core/xap.cc.o
 libbaogao_core.a: CMakeFiles/baogao_core.dir/build.make
 libbaogao_core.a: CMakeFiles/baogao_core.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Linking CXX static library libbaogao_core.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Linking CXX static library libbaogao_core.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/baogao_core.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/baogao_core.dir/link.txt --verbose=$(VERBOSE)
 

@@ -31,6 +31,8 @@ file(REMOVE_RECURSE
   "CMakeFiles/baogao_core.dir/core/lexicon.c.o.d"
   "CMakeFiles/baogao_core.dir/core/manifest.c.o"
   "CMakeFiles/baogao_core.dir/core/manifest.c.o.d"
+  "CMakeFiles/baogao_core.dir/core/ocr.c.o"
+  "CMakeFiles/baogao_core.dir/core/ocr.c.o.d"
   "CMakeFiles/baogao_core.dir/core/params.c.o"
   "CMakeFiles/baogao_core.dir/core/params.c.o.d"
   "CMakeFiles/baogao_core.dir/core/pdf.c.o"
