@@ -16,6 +16,9 @@ packages=(
   libopencc-dev opencc
   # tests (xapian-tools: replication)
   libcmocka-dev python3 jq util-linux xapian-tools
+  # packaging tests: the .deb (cpack's dpkg-shlibdeps, lintian), man pages,
+  # the unit (systemd-analyze), completions (bash-completion, zsh)
+  dpkg-dev lintian man-db systemd bash-completion zsh
 )
 
 missing=()
