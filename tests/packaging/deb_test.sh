@@ -31,6 +31,7 @@ set -uo pipefail
 
 build=${1:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
 source_dir=${2:?usage: deb_test.sh BUILD_DIR SOURCE_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$build" && pwd)
 source_dir=$(cd "$source_dir" && pwd)
 version=$(sed -n 's/^project(baogao VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt")
@@ -45,23 +46,7 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/baogao-deb.XXXXXX")
 trap '[[ -n ${BAOGAO_KEEP_TMP:-} ]] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT
 
-passed=0 failed=0 skipped=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [[ -n ${2:-} ]] && printf '%s\n' "$2" | sed 's/^/#   /'
-    return 0
-}
-skip() { skipped=$((skipped + 1)); echo "# skip: $1"; }
-# is DESCRIPTION GOT WANTED
-is() { if [[ $2 == "$3" ]]; then ok "$1"; else not_ok "$1" "got '$2', wanted '$3'"; fi; }
-# has DESCRIPTION TEXT LINE...: ok when TEXT has every LINE (whole lines)
-has() {
-    local d=$1 text=$2 l missing=
-    shift 2
-    for l in "$@"; do grep -qxF -- "$l" <<<"$text" || missing+=" $l"; done
-    if [[ -z $missing ]]; then ok "$d"; else not_ok "$d" "missing:$missing"; fi
-}
+source "$here/tap.sh"
 
 # ---- build the package
 
@@ -70,14 +55,14 @@ if out=$(cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/out" 2>&1); t
     ok "cpack -G DEB"
 else
     not_ok "cpack -G DEB" "$out"
-    echo "$passed passed, $failed failed"
+    tap_done
     exit 1
 fi
 arch=$(dpkg --print-architecture)
 deb=$tmp/out/baogao_${version}_$arch.deb
 if [[ -f $deb ]]; then ok "made $(basename "$deb")"; else
     not_ok "made baogao_${version}_$arch.deb" "$(ls "$tmp/out")"
-    echo "$passed passed, $failed failed"
+    tap_done
     exit 1
 fi
 
@@ -226,5 +211,4 @@ else
     skip "lintian is not installed: the package not checked with it"
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[[ $failed -eq 0 ]]
+tap_done

@@ -38,27 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0 skipped=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [[ -n ${2:-} ]] && printf '%s\n' "$2" | sed 's/^/#   /'
-    return 0
-}
-skip() { skipped=$((skipped + 1)); echo "# skip: $1"; }
-check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
-    local d=$1 out
-    shift
-    if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d" "$out"; fi
-}
-# expect DESCRIPTION GOT WANTED: ok when GOT contains every word of WANTED
-expect() {
-    local d=$1 got=$2 w missing=
-    for w in $3; do
-        [[ " $got " == *" $w "* ]] || missing+=" $w"
-    done
-    if [[ -z $missing ]]; then ok "$d"; else not_ok "$d" "missing:$missing; got: $got"; fi
-}
+source "$here/tap.sh"
 
 prefix=$tmp/prefix
 export LC_ALL=C.UTF-8
@@ -69,7 +49,7 @@ if out=$(cmake --install "$build" --prefix "$prefix" 2>&1); then
     ok "cmake --install into $prefix"
 else
     not_ok "cmake --install into $prefix" "$out"
-    echo "$passed passed, $failed failed"
+    tap_done
     exit 1
 fi
 
@@ -259,5 +239,4 @@ else
     skip "zsh is not installed: zsh completion not checked"
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[[ $failed -eq 0 ]]
+tap_done
