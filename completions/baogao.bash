@@ -47,14 +47,16 @@ _baogao_filter_value()
         neg=-
         word=${word#-}
     fi
+    # Keys in any case, with an ASCII or a full-width colon.
     case ${word,,} in
-        year:*) column=1 ;;
-        region:*) column=2 ;;
-        report:*) column=3 ;;
+        year[:：]*) column=1 ;;
+        region[:：]*) column=2 ;;
+        report[:：]*) column=3 ;;
         *) return 1 ;;
     esac
-    key=${word%%:*}:
-    local value=${word#*:} head=
+    key=${word%%[:：]*}
+    key+=${word:${#key}:1}
+    local value=${word:${#key}} head=
     if [[ $value == *[,，、]* ]]; then
         head=${value%[,，、]*}
         head=$head${value:${#head}:1}

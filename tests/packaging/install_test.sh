@@ -190,6 +190,8 @@ lines=(
     "baogao search 发展 region:济"
     "baogao search 发展 -region:济"
     "baogao search 发展 report:2023"
+    "baogao search 发展 Region：济"
+    "baogao search 发展 region:山东省,济"
     "baogao count 发展 --by "
     "baogao kwic 发展 --sort "
     "baogao compare 2023_"
@@ -208,6 +210,8 @@ wanted=(
     "济南市钢城区"
     "济南市钢城区"
     "2023_济南市钢城区"
+    "Region：济南市钢城区"
+    "山东省,济南市钢城区"
     "year region report"
     "year left right"
     "2023_济南市钢城区"
@@ -231,8 +235,10 @@ if command -v zsh >/dev/null; then
     out=$(cd "$tmp" && TMPDIR=$tmp timeout 120 zsh "$here/zsh_complete.zsh" "$prefix/share/zsh/site-functions" "$bin" "${lines[@]}" 2>&1)
     for i in "${!lines[@]}"; do
         got=$(printf '%s\n' "$out" | awk -v l="${lines[i]} => " 'index($0, l) == 1 { print substr($0, length(l) + 1) }')
-        # zsh inserts the '#' of REPORT#PARA as a suffix, not in the match
+        # zsh keeps what comes before the value (region：, a,) as a prefix
+        # and adds the '#' of REPORT#PARA as a suffix: neither is in a match
         w=${wanted[i]%#}
+        w=${w##*[：,]}
         expect "zsh: '${lines[i]}' offers $w" "$got" "$w"
     done
 else
