@@ -12,7 +12,7 @@
 # without repeats or unknowns; prints nothing when no index is found.
 _baogao_reports_column()
 {
-    local column=$1 i index= server=${BAOGAO_SERVER-}
+    local column=$1 i index='' server=${BAOGAO_SERVER-}
     local -a where=()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
@@ -42,7 +42,7 @@ _baogao_reports_column()
 # negated with - and with several values after commas); returns 1 otherwise.
 _baogao_filter_value()
 {
-    local word=$cur neg= key column
+    local word=$cur neg='' key column
     if [[ $word == -* ]]; then
         neg=-
         word=${word#-}
@@ -56,7 +56,7 @@ _baogao_filter_value()
     esac
     key=${word%%[:：]*}
     key+=${word:${#key}:1}
-    local value=${word:${#key}} head=
+    local value=${word:${#key}} head=''
     if [[ $value == *[,，、]* ]]; then
         head=${value%[,，、]*}
         head=$head${value:${#head}:1}
@@ -94,7 +94,7 @@ _baogao()
     local globals="--index --server --json --color --help --version"
 
     # The command: the first word after the global options and their values.
-    local i command= command_at=0
+    local i command='' command_at=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --index | --server | --color) ((i++)) ;;

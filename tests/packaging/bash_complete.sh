@@ -15,13 +15,13 @@ compopt() { :; } # only valid inside a real completion
 
 complete_line()
 {
-    local line=$1 word= c i kind=space
+    local line=$1 word='' c i kind=space
     COMP_WORDS=()
     for ((i = 0; i < ${#line}; i++)); do
         c=${line:i:1}
         if [[ $c == " " ]]; then
             [[ -n $word ]] && COMP_WORDS+=("$word")
-            word= kind=space
+            word='' kind=space
         elif [[ $COMP_WORDBREAKS == *"$c"* && $c != '"' && $c != "'" ]]; then
             [[ $kind == word && -n $word ]] && COMP_WORDS+=("$word") && word=
             word+=$c kind=break

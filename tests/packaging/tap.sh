@@ -1,4 +1,5 @@
 # tap.sh - the checks of the packaging tests, sourced by install_test.sh
+# shellcheck shell=bash
 # and deb_test.sh: TAP-like lines ("ok N - ...", "not ok N - ..." with the
 # details indented, "# skip: ..."), and a summary "N passed, M failed, K
 # skipped" from tap_done, whose status is that of the whole test.
