@@ -24,6 +24,9 @@ packages=(
   # reports printed to PDF), CJK fonts, poppler-utils (PDF pages rendered
   # as scans)
   chromium chromium-driver python3-selenium fonts-noto-cjk poppler-utils
+  # packaging tests: the .deb (cpack's dpkg-shlibdeps, lintian), man pages,
+  # the unit (systemd-analyze), completions (bash-completion, zsh)
+  dpkg-dev lintian man-db systemd bash-completion zsh
 )
 
 missing=()
