@@ -90,14 +90,14 @@ _baogao()
     local cur prev words cword
     _init_completion -n : || return
 
-    local commands="search count kwic similar compare reports stats units help"
-    local globals="--index --server --json --color --help --version"
+    local commands="search count kwic similar compare keywords reports stats units help"
+    local globals="--index --server --json --format --bom --color --help --version"
 
     # The command: the first word after the global options and their values.
     local i command='' command_at=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --index | --server | --color) ((i++)) ;;
+            --index | --server | --color | --format) ((i++)) ;;
             -*) ;;
             *)
                 command=${words[i]}
@@ -122,6 +122,10 @@ _baogao()
                 COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
                 return
                 ;;
+            --format)
+                COMPREPLY=($(compgen -W "tsv csv json" -- "$cur"))
+                return
+                ;;
         esac
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "$globals" -- "$cur"))
@@ -141,7 +145,7 @@ _baogao()
                     ;;
                 --limit | --offset) return ;;
             esac
-            opts="--limit --offset --all --sort --help"
+            opts="--limit --offset --all --full --sort --help"
             _baogao_query_word "$opts"
             ;;
         count)
@@ -193,13 +197,26 @@ _baogao()
                 --threshold | --min-count | --phrases) return ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "--threshold --min-count --phrases --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--full --threshold --min-count --phrases --help" -- "$cur"))
             else
                 local IFS=$'\n'
                 COMPREPLY=($(compgen -W "$(_baogao_reports_column 3)" -- "$cur"))
             fi
             ;;
-        reports | stats | help)
+        keywords)
+            case $prev in
+                --limit | --min-count | --min-g2) return ;;
+                --vs)
+                    _baogao_query_word ""
+                    return
+                    ;;
+            esac
+            _baogao_query_word "--vs --limit --min-count --min-g2 --help"
+            ;;
+        reports)
+            _baogao_query_word "--help"
+            ;;
+        stats | help)
             COMPREPLY=($(compgen -W "--help" -- "$cur"))
             ;;
         units)

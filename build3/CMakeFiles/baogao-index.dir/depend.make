@@ -1,0 +1,2 @@
+# Empty dependencies file for baogao-index.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,22 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/searchd/main.c" "CMakeFiles/baogao-searchd.dir/searchd/main.c.o" "gcc" "CMakeFiles/baogao-searchd.dir/searchd/main.c.o.d"
+  "/work/main/searchd/web.c" "CMakeFiles/baogao-searchd.dir/searchd/web.c.o" "gcc" "CMakeFiles/baogao-searchd.dir/searchd/web.c.o.d"
+  "/work/main/build3/web_assets.c" "CMakeFiles/baogao-searchd.dir/web_assets.c.o" "gcc" "CMakeFiles/baogao-searchd.dir/web_assets.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/build3/CMakeFiles/baogao_core.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

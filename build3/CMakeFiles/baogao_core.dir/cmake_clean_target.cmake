@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libbaogao_core.a"
+)

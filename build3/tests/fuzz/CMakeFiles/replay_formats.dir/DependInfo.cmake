@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/tests/fuzz/fuzz_formats.c" "tests/fuzz/CMakeFiles/replay_formats.dir/fuzz_formats.c.o" "gcc" "tests/fuzz/CMakeFiles/replay_formats.dir/fuzz_formats.c.o.d"
+  "/work/main/tests/fuzz/replay.c" "tests/fuzz/CMakeFiles/replay_formats.dir/replay.c.o" "gcc" "tests/fuzz/CMakeFiles/replay_formats.dir/replay.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/build3/CMakeFiles/baogao_core.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")
