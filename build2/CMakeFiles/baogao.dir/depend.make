@@ -1,2 +1,0 @@
-# Empty dependencies file for baogao.
-# This may be replaced when dependencies are built.
