@@ -1527,15 +1527,10 @@ static void print_compare(const cli *c, json_t *j, size_t min_count) {
   putchar('\n');
 }
 
-/* Columns of the terminal on standard output ($COLUMNS, else 80). */
+/* Columns to wrap text at: term_width(), else 80. */
 static size_t out_cols(void) {
-  struct winsize ws;
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-      ws.ws_col >= 20)
-    return ws.ws_col;
-  const char *e = getenv("COLUMNS");
-  long v = e ? strtol(e, NULL, 10) : 0;
-  return v >= 20 && v <= 1000 ? (size_t)v : 80;
+  size_t w = term_width();
+  return w >= 20 && w <= 1000 ? w : 80;
 }
 
 /* Text wrapped at `cols` columns, lines indented by two spaces, at most

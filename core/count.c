@@ -332,7 +332,7 @@ int bg_count(bg_reader *r, const char *q, size_t len, bg_by by,
     int all = 1;
     char **kept = NULL;
     size_t nkept = 0;
-    rc = bg_query_kept(r, q, len, &all, &kept, &nkept, err);
+    rc = bg_query_kept(r, q, len, NULL, &all, &kept, &nkept, err);
     if (rc == BG_OK && all && by == BG_BY_YEAR && bg_reader_v4(r)) {
       rc = year_buckets(r, &C, err);
     } else if (rc == BG_OK) {

@@ -62,11 +62,7 @@ static int cmp_str(const void *a, const void *b) {
  * *all when q does not narrow the index. */
 static int side(bg_reader *r, const char *q, size_t len, int *all,
                 char ***ids, size_t *n, bg_err *err) {
-  bg_xq *xq = NULL;
-  int rc = bg_filter_xq(r, q, len, "keywords", &xq, err);
-  bg_xq_free(xq);
-  if (rc != BG_OK) return rc;
-  return bg_query_kept(r, q, len, all, ids, n, err);
+  return bg_query_kept(r, q, len, "keywords", all, ids, n, err);
 }
 
 /* Every report id of the index but those of not[0, nnot) (sorted). */

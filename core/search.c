@@ -1885,24 +1885,51 @@ static int ids_of(bg_xdb *db, const uint32_t *dids, size_t n, char ***out,
   return BG_OK;
 }
 
-int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
-                  char ***ids, size_t *n, bg_err *err) {
+/* The first phrase of tree q in reading order, or NULL. */
+static const bg_qnode *first_phrase(const bg_qnode *q) {
+  if (q->kind == BG_Q_PHRASE) return q;
+  for (size_t i = 0; i < q->nkids; i++) {
+    const bg_qnode *p = first_phrase(q->kids[i]);
+    if (p) return p;
+  }
+  return NULL;
+}
+
+/* Parses and compiles q[0, len) for reader r into *tree, *c (set up here)
+ * and *root; with cmd, a phrase is BG_EQUERY naming cmd (a query of
+ * filters only).  The caller releases all three, also on failure. */
+static int compile_query(bg_reader *r, const char *q, size_t len,
+                         const char *cmd, bg_qnode **tree, compiler *c,
+                         enode **root, bg_err *err) {
+  memset(c, 0, sizeof *c);
+  c->r = r;
+  bg_units_init(&c->units);
+  bg_units_set_fold(&c->units, r->fold);
+  *root = NULL;
+  int rc = bg_query_parse(q, len, tree, err);
+  if (rc != BG_OK) return rc;
+  const bg_qnode *ph = cmd ? first_phrase(*tree) : NULL;
+  if (ph)
+    return bg_err_set(err, BG_EQUERY,
+                      "'%s' at character %zu is not a filter: %s takes only "
+                      "year:, region: and report: filters (with OR, NOT and "
+                      "brackets), not phrases",
+                      ph->text, ph->pos, cmd);
+  return compile(c, *tree, 1, root, err);
+}
+
+int bg_query_kept(bg_reader *r, const char *q, size_t len, const char *cmd,
+                  int *all, char ***ids, size_t *n, bg_err *err) {
   *all = 1;
   *ids = NULL;
   *n = 0;
   bg_qnode *tree = NULL;
-  int rc = bg_query_parse(q, len, &tree, err);
-  if (rc != BG_OK) return rc;
   compiler c;
-  memset(&c, 0, sizeof c);
-  c.r = r;
-  bg_units_init(&c.units);
-  bg_units_set_fold(&c.units, r->fold);
-  enode *root = NULL;
+  enode *root;
   bg_xq *maybe = NULL, *sure = NULL;
   uint32_t *dids = NULL;
   size_t ndids = 0;
-  rc = compile(&c, tree, 1, &root, err);
+  int rc = compile_query(r, q, len, cmd, &tree, &c, &root, err);
   if (rc == BG_OK && has_filter(root)) {
     *all = 0;
     filter_bounds(root, &maybe, &sure);
@@ -1915,52 +1942,22 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
   bg_xq_free(sure);
   free(dids);
   enode_free(root);
-  bg_units_reset(&c.units);
-  free(c.phrases);
-  free(c.all_phrases);
+  compiler_reset(&c);
   bg_query_free(tree);
   return rc;
-}
-
-/* The first phrase of tree q in reading order, or NULL. */
-static const bg_qnode *first_phrase(const bg_qnode *q) {
-  if (q->kind == BG_Q_PHRASE) return q;
-  for (size_t i = 0; i < q->nkids; i++) {
-    const bg_qnode *p = first_phrase(q->kids[i]);
-    if (p) return p;
-  }
-  return NULL;
 }
 
 int bg_filter_xq(bg_reader *r, const char *q, size_t len, const char *cmd,
                  bg_xq **out, bg_err *err) {
   *out = NULL;
   bg_qnode *tree = NULL;
-  int rc = bg_query_parse(q, len, &tree, err);
-  if (rc != BG_OK) return rc;
-  const bg_qnode *ph = first_phrase(tree);
-  if (ph) {
-    rc = bg_err_set(err, BG_EQUERY,
-                    "'%s' at character %zu is not a filter: %s takes only "
-                    "year:, region: and report: filters (with OR, NOT and "
-                    "brackets), not phrases",
-                    ph->text, ph->pos, cmd);
-    bg_query_free(tree);
-    return rc;
-  }
   compiler c;
-  memset(&c, 0, sizeof c);
-  c.r = r;
-  bg_units_init(&c.units);
-  bg_units_set_fold(&c.units, r->fold);
-  enode *root = NULL;
-  rc = compile(&c, tree, 1, &root, err);
+  enode *root;
+  int rc = compile_query(r, q, len, cmd, &tree, &c, &root, err);
   if (rc == BG_OK && !(*out = candidates(root)))
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   enode_free(root);
-  bg_units_reset(&c.units);
-  free(c.phrases);
-  free(c.all_phrases);
+  compiler_reset(&c);
   bg_query_free(tree);
   return rc;
 }
@@ -2299,15 +2296,13 @@ int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
 int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
                                json_t **out, bg_err *err) {
   *out = NULL;
-  bg_xq *xq = NULL;
-  int rc = bg_filter_xq(r, q, len, "reports", &xq, err); /* no phrase */
-  bg_xq_free(xq);
-  if (rc != BG_OK) return rc;
   int all = 0;
   char **ids = NULL;
   size_t nids = 0;
   json_t *every = NULL, *arr = NULL;
-  if ((rc = bg_query_kept(r, q, len, &all, &ids, &nids, err)) != BG_OK ||
+  int rc;
+  if ((rc = bg_query_kept(r, q, len, "reports", &all, &ids, &nids, err)) !=
+          BG_OK ||
       (rc = bg_reader_reports(r, &every, err)) != BG_OK)
     goto done;
   if (!(arr = json_array())) {

@@ -162,11 +162,12 @@ int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err);
 /* The reports that query q's filters keep: those where the query may
  * match a paragraph for some text, with every year:, region: and report:
  * filter (negated or not, under AND, OR, NOT) evaluated and every phrase
- * left open.  *all is 1 when no filter narrows the index (every report is
+ * left open.  With cmd, q must be filters only: a phrase is BG_EQUERY
+ * naming cmd.  *all is 1 when no filter narrows the index (every report is
  * kept; *ids NULL); else *ids lists the kept report ids, sorted by
  * strcmp, *n of them (caller frees with bg_ids_free()). */
-int bg_query_kept(bg_reader *r, const char *q, size_t len, int *all,
-                  char ***ids, size_t *n, bg_err *err);
+int bg_query_kept(bg_reader *r, const char *q, size_t len, const char *cmd,
+                  int *all, char ***ids, size_t *n, bg_err *err);
 void bg_ids_free(char **ids, size_t n);
 
 /* The Xapian query of the reports that filter query q[0, len) keeps
