@@ -110,8 +110,22 @@ function niceMax(v) {
   return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * p;
 }
 
+// The chart is drawn at the width it will be shown at (one unit a CSS
+// pixel), so that its labels keep their size on a phone instead of
+// shrinking with a fixed 800-unit drawing.
+function chartSize() {
+  const main = document.querySelector('main');
+  let avail = window.innerWidth - 32;
+  if (main) {
+    const cs = getComputedStyle(main);
+    avail = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  }
+  const W = Math.max(300, Math.min(1200, Math.floor(avail)));
+  return { W, H: W < 560 ? Math.round(W * 0.75) : Math.max(320, Math.round(W * 0.4)) };
+}
+
 function chart(qs, answers, m, tab) {
-  const W = 800, H = 320, L = 52, R = 14, T = 14, B = 30;
+  const { W, H } = chartSize(), L = 46, R = 14, T = 14, B = 30;
   const all = answers.flatMap((a) => a.buckets.filter((b) => /^\d+$/.test(b.key)).map((b) => Number(b.key)));
   const y0 = Math.min(...all), y1 = Math.max(...all);
   const vmax = niceMax(Math.max(0, ...answers.flatMap((a) => a.buckets.filter((b) => !gap(b)).map((b) => valueOf(b, m) || 0))));
@@ -124,7 +138,8 @@ function chart(qs, answers, m, tab) {
     g.append(svg('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }),
       svg('text', { class: 'tick', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, m === 'per_10k' ? +v.toFixed(2) : fmt(v)));
   }
-  const step = [1, 2, 5, 10, 20].find((s) => (y1 - y0) / s <= 12) || 25;
+  const most = Math.max(3, Math.floor((W - L - R) / 56));
+  const step = [1, 2, 5, 10, 20, 25, 50].find((s) => (y1 - y0) / s <= most) || 100;
   for (let yr = Math.ceil(y0 / step) * step; yr <= y1; yr += step)
     g.append(svg('text', { class: 'tick', x: x(yr), y: H - 10, 'text-anchor': 'middle' }, yr));
   // A column per year with reports: a link to its concordance.
