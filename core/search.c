@@ -38,44 +38,6 @@
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
-struct bg_reader {
-  char *dir;
-  bg_xdb *db;
-  unsigned fold; /* the index's folds (BG_FOLD_*), applied to queries */
-  json_t *reports; /* bg_reader_reports() of the open revision, or NULL */
-  /* identity of the stubs when db was opened: a compaction replaces one */
-  uint64_t stub_id;
-  char *note; /* bg_reader_note(), or NULL */
-};
-
-/* Folds the identity (device, inode, modification time) of file path
- * into h; 0 when there is no such file. */
-static int fold_identity(uint64_t *h, const char *path) {
-  struct stat st;
-  if (stat(path, &st) != 0) memset(&st, 0, sizeof st);
-  uint64_t v[5] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino,
-                   (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
-                   (uint64_t)st.st_size};
-  for (size_t i = 0; i < 5; i++)
-    *h = (*h ^ v[i]) * 1099511628211ULL;
-  return st.st_ino != 0;
-}
-
-/* The identity of the stubs that name the databases of index dir: its
- * XAPIANDB and, for a sharded index, each shard's (a compaction of one
- * shard replaces that one). */
-static uint64_t stub_identity(const char *dir) {
-  char path[4096];
-  uint64_t h = 14695981039346656037ULL;
-  snprintf(path, sizeof path, "%s/XAPIANDB", dir);
-  fold_identity(&h, path);
-  for (int k = 0; k < 256; k++) {
-    snprintf(path, sizeof path, "%s/shard-%02d/XAPIANDB", dir, k);
-    if (!fold_identity(&h, path)) break;
-  }
-  return h;
-}
-
 /* ---- paragraph sets: sorted arrays of paragraph indices ---- */
 
 typedef struct pset {
@@ -292,10 +254,10 @@ static int region_term(bg_reader *r, unsigned fold, const bg_qnode *q, char *t,
   if (!*tl)
     return bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
                       q->text, q->pos);
-  if (!r || bg_xdb_termfreq(r->db, t, *tl) > 0) return BG_OK;
+  if (!r || bg_xdb_termfreq(bg_reader_db(r), t, *tl) > 0) return BG_OK;
   region_names m;
   memset(&m, 0, sizeof m);
-  int rc = bg_xdb_prefixed_terms(r->db, t, *tl, on_region, &m, err);
+  int rc = bg_xdb_prefixed_terms(bg_reader_db(r), t, *tl, on_region, &m, err);
   if (rc == BG_ENOMEM) return bg_err_set(err, rc, "out of memory");
   if (rc != BG_OK) return rc;
   if (m.n == 1) {
@@ -569,7 +531,7 @@ static int load_list(run *R, uint32_t did, size_t k, const term *t) {
     return BG_OK;
   }
   R->list_n[k] = 0;
-  int rc = bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
+  int rc = bg_xdb_positions(bg_reader_db(R->r), did, t->s, t->len, &R->lists[k],
                             &R->list_n[k], &R->list_cap[k], R->err);
   R->lv[k] = R->lists[k];
   return rc;
@@ -626,7 +588,7 @@ static int read_ahead(run *R, const uint32_t *ids, size_t nids, size_t *batch,
     p->n = p->next = 0;
     int found = 0;
     for (size_t d = 0; d < lim && d < 4 && !found; d++)
-      if ((rc = bg_xdb_warm_positions(R->r->db, ids[d], t->s, t->len,
+      if ((rc = bg_xdb_warm_positions(bg_reader_db(R->r), ids[d], t->s, t->len,
                                       &found, R->err)) != BG_OK)
         return rc;
     p->at[0] = R->pf_npos;
@@ -634,7 +596,7 @@ static int read_ahead(run *R, const uint32_t *ids, size_t nids, size_t *batch,
       if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
         return timed_out(R, timeout_ms);
       size_t end = R->pf_npos;
-      if ((rc = bg_xdb_positions(R->r->db, ids[d], t->s, t->len, &R->pf_pos,
+      if ((rc = bg_xdb_positions(bg_reader_db(R->r), ids[d], t->s, t->len, &R->pf_pos,
                                  &end, &R->pf_cap, R->err)) != BG_OK)
         return rc;
       if (d > 0 && end > most) {
@@ -788,7 +750,7 @@ static int filter_passes(run *R, const enode *e, uint32_t did, int year,
     *pass = year > 0 && year >= e->year_lo && year <= e->year_hi;
     return BG_OK;
   }
-  return bg_xdb_has_term(R->r->db, did, e->filter.s, e->filter.len, pass,
+  return bg_xdb_has_term(bg_reader_db(R->r), did, e->filter.s, e->filter.len, pass,
                           R->err);
 }
 
@@ -926,7 +888,7 @@ int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
                  size_t *len, bg_err *err) {
   run *R = d->run;
   if (!R->scan_data) {
-    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    int rc = bg_docdata_load(bg_reader_db(R->r), d->did, &R->scan_data, err);
     if (rc != BG_OK) return rc;
   }
   return bg_docdata_para(R->scan_data, para, text, len, err);
@@ -935,7 +897,7 @@ int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
 int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
   run *R = d->run;
   if (!R->scan_data) {
-    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    int rc = bg_docdata_load(bg_reader_db(R->r), d->did, &R->scan_data, err);
     if (rc != BG_OK) return rc;
   }
   *meta = bg_docdata_meta(R->scan_data);
@@ -945,7 +907,7 @@ int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
 /* Evaluates the query in one candidate report and appends its matching
  * paragraphs to the candidates, with the tf of each positive phrase. */
 static int eval_doc(run *R, uint32_t did) {
-  bg_xdb *db = R->r->db;
+  bg_xdb *db = bg_reader_db(R->r);
   const char *v = NULL;
   size_t vl = 0;
   int rc = BG_OK;
@@ -1093,9 +1055,9 @@ static void top_k(cand *c, size_t n, size_t k) {
 
 /* N (paragraphs) and the average paragraph length of the index, for BM25. */
 static void bm25_stats(bg_reader *r, double *nparas, double *avgdl) {
-  *nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
+  *nparas = (double)bg_xdb_collfreq(bg_reader_db(r), BG_TERM_PARAS, strlen(BG_TERM_PARAS));
   double nunits =
-      (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+      (double)bg_xdb_collfreq(bg_reader_db(r), BG_TERM_UNITS, strlen(BG_TERM_UNITS));
   *avgdl = *nparas > 0 && nunits > 0 ? nunits / *nparas : 1;
 }
 
@@ -1270,7 +1232,7 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     if (c->doc != loaded) {
       bg_docdata_free(d);
       d = NULL;
-      if ((rc = bg_docdata_load(R->r->db, dc->did, &d, R->err)) != BG_OK)
+      if ((rc = bg_docdata_load(bg_reader_db(R->r), dc->did, &d, R->err)) != BG_OK)
         break;
       loaded = c->doc;
     }
@@ -1358,18 +1320,13 @@ static const enode *short_phrase(const enode *root) {
   return ph && ph->nunits >= 1 && ph->nunits <= 2 ? ph : NULL;
 }
 
-int bg_reader_v4(bg_reader *r) {
-  uint32_t n = bg_xdb_doccount(r->db);
-  return n > 0 && bg_xdb_termfreq(r->db, BG_TERM_V4, strlen(BG_TERM_V4)) == n;
-}
-
 /* The candidate reports of a query whose phrase ph is short
  * (short_phrase()), ascending, with the phrase's occurrences in each
  * (its term's wdf) and those beyond the first of each paragraph (the
  * BG_PREFIX_EXTRA term's wdf). */
 static int short_counts(run *R, const enode *ph, uint32_t **ids, size_t *nids,
                         uint32_t **occ, uint32_t **extra) {
-  bg_xdb *db = R->r->db;
+  bg_xdb *db = bg_reader_db(R->r);
   char xt[BG_TERM_MAX];
   const term *t = ph->nunits == 1 ? &ph->units[0] : &ph->pairs[0];
   size_t pl = strlen(BG_PREFIX_EXTRA);
@@ -1406,10 +1363,10 @@ static int year_and_id(run *R, uint32_t did, int *year, char **id,
   size_t vl;
   int rc;
   if ((!R->vyear &&
-       (rc = bg_xvals_open(R->r->db, BG_SLOT_YEAR, &R->vyear, R->err)) !=
+       (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_YEAR, &R->vyear, R->err)) !=
            BG_OK) ||
       (!R->vid &&
-       (rc = bg_xvals_open(R->r->db, BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
+       (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
     return rc;
   if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
   *year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
@@ -1598,7 +1555,7 @@ static int top_by_relevance(run *R, const enode *ph, const uint32_t *ids,
       if (beat > -INFINITY) {
         const char *v;
         size_t vl;
-        if ((!vb && (rc = bg_xvals_open(R->r->db, BG_SLOT_SHORTEST, &vb,
+        if ((!vb && (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_SHORTEST, &vb,
                                         R->err)) != BG_OK) ||
             (rc = bg_xvals_get(vb, ids[i], &v, &vl, R->err)) != BG_OK)
           break;
@@ -1662,7 +1619,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   R->err = err;
   R->c.r = r;
   bg_units_init(&R->c.units);
-  bg_units_set_fold(&R->c.units, r->fold);
+  bg_units_set_fold(&R->c.units, bg_reader_fold(r));
   uint32_t *ids = NULL;
   size_t nids = 0;
   bg_xq *xq = NULL;
@@ -1687,7 +1644,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
+  if ((rc = bg_xdb_match(bg_reader_db(r), xq, &ids, &nids, err)) != BG_OK) goto done;
   if (nids >= PF_MIN_REPORTS && (rc = pf_setup(R, nids)) != BG_OK) goto done;
   rc = eval_docs(R, ids, nids, timeout_ms, deadline);
 done:
@@ -1904,7 +1861,7 @@ static int compile_query(bg_reader *r, const char *q, size_t len,
   memset(c, 0, sizeof *c);
   c->r = r;
   bg_units_init(&c->units);
-  bg_units_set_fold(&c->units, r->fold);
+  bg_units_set_fold(&c->units, bg_reader_fold(r));
   *root = NULL;
   int rc = bg_query_parse(q, len, tree, err);
   if (rc != BG_OK) return rc;
@@ -1934,8 +1891,8 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, const char *cmd,
     *all = 0;
     filter_bounds(root, &maybe, &sure);
     if (!maybe || !sure) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    if (rc == BG_OK) rc = bg_xdb_match(r->db, maybe, &dids, &ndids, err);
-    if (rc == BG_OK) rc = ids_of(r->db, dids, ndids, ids, err);
+    if (rc == BG_OK) rc = bg_xdb_match(bg_reader_db(r), maybe, &dids, &ndids, err);
+    if (rc == BG_OK) rc = ids_of(bg_reader_db(r), dids, ndids, ids, err);
     if (rc == BG_OK) *n = ndids;
   }
   bg_xq_free(maybe);
@@ -1977,322 +1934,6 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
   return n;
 }
 
-/* ---- the reader ---- */
-
-/* The folds of the index db: those of its reports, which carry a marker
- * term for each (terms travel through combined and remote shards, user
- * metadata does not).  Shards built with different folds cannot be
- * searched exactly together. */
-static int read_fold(bg_xdb *db, const char *dir, unsigned *fold,
-                     bg_err *err) {
-  uint32_t n = bg_xdb_doccount(db);
-  uint32_t t2s = bg_xdb_termfreq(db, BG_TERM_T2S, strlen(BG_TERM_T2S));
-  *fold = t2s ? BG_FOLD_T2S : BG_FOLD_NONE;
-  if (t2s && t2s != n)
-    return bg_err_set(err, BG_EINVAL,
-                      "index %s combines %u reports folded Traditional to "
-                      "Simplified (baogao-index --t2s) with %u reports that "
-                      "are not: search them as separate indexes",
-                      dir, t2s, n - t2s);
-  return BG_OK;
-}
-
-/* ---- what an index path holds ---- */
-
-/* The first folder among dir/live and each shard's live link: the link to
- * the live database became a folder when the index was copied by a tool
- * that follows links (cp -rL, scp -r).  0 when none is. */
-static int live_folder(const char *dir, char *path, size_t size) {
-  struct stat st;
-  snprintf(path, size, "%s/live", dir);
-  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 1;
-  for (int k = 0; k < 256; k++) {
-    snprintf(path, size, "%s/shard-%02d/live", dir, k);
-    if (lstat(path, &st) != 0) break;
-    if (S_ISDIR(st.st_mode)) return 1;
-  }
-  return 0;
-}
-
-#define COPY_HOW                                                            \
-  "copy an index with cp -a or rsync -a, which keep the link"
-
-/* Why dir, which Xapian cannot open, is no index (the error set). */
-static int not_opened(const char *dir, bg_err *err) {
-  struct stat st;
-  char live[4200];
-  if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
-    return bg_err_set(err, BG_ENOINDEX,
-                      "not a baogao index: %s is a file, not an index "
-                      "folder or a Xapian stub file naming one",
-                      dir);
-  if (live_folder(dir, live, sizeof live))
-    return bg_err_set(err, BG_ENOINDEX,
-                      "no index at %s: %s is a folder, not a link, and the "
-                      "stub XAPIANDB names no database that opens: the index "
-                      "was copied following links; " COPY_HOW,
-                      dir, live);
-  return bg_err_set(err, BG_ENOINDEX,
-                    "no index at %s (build one with: baogao-index --index %s "
-                    "FILES...)",
-                    dir, dir);
-}
-
-/* Refuses what Xapian opens but baogao cannot read: a stub naming no
- * database (an empty file, say), which Xapian opens as an empty database
- * that throws at the first search, and a Xapian database of reports
- * without baogao's statistics terms.  Notes a copy whose live link became
- * a folder: its stub is intact, so it is read as the stub says. */
-static int check_opened(bg_reader *r, bg_err *err) {
-  struct stat st;
-  if (bg_xdb_ndatabases(r->db) == 0)
-    return stat(r->dir, &st) == 0 && S_ISREG(st.st_mode)
-               ? not_opened(r->dir, err)
-               : bg_err_set(err, BG_ENOINDEX,
-                            "not a baogao index: %s/XAPIANDB names no "
-                            "database",
-                            r->dir);
-  if (bg_xdb_doccount(r->db) > 0 &&
-      bg_xdb_termfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS)) == 0)
-    return bg_err_set(err, BG_ENOINDEX,
-                      "not a baogao index: %s is a Xapian database without "
-                      "baogao's terms",
-                      r->dir);
-  char live[4200], note[4600];
-  if (live_folder(r->dir, live, sizeof live)) {
-    snprintf(note, sizeof note,
-             "%s is a folder, not a link: this index was copied following "
-             "links; it is read as its stub XAPIANDB says, but baogao-index "
-             "will not write it (" COPY_HOW ")",
-             live);
-    if (!(r->note = bg_strdup(note)))
-      return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  return BG_OK;
-}
-
-const char *bg_reader_note(const bg_reader *r) { return r->note; }
-
-int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
-  *out = NULL;
-  bg_reader *r = bg_calloc(1, sizeof *r);
-  if (!r || !(r->dir = bg_strdup(dir))) {
-    free(r);
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  r->stub_id = stub_identity(dir);
-  int rc = bg_xdb_open(&r->db, dir, err);
-  if (rc != BG_OK) {
-    not_opened(dir, err);
-    bg_reader_close(r);
-    return BG_ENOINDEX;
-  }
-  if ((rc = check_opened(r, err)) != BG_OK) {
-    bg_reader_close(r);
-    return rc;
-  }
-  if ((rc = read_fold(r->db, dir, &r->fold, err)) != BG_OK) {
-    bg_reader_close(r);
-    return rc;
-  }
-  *out = r;
-  return BG_OK;
-}
-
-void bg_reader_close(bg_reader *r) {
-  if (!r) return;
-  json_decref(r->reports);
-  bg_xdb_free(r->db);
-  free(r->dir);
-  free(r->note);
-  free(r);
-}
-
-/* Drops the report list read from an earlier revision. */
-static void forget_reports(bg_reader *r) {
-  json_decref(r->reports);
-  r->reports = NULL;
-}
-
-int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
-  if (changed) *changed = 0;
-  uint64_t id = stub_identity(r->dir);
-  int same_stub = id == r->stub_id;
-  if (same_stub) {
-    /* Same database: Xapian's reopen() picks up new commits cheaply. */
-    int moved = 0;
-    int rc = bg_xdb_reopen(r->db, &moved, err);
-    if (rc == BG_OK) {
-      if (changed) *changed = moved;
-      if (moved) forget_reports(r);
-      return moved ? read_fold(r->db, r->dir, &r->fold, err) : BG_OK;
-    }
-  }
-  /* After a compaction the stub names another database: open afresh. */
-  bg_xdb *fresh = NULL;
-  int rc = bg_xdb_open(&fresh, r->dir, err);
-  if (rc != BG_OK) return rc;
-  unsigned fold;
-  if ((rc = read_fold(fresh, r->dir, &fold, err)) != BG_OK) {
-    bg_xdb_free(fresh);
-    return rc;
-  }
-  r->fold = fold;
-  if (changed) *changed = 1;
-  forget_reports(r);
-  bg_xdb_free(r->db);
-  r->db = fresh;
-  r->stub_id = id;
-  return BG_OK;
-}
-
-uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
-
-uint64_t bg_reader_signature(bg_reader *r) {
-  /* Xapian has one revision for a single database only; a compaction or
-   * a replica's full copy makes a new database behind a new stub. */
-  uint64_t rev = bg_xdb_revision(r->db);
-  if (rev == 0) return 0;
-  uint64_t h = (r->stub_id ^ rev) * 1099511628211ULL;
-  return h ? h : 1;
-}
-
-uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
-
-void bg_reader_totals(bg_reader *r, uint64_t *paragraphs, uint64_t *units) {
-  *paragraphs = bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
-  *units = bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
-}
-
-unsigned bg_reader_fold(const bg_reader *r) { return r->fold; }
-
-struct bg_xdb *bg_reader_db(bg_reader *r) { return r->db; }
-
-void bg_doc_text_free(bg_doc_text *t) {
-  if (!t) return;
-  for (size_t i = 0; i < t->npara; i++) free(t->para[i]);
-  free(t->para);
-  free(t->len);
-  free(t->level);
-  free(t->id);
-  free(t->region);
-  json_decref(t->meta);
-  free(t);
-}
-
-int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
-                          bg_err *err) {
-  *out = NULL;
-  char t[BG_TERM_MAX];
-  size_t tl = bg_term_prefixed(BG_PREFIX_ID, id, strlen(id), t, sizeof t);
-  if (!tl) return bg_err_set(err, BG_ENOTFOUND, "no report '%s'", id);
-  uint32_t did = 0;
-  int rc = bg_xdb_find(r->db, t, tl, &did, err);
-  if (rc != BG_OK) return rc;
-  if (!did)
-    return bg_err_set(err, BG_ENOTFOUND,
-                      "no report '%s' in the index (baogao reports lists them)",
-                      id);
-  bg_docdata *d = NULL;
-  if ((rc = bg_docdata_load(r->db, did, &d, err)) != BG_OK) return rc;
-  bg_doc_text *x = bg_calloc(1, sizeof *x);
-  size_t n = bg_docdata_npara(d);
-  json_t *m = bg_docdata_meta(d);
-  if (!x || !(x->para = bg_calloc(n + 1, sizeof *x->para)) ||
-      !(x->len = bg_calloc(n + 1, sizeof *x->len)) ||
-      !(x->level = bg_calloc(n + 1, sizeof *x->level)) ||
-      !(x->id = bg_strdup(id))) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto fail;
-  }
-  const char *reg = json_string_value(json_object_get(m, "region"));
-  x->region = bg_strdup(reg ? reg : "");
-  x->year = (int)json_integer_value(json_object_get(m, "year"));
-  x->meta = json_incref(m);
-  if (!x->region) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto fail;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const char *p;
-    size_t len;
-    if ((rc = bg_docdata_para(d, i, &p, &len, err)) != BG_OK) goto fail;
-    if (!(x->para[i] = bg_strndup(p, len))) {
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-      goto fail;
-    }
-    x->len[i] = len;
-    x->level[i] = bg_docdata_level(d, i);
-    x->npara++;
-  }
-  bg_docdata_free(d);
-  *out = x;
-  return BG_OK;
-fail:
-  bg_docdata_free(d);
-  bg_doc_text_free(x);
-  return rc;
-}
-
-static int cmp_report(const void *a, const void *b) {
-  json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-  json_int_t ya = json_integer_value(json_object_get(x, "year"));
-  json_int_t yb = json_integer_value(json_object_get(y, "year"));
-  if (ya != yb) return ya < yb ? -1 : 1;
-  return strcmp(json_string_value(json_object_get(x, "id")),
-                json_string_value(json_object_get(y, "id")));
-}
-
-int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
-  *out = NULL;
-  /* A reader sees one revision until it is refreshed: the list is read
-   * once per revision (every report's stored data, inflated and parsed). */
-  if (r->reports) {
-    *out = json_incref(r->reports);
-    return BG_OK;
-  }
-  uint32_t *ids;
-  size_t n;
-  int rc = bg_xdb_all_docs(r->db, &ids, &n, err);
-  if (rc != BG_OK) return rc;
-  json_t **items = bg_calloc(n + 1, sizeof *items);
-  size_t k = 0;
-  if (!items) {
-    free(ids);
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < n && rc == BG_OK; i++) {
-    bg_docdata *d = NULL;
-    if ((rc = bg_docdata_load(r->db, ids[i], &d, err)) != BG_OK) break;
-    json_t *m = bg_docdata_meta(d);
-    /* An unknown year is null, as in hits (stored as 0). */
-    if (json_integer_value(json_object_get(m, "year")) <= 0 &&
-        json_object_set_new(m, "year", json_null()) != 0)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    items[k++] = json_incref(m);
-    bg_docdata_free(d);
-  }
-  if (rc == BG_OK) {
-    qsort(items, k, sizeof *items, cmp_report);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < k && arr; i++)
-      if (json_array_append(arr, items[i]) != 0) {
-        json_decref(arr);
-        arr = NULL;
-      }
-    if (!arr) {
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    } else {
-      r->reports = json_incref(arr);
-      *out = arr;
-    }
-  }
-  for (size_t i = 0; i < k; i++) json_decref(items[i]);
-  free(items);
-  free(ids);
-  return rc;
-}
-
 int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
                                json_t **out, bg_err *err) {
   *out = NULL;
@@ -2326,245 +1967,5 @@ done:
     json_decref(arr);
   json_decref(every);
   bg_ids_free(ids, nids);
-  return rc;
-}
-
-void bg_summaries_free(bg_report_summary *s, size_t n) {
-  if (!s) return;
-  for (size_t i = 0; i < n; i++) {
-    free(s[i].id);
-    free(s[i].region);
-  }
-  free(s);
-}
-
-static int cmp_summary(const void *a, const void *b) {
-  const bg_report_summary *x = a, *y = b;
-  if (x->year != y->year) return x->year < y->year ? -1 : 1;
-  return strcmp(x->id, y->id);
-}
-
-/* The summaries from the report list (already read, or old indexes
- * without the summary slot). */
-static int summaries_from_reports(bg_reader *r, bg_report_summary **out,
-                                  size_t *n, bg_err *err) {
-  json_t *reports = NULL;
-  int rc = bg_reader_reports(r, &reports, err);
-  if (rc != BG_OK) return rc;
-  size_t k = json_array_size(reports);
-  bg_report_summary *s = bg_calloc(k + 1, sizeof *s);
-  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  for (size_t i = 0; i < k && rc == BG_OK; i++) {
-    json_t *m = json_array_get(reports, i);
-    const char *id = json_string_value(json_object_get(m, "id"));
-    const char *reg = json_string_value(json_object_get(m, "region"));
-    s[i].year = (int)json_integer_value(json_object_get(m, "year"));
-    s[i].units = (uint64_t)json_integer_value(json_object_get(m, "units"));
-    s[i].id = bg_strdup(id ? id : "");
-    s[i].region = bg_strdup(reg ? reg : "");
-    if (!s[i].id || !s[i].region)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  json_decref(reports);
-  if (rc != BG_OK) {
-    bg_summaries_free(s, k);
-    return rc;
-  }
-  *out = s;
-  *n = k;
-  return BG_OK;
-}
-
-int bg_reader_summaries(bg_reader *r, bg_report_summary **out, size_t *n,
-                        bg_err *err) {
-  *out = NULL;
-  *n = 0;
-  if (r->reports) return summaries_from_reports(r, out, n, err);
-  uint32_t *ids = NULL;
-  size_t nids = 0;
-  int rc = bg_xdb_all_docs(r->db, &ids, &nids, err);
-  if (rc != BG_OK) return rc;
-  bg_report_summary *s = bg_calloc(nids + 1, sizeof *s);
-  bg_xvals *vy = NULL, *vi = NULL, *vs = NULL;
-  size_t k = 0;
-  int complete = 1;
-  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_YEAR, &vy, err);
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_ID, &vi, err);
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_SUMMARY, &vs, err);
-  for (size_t i = 0; i < nids && rc == BG_OK && complete; i++) {
-    const char *v;
-    size_t vl;
-    if ((rc = bg_xvals_get(vs, ids[i], &v, &vl, err)) != BG_OK) break;
-    const char *tab = vl ? memchr(v, '\t', vl) : NULL;
-    if (!tab) {
-      complete = 0; /* written before the slot existed */
-      break;
-    }
-    bg_report_summary *x = &s[k++];
-    x->units = strtoull(v, NULL, 10);
-    x->region = bg_strndup(tab + 1, vl - (size_t)(tab + 1 - v));
-    if ((rc = bg_xvals_get(vi, ids[i], &v, &vl, err)) != BG_OK) break;
-    x->id = bg_strndup(v, vl);
-    if ((rc = bg_xvals_get(vy, ids[i], &v, &vl, err)) != BG_OK) break;
-    x->year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
-    if (!x->region || !x->id) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  bg_xvals_free(vy);
-  bg_xvals_free(vi);
-  bg_xvals_free(vs);
-  free(ids);
-  if (rc != BG_OK || !complete) {
-    bg_summaries_free(s, k);
-    return rc != BG_OK ? rc : summaries_from_reports(r, out, n, err);
-  }
-  qsort(s, k, sizeof *s, cmp_summary);
-  *out = s;
-  *n = k;
-  return BG_OK;
-}
-
-/* ---- size on disk ---- */
-
-/* Xapian's tables (glass backend), each a file <table>.glass; anything
- * else in a database folder (version file, lock, changesets) is "other". */
-static const char *const disk_tables[] = {"postlist", "position", "termlist",
-                                          "docdata",  "spelling", "synonym",
-                                          "other"};
-#define NTABLES (sizeof disk_tables / sizeof *disk_tables)
-
-/* Adds the files of the Xapian database, stub file or stub folder at path
- * to bytes[] (per table of disk_tables).  Returns 0, or 1 when part of it
- * is remote or cannot be reached, so that its size is unknown. */
-static int add_disk_size(const char *path, int64_t *bytes, int depth) {
-  struct stat st;
-  char p[4096];
-  if (depth > 8 || stat(path, &st) != 0) return 1;
-  if (S_ISDIR(st.st_mode)) {
-    snprintf(p, sizeof p, "%s/XAPIANDB", path);
-    if (stat(p, &st) == 0) return add_disk_size(p, bytes, depth + 1);
-    DIR *d = opendir(path);
-    if (!d) return 1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-      if (e->d_name[0] == '.' || stat(p, &st) != 0 || !S_ISREG(st.st_mode))
-        continue;
-      size_t t = 0, n = strlen(e->d_name);
-      while (t + 1 < NTABLES &&
-             !(n == strlen(disk_tables[t]) + 6 &&
-               !strncmp(e->d_name, disk_tables[t], n - 6) &&
-               !strcmp(e->d_name + n - 6, ".glass")))
-        t++;
-      bytes[t] += (int64_t)st.st_size;
-    }
-    closedir(d);
-    return 0;
-  }
-  /* A stub file: one database a line, relative to the stub's folder. */
-  FILE *f = fopen(path, "r");
-  if (!f) return 1;
-  char line[4096], base[4096];
-  snprintf(base, sizeof base, "%s", path);
-  char *slash = strrchr(base, '/');
-  if (slash)
-    slash[1] = '\0';
-  else
-    base[0] = '\0';
-  int rc = 0;
-  while (fgets(line, sizeof line, f)) {
-    line[strcspn(line, "\r\n")] = '\0';
-    char *a = line + strspn(line, " \t");
-    if (!*a || *a == '#') continue;
-    if (strncmp(a, "auto ", 5) && strncmp(a, "glass ", 6)) {
-      rc = 1; /* remote, or a backend not measured here */
-      continue;
-    }
-    a += strcspn(a, " \t");
-    a += strspn(a, " \t");
-    snprintf(p, sizeof p, "%s%s", a[0] == '/' ? "" : base, a);
-    rc |= add_disk_size(p, bytes, depth + 1);
-  }
-  fclose(f);
-  return rc;
-}
-
-/* The index's size on disk in *out: {"postlist": bytes, ..., "total":
- * bytes}, the tables it has; null when part of it is remote. */
-static int disk_size(const char *dir, json_t **out, bg_err *err) {
-  int64_t bytes[NTABLES] = {0}, total = 0;
-  if (add_disk_size(dir, bytes, 0) != 0) {
-    *out = json_null();
-    return BG_OK;
-  }
-  json_t *o = json_object();
-  for (size_t t = 0; t < NTABLES && o; t++) {
-    total += bytes[t];
-    if (bytes[t] &&
-        json_object_set_new(o, disk_tables[t], json_integer(bytes[t]))) {
-      json_decref(o);
-      o = NULL;
-    }
-  }
-  if (o && json_object_set_new(o, "total", json_integer(total))) {
-    json_decref(o);
-    o = NULL;
-  }
-  if (!o) return bg_err_set(err, BG_ENOMEM, "out of memory");
-  *out = o;
-  return BG_OK;
-}
-
-int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
-  *out = NULL;
-  json_t *reports = NULL;
-  int rc = bg_reader_reports(r, &reports, err);
-  if (rc != BG_OK) return rc;
-  json_int_t ymin = 0, ymax = 0, bytes = 0;
-  size_t i;
-  json_t *m;
-  json_t *regions = json_object();
-  if (!regions) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  json_array_foreach(reports, i, m) {
-    json_int_t y = json_integer_value(json_object_get(m, "year"));
-    if (y > 0 && (ymin == 0 || y < ymin)) ymin = y;
-    if (y > ymax) ymax = y;
-    bytes += json_integer_value(json_object_get(m, "bytes"));
-    const char *reg = json_string_value(json_object_get(m, "region"));
-    if (rc == BG_OK && reg && reg[0] &&
-        json_object_set_new(regions, reg, json_true()) != 0)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  uint64_t terms = 0;
-  json_t *size = NULL;
-  if (rc == BG_OK) rc = bg_xdb_count_terms(r->db, &terms, err);
-  if (rc == BG_OK) rc = disk_size(r->dir, &size, err);
-  if (rc == BG_OK) {
-    json_t *o = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-        "index",
-        r->dir, "reports", (json_int_t)json_array_size(reports), "paragraphs",
-        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
-                                    strlen(BG_TERM_PARAS)),
-        "units",
-        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
-                                    strlen(BG_TERM_UNITS)),
-        "text_bytes", bytes, "terms", (json_int_t)terms, "regions",
-        (json_int_t)json_object_size(regions), "first_year",
-        ymin, "last_year", ymax, "revision",
-        (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version(),
-        "fold", r->fold & BG_FOLD_T2S ? "t2s" : "none");
-    if (o && json_object_set(o, "size_bytes", size) != 0) {
-      json_decref(o);
-      o = NULL;
-    }
-    if (!o)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    else
-      *out = o;
-  }
-  json_decref(size);
-  json_decref(regions);
-  json_decref(reports);
   return rc;
 }

@@ -12,7 +12,7 @@
 
 #include "compare.h"
 #include "lexicon.h"
-#include "search.h"
+#include "reader.h"
 #include "xap.h"
 
 typedef struct tdoc {

@@ -39,6 +39,13 @@ void bg_alloc_fail_at(uint64_t n, int persist);
 uint64_t bg_alloc_calls(void);
 uint64_t bg_alloc_failures(void);
 
+struct json_t;
+
+/* v serialized with json_dumpb() flags, NUL-terminated (room for one
+ * more byte after it), its length in *len (may be NULL); caller frees.
+ * NULL when out of memory: never a text with a part missing. */
+char *bg_json_dumps_exact(const struct json_t *v, size_t flags, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,6 +30,7 @@
 
 #include "index.h"
 #include "manifest.h"
+#include "reader.h"
 #include "report.h"
 #include "source.h"
 #include "terms.h"
@@ -399,9 +400,9 @@ static size_t shard_of(const char *id, size_t n) {
 /* The shard count recorded in DIR/SHARDS: 0 for an index of one database
  * (or none yet), -1 when the file is unreadable or malformed. */
 static long shards_recorded(const char *dir) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/SHARDS", dir);
-  FILE *f = fopen(path, "r");
+  char *path = bg_reader_part(dir, BG_PART_SHARDS, 0);
+  FILE *f = path ? fopen(path, "r") : NULL;
+  free(path);
   if (!f) return errno == ENOENT ? 0 : -1;
   long n = -1;
   if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > MAX_SHARDS) n = -1;
@@ -414,24 +415,32 @@ static long shards_recorded(const char *dir) {
  * stub), so that readers open DIR as one database.  Written before any
  * shard, each file atomically. */
 static int make_sharded(const char *dir, long n) {
-  char path[PATH_MAX], tmp[PATH_MAX + 8];
+  char tmp[PATH_MAX + 8], line[64];
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "baogao-index: %s: %s\n", dir, strerror(errno));
     return -1;
   }
   for (int pass = 0; pass < 2; pass++) {
-    snprintf(path, sizeof path, "%s/%s", dir, pass ? "SHARDS" : "XAPIANDB");
+    char *path = bg_reader_part(dir, pass ? BG_PART_SHARDS : BG_PART_STUB, 0);
+    if (!path) {
+      fprintf(stderr, "baogao-index: out of memory\n");
+      return -1;
+    }
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     int ok = f != NULL;
     if (ok && pass) ok = fprintf(f, "%ld\n", n) > 0;
-    for (long k = 0; ok && !pass && k < n; k++)
-      ok = fprintf(f, "auto shard-%02ld\n", k) > 0;
+    for (long k = 0; ok && !pass && k < n; k++) {
+      bg_reader_stub_line(line, sizeof line, BG_PART_SHARD, (unsigned)k);
+      ok = fputs(line, f) >= 0;
+    }
     if (f && fclose(f) != 0) ok = 0;
     if (!ok || rename(tmp, path) != 0) {
       fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+      free(path);
       return -1;
     }
+    free(path);
   }
   return 0;
 }
@@ -661,10 +670,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   long nshards = shards_recorded(index_dir);
-  char stub_path[PATH_MAX];
-  snprintf(stub_path, sizeof stub_path, "%s/XAPIANDB", index_dir);
+  char *stub_path = bg_reader_part(index_dir, BG_PART_STUB, 0);
   struct stat stub_st;
-  int has_stub = stat(stub_path, &stub_st) == 0;
+  int has_stub = stub_path && stat(stub_path, &stub_st) == 0;
+  free(stub_path);
   if (nshards < 0) {
     fprintf(stderr, "baogao-index: %s/SHARDS: not a shard count\n", index_dir);
     files_free(&fs);
@@ -696,12 +705,13 @@ int main(int argc, char **argv) {
   size_t nix = nshards > 0 ? (size_t)nshards : 1;
   bg_index *shards[MAX_SHARDS] = {0};
   for (size_t k = 0; k < nix; k++) {
-    char sdir[PATH_MAX];
-    if (nshards > 0)
-      snprintf(sdir, sizeof sdir, "%s/shard-%02zu", index_dir, k);
-    else
-      snprintf(sdir, sizeof sdir, "%s", index_dir);
-    if (bg_index_open(&shards[k], sdir, &err) != BG_OK ||
+    char *sdir = nshards > 0
+                     ? bg_reader_part(index_dir, BG_PART_SHARD, (unsigned)k)
+                     : strdup(index_dir);
+    int rc = sdir ? bg_index_open(&shards[k], sdir, &err)
+                  : bg_err_set(&err, BG_ENOMEM, "out of memory");
+    free(sdir);
+    if (rc != BG_OK ||
         (t2s >= 0 &&
          bg_index_set_fold(shards[k], t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) !=
              BG_OK)) {
