@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compare.h"
 #include "lexicon.h"
 #include "reader.h"
 #include "xap.h"
+
+/* A phrase of compare.h (compare.c implements this header). */
+typedef struct bg_phrase bg_phrase;
 
 typedef struct tdoc {
   size_t npara, nunits;
