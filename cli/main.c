@@ -157,24 +157,14 @@ static void die_use(const char *fmt, const char *arg) {
   exit(EXIT_USE);
 }
 
-/* Edit distance between ASCII strings a and b (both short). */
+/* Edit distance between ASCII strings a and b (both short), byte by byte. */
 static size_t edits(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b), row[64];
+  size_t la = strlen(a), lb = strlen(b);
+  uint32_t ua[64], ub[64];
   if (la > 60 || lb > 60) return 99;
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j];
-      size_t best = diag + (a[i - 1] != b[j - 1]);
-      if (up + 1 < best) best = up + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
-    }
-  }
-  return row[lb];
+  for (size_t i = 0; i < la; i++) ua[i] = (unsigned char)a[i];
+  for (size_t j = 0; j < lb; j++) ub[j] = (unsigned char)b[j];
+  return bg_hints_distance(ua, la, ub, lb);
 }
 
 /* Whether argument a of a command is one of its options: "--" and a
@@ -784,9 +774,7 @@ static int run_search(const cli *c, const char *q, size_t qlen,
     char limit[32], offset[32];
     snprintf(limit, sizeof limit, "%zu", o->limit);
     snprintf(offset, sizeof offset, "%zu", o->offset);
-    const char *sort = o->sort == BG_SORT_YEAR        ? "year"
-                       : o->sort == BG_SORT_YEAR_DESC ? "-year"
-                                                      : "relevance";
+    const char *sort = bg_sort_names[o->sort];
     const char *kv[] = {"q", q, "limit", limit, "offset", offset,
                         "sort", sort, "all", "1"};
     return fetch(c, "/v1/search", kv, o->all ? 10 : 8, out);
@@ -872,14 +860,10 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
       if (by < 0) die_use("--by takes year, region or report, not '%s'", val);
       a->by = (bg_by)by;
     } else if (known_val && search) { /* --sort */
-      if (!strcmp(val, "relevance"))
-        a->o.sort = BG_SORT_RELEVANCE;
-      else if (!strcmp(val, "year"))
-        a->o.sort = BG_SORT_YEAR;
-      else if (!strcmp(val, "-year"))
-        a->o.sort = BG_SORT_YEAR_DESC;
-      else
+      int sort = bg_sort_parse(val);
+      if (sort < 0)
         die_use("--sort takes relevance, year or -year, not '%s'", val);
+      a->o.sort = (bg_sort)sort;
     } else if (known_val) { /* kwic --sort */
       int ks = bg_kwic_sort_parse(val);
       if (ks < 0) die_use("--sort takes year, left or right, not '%s'", val);

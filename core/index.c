@@ -733,14 +733,9 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
       goto oom;
   }
   if (r->region[0]) {
-    char reg[BG_TERM_MAX];
-    size_t rl =
-        bg_term_region(r->region, strlen(r->region), ix->fold, reg,
-                       BG_REGION_MAX);
     char rt[BG_TERM_MAX];
-    size_t rtl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, rt,
-                                       sizeof rt)
-                    : 0;
+    size_t rtl =
+        bg_term_region_filter(r->region, strlen(r->region), ix->fold, rt);
     if (rtl && bg_xdoc_add_boolean(doc, rt, rtl) != BG_OK) goto oom;
   }
   if (r->npara &&

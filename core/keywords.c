@@ -55,10 +55,6 @@ static int blank(const char *s, size_t n) {
   return 1;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The report ids of one side: those filter query q keeps, sorted;
  * *all when q does not narrow the index. */
 static int side(bg_reader *r, const char *q, size_t len, int *all,
@@ -78,7 +74,7 @@ static int rest(bg_reader *r, char **not, size_t nnot, char ***ids, size_t *n,
   if (!v) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   for (size_t i = 0; i < ns && rc == BG_OK; i++) {
     const char *id = s[i].id;
-    if (bsearch(&id, not, nnot, sizeof *not, cmp_str)) continue;
+    if (bsearch(&id, not, nnot, sizeof *not, bg_cmp_str)) continue;
     if (!(v[k++] = bg_strdup(id)))
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   }
@@ -87,7 +83,7 @@ static int rest(bg_reader *r, char **not, size_t nnot, char ***ids, size_t *n,
     bg_ids_free(v, k);
     return rc;
   }
-  qsort(v, k, sizeof *v, cmp_str);
+  qsort(v, k, sizeof *v, bg_cmp_str);
   *ids = v;
   *n = k;
   return BG_OK;

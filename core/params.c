@@ -349,13 +349,10 @@ int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
     }
   }
   if (s.seen[P_SORT]) {
-    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
-    static const bg_sort as[] = {BG_SORT_RELEVANCE, BG_SORT_YEAR,
-                                 BG_SORT_YEAR_DESC};
     int k = 0;
-    if ((rc = choice_param(&s.got[P_SORT], sorts, &k, "bad_sort", e)))
+    if ((rc = choice_param(&s.got[P_SORT], bg_sort_names, &k, "bad_sort", e)))
       goto done;
-    out->opts.sort = as[k];
+    out->opts.sort = (bg_sort)k;
   }
 done:
   free(buf);

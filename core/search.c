@@ -35,6 +35,14 @@
 #include "units.h"
 #include "xap.h"
 
+const char *const bg_sort_names[] = {"relevance", "year", "-year", NULL};
+
+int bg_sort_parse(const char *name) {
+  for (int k = 0; bg_sort_names[k]; k++)
+    if (!strcmp(name, bg_sort_names[k])) return k;
+  return -1;
+}
+
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
@@ -152,9 +160,7 @@ static int on_region(void *ctx, const char *t, size_t len, uint32_t freq) {
  * report has keeps its own term, which matches nothing. */
 static int region_term(bg_reader *r, unsigned fold, const bg_qnode *q, char *t,
                        size_t *tl, bg_err *err) {
-  char reg[BG_TERM_MAX];
-  size_t rl = bg_term_region(q->text, q->len, fold, reg, BG_REGION_MAX);
-  *tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, BG_TERM_MAX) : 0;
+  *tl = bg_term_region_filter(q->text, q->len, fold, t);
   if (!*tl)
     return bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
                       q->text, q->pos);
@@ -1355,10 +1361,6 @@ static void filter_bounds(const bg_mnode *e, bg_xq **maybe, bg_xq **sure) {
   *maybe = *sure = NULL;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void bg_ids_free(char **ids, size_t n) {
   if (!ids) return;
   for (size_t i = 0; i < n; i++) free(ids[i]);
@@ -1384,7 +1386,7 @@ static int ids_of(bg_xdb *db, const uint32_t *dids, size_t n, char ***out,
     bg_ids_free(ids, n);
     return rc;
   }
-  qsort(ids, n, sizeof *ids, cmp_str);
+  qsort(ids, n, sizeof *ids, bg_cmp_str);
   *out = ids;
   return BG_OK;
 }
@@ -1501,7 +1503,7 @@ int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
   json_t *m;
   json_array_foreach(every, i, m) {
     const char *id = json_string_value(json_object_get(m, "id"));
-    if (id && (all || bsearch(&id, ids, nids, sizeof *ids, cmp_str)) &&
+    if (id && (all || bsearch(&id, ids, nids, sizeof *ids, bg_cmp_str)) &&
         json_array_append(arr, m) != 0) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       break;

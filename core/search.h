@@ -29,6 +29,12 @@ typedef enum {
   BG_SORT_YEAR_DESC /* newest first */
 } bg_sort;
 
+/* The names of the sort orders, by value ("relevance", "year", "-year"),
+ * NULL after the last; and a name back to its order (-1 for an unknown
+ * name). */
+extern const char *const bg_sort_names[];
+int bg_sort_parse(const char *name);
+
 typedef struct bg_search_opts {
   size_t limit;  /* hits to return (ignored when all) */
   size_t offset; /* hits to skip */

@@ -104,3 +104,7 @@ char *bg_json_dumps_exact(const json_t *v, size_t flags, size_t *len) {
   if (len) *len = n;
   return s;
 }
+
+int bg_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}

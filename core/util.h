@@ -24,6 +24,10 @@ char *bg_strdup(const char *s);
 /* A NUL-terminated copy of the n bytes at s, or NULL when out of memory. */
 char *bg_strndup(const char *s, size_t n);
 
+/* strcmp() of the strings two char * elements point to: the comparison
+ * of qsort() and bsearch() over arrays of strings. */
+int bg_cmp_str(const void *a, const void *b);
+
 /* Makes room for need elements of size bytes in the array *p of *cap
  * elements, doubling its capacity from 64; BG_ENOMEM (and *p as it was)
  * when it cannot. */

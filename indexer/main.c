@@ -35,6 +35,7 @@
 #include "source.h"
 #include "terms.h"
 #include "units.h"
+#include "util.h"
 
 #define COMMIT_DOCS 200
 #define COMMIT_BYTES (64u << 20)
@@ -150,10 +151,6 @@ static void files_free(files *fs) {
   fs->n = fs->cap = 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Collects report files under dir (reached from the folder root), in
  * sorted order; returns the number of errors met. */
 static int walk(files *fs, const char *dir, const char *root, int depth,
@@ -184,7 +181,7 @@ static int walk(files *fs, const char *dir, const char *root, int depth,
     n++;
   }
   closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_str);
+  if (n) qsort(names, n, sizeof *names, bg_cmp_str);
   for (size_t i = 0; i < n; i++) {
     size_t len = strlen(dir) + strlen(names[i]) + 2;
     char *p = malloc(len);
