@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Installs what baogao needs, builds it twice (normal, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both.
+# Installs what baogao needs, checks the include graph, builds baogao twice
+# (normal, and with AddressSanitizer + UndefinedBehaviorSanitizer) and runs
+# every test in both.
 #
 #   ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/install-deps.sh
+
+# The include graph first: a cycle or an upward include fails at once.
+echo "== includes"
+python3 scripts/check-includes
 
 jobs="$(nproc)"
 status=0

@@ -157,24 +157,14 @@ static void die_use(const char *fmt, const char *arg) {
   exit(EXIT_USE);
 }
 
-/* Edit distance between ASCII strings a and b (both short). */
+/* Edit distance between ASCII strings a and b (both short), byte by byte. */
 static size_t edits(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b), row[64];
+  size_t la = strlen(a), lb = strlen(b);
+  uint32_t ua[64], ub[64];
   if (la > 60 || lb > 60) return 99;
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j];
-      size_t best = diag + (a[i - 1] != b[j - 1]);
-      if (up + 1 < best) best = up + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
-    }
-  }
-  return row[lb];
+  for (size_t i = 0; i < la; i++) ua[i] = (unsigned char)a[i];
+  for (size_t j = 0; j < lb; j++) ub[j] = (unsigned char)b[j];
+  return bg_hints_distance(ua, la, ub, lb);
 }
 
 /* Whether argument a of a command is one of its options: "--" and a
@@ -784,9 +774,7 @@ static int run_search(const cli *c, const char *q, size_t qlen,
     char limit[32], offset[32];
     snprintf(limit, sizeof limit, "%zu", o->limit);
     snprintf(offset, sizeof offset, "%zu", o->offset);
-    const char *sort = o->sort == BG_SORT_YEAR        ? "year"
-                       : o->sort == BG_SORT_YEAR_DESC ? "-year"
-                                                      : "relevance";
+    const char *sort = bg_sort_names[o->sort];
     const char *kv[] = {"q", q, "limit", limit, "offset", offset,
                         "sort", sort, "all", "1"};
     return fetch(c, "/v1/search", kv, o->all ? 10 : 8, out);
@@ -872,14 +860,10 @@ static char *parse_qargs(const char *cmd, int argc, char **argv, qargs *a,
       if (by < 0) die_use("--by takes year, region or report, not '%s'", val);
       a->by = (bg_by)by;
     } else if (known_val && search) { /* --sort */
-      if (!strcmp(val, "relevance"))
-        a->o.sort = BG_SORT_RELEVANCE;
-      else if (!strcmp(val, "year"))
-        a->o.sort = BG_SORT_YEAR;
-      else if (!strcmp(val, "-year"))
-        a->o.sort = BG_SORT_YEAR_DESC;
-      else
+      int sort = bg_sort_parse(val);
+      if (sort < 0)
         die_use("--sort takes relevance, year or -year, not '%s'", val);
+      a->o.sort = (bg_sort)sort;
     } else if (known_val) { /* kwic --sort */
       int ks = bg_kwic_sort_parse(val);
       if (ks < 0) die_use("--sort takes year, left or right, not '%s'", val);
@@ -1269,91 +1253,63 @@ static int fail_status(const cli *c, int rc, const bg_err *err) {
   return fail(c, code, bg_err_msg(err), use ? EXIT_USE : EXIT_INDEX);
 }
 
-static int cmd_similar(const cli *c, int argc, char **argv) {
-  const char *source = NULL, *text = NULL;
-  size_t limit = 10, reports = 0, flen = 0;
-  char *filter = calloc(1, 1);
+/* What `baogao similar` is asked: a paragraph (source, REPORT#PARA) or a
+ * text, and the options. */
+typedef struct similar_args {
+  const char *source, *text;
+  size_t limit, reports;
+  char *filter; /* the other words: a filter query (owned) */
+  size_t flen;
+  size_t id_len; /* of the report id in source */
+  uint32_t para;
+} similar_args;
+
+/* Reads the arguments of `baogao similar` into *a (exits on a usage
+ * error); returns 0, or 1 after printing the help. */
+static int parse_similar(int argc, char **argv, similar_args *a) {
   int opts_done = 0;
-  if (!filter) die_use("out of memory%s", "");
+  *a = (similar_args){.limit = 10, .filter = calloc(1, 1)};
+  if (!a->filter) die_use("out of memory%s", "");
   for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (!opts_done && !strcmp(a, "--")) {
+    const char *arg = argv[i], *v;
+    if (!opts_done && !strcmp(arg, "--")) {
       opts_done = 1;
-    } else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+    } else if (!opts_done && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
       fputs(usage_similar, stdout);
-      free(filter);
-      return 0;
+      return 1;
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--limit"))) {
-      if (parse_size(v, &limit) != 0 || limit > BG_SIMILAR_MAX_LIMIT)
+      if (parse_size(v, &a->limit) != 0 || a->limit > BG_SIMILAR_MAX_LIMIT)
         die_use("--limit takes a whole number from 0 to 10000, not '%s'", v);
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--reports"))) {
-      if (parse_size(v, &reports) != 0 || reports == 0)
+      if (parse_size(v, &a->reports) != 0 || a->reports == 0)
         die_use("--reports takes a whole number from 1, not '%s'", v);
     } else if (!opts_done && (v = opt_value(argc, argv, &i, "--text"))) {
-      text = v;
-    } else if (!opts_done && is_option(a)) {
+      a->text = v;
+    } else if (!opts_done && is_option(arg)) {
       static const char *const known[] = {"--limit", "--reports", "--text",
                                           "--help", NULL};
-      unknown_option("similar", a, known);
-    } else if (!source && !text && strchr(a, '#')) {
-      source = a;
+      unknown_option("similar", arg, known);
+    } else if (!a->source && !a->text && strchr(arg, '#')) {
+      a->source = arg;
     } else {
-      append_word(&filter, &flen, a);
+      append_word(&a->filter, &a->flen, arg);
     }
   }
-  if (!source && !text)
+  if (!a->source && !a->text)
     die_use("similar needs a paragraph, REPORT#PARA (e.g. %s), or --text TEXT",
             "2023_济南市钢城区#19");
-  if (source && text) die_use("give REPORT#PARA or --text, not both%s", "");
-  size_t id_len = 0;
-  uint32_t para = 0;
-  if (source && bg_similar_parse_source(source, &id_len, &para) != 0)
+  if (a->source && a->text)
+    die_use("give REPORT#PARA or --text, not both%s", "");
+  if (a->source &&
+      bg_similar_parse_source(a->source, &a->id_len, &a->para) != 0)
     die_use("'%s' is not REPORT#PARA (a report id, '#', a paragraph number "
             "from 1)",
-            source);
-  json_t *j = NULL;
-  int rc = 0;
-  if (c->server) {
-    char lim[32], rep[32];
-    snprintf(lim, sizeof lim, "%zu", limit);
-    snprintf(rep, sizeof rep, "%zu", reports);
-    const char *kv[8] = {source ? "para" : "text", source ? source : text,
-                         "limit", lim};
-    size_t nkv = 4;
-    if (flen) kv[nkv++] = "filter", kv[nkv++] = filter;
-    if (reports) kv[nkv++] = "reports", kv[nkv++] = rep;
-    rc = fetch(c, "/v1/similar", kv, nkv, &j);
-  } else {
-    bg_reader *r = open_index(c);
-    if (!r) {
-      free(filter);
-      return EXIT_INDEX;
-    }
-    char *id = source ? strndup(source, id_len) : NULL;
-    bg_similar_opts o = {id,     para, text,  text ? strlen(text) : 0,
-                         filter, flen, limit, reports,
-                         0};
-    bg_similar_result *s = NULL;
-    bg_err err = {0};
-    int st = (source && !id) ? bg_err_set(&err, BG_ENOMEM, "out of memory")
-                             : bg_similar(r, &o, &s, &err);
-    if (st == BG_OK && !(j = bg_json_similar(s)))
-      st = bg_err_set(&err, BG_ENOMEM, "out of memory");
-    bg_similar_free(s);
-    free(id);
-    bg_reader_close(r);
-    if (st != BG_OK) rc = fail_status(c, st, &err);
-  }
-  free(filter);
-  if (rc != 0) return rc;
-  if (c->json || c->format) {
-    if (c->format)
-      print_table(c, "similar", j);
-    else
-      print_json(j);
-    json_decref(j);
-    return 0;
-  }
+            a->source);
+  return 0;
+}
+
+/* Prints answer j of `baogao similar` for a terminal (owns j). */
+static int print_similar(const cli *c, json_t *j) {
   bg_err err = {0};
   bg_results *res = NULL;
   if (bg_json_parse_similar(j, &res, &err) != BG_OK) {
@@ -1388,6 +1344,60 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
   bg_results_free(res);
   json_decref(j);
   return 0;
+}
+
+static int cmd_similar(const cli *c, int argc, char **argv) {
+  similar_args sa;
+  if (parse_similar(argc, argv, &sa) != 0) {
+    free(sa.filter);
+    return 0;
+  }
+  json_t *j = NULL;
+  int rc = 0;
+  if (c->server) {
+    char lim[32], rep[32];
+    snprintf(lim, sizeof lim, "%zu", sa.limit);
+    snprintf(rep, sizeof rep, "%zu", sa.reports);
+    const char *kv[8] = {sa.source ? "para" : "text",
+                         sa.source ? sa.source : sa.text, "limit", lim};
+    size_t nkv = 4;
+    if (sa.flen) kv[nkv++] = "filter", kv[nkv++] = sa.filter;
+    if (sa.reports) kv[nkv++] = "reports", kv[nkv++] = rep;
+    rc = fetch(c, "/v1/similar", kv, nkv, &j);
+  } else {
+    bg_reader *r = open_index(c);
+    if (!r) {
+      free(sa.filter);
+      return EXIT_INDEX;
+    }
+    char *id = sa.source ? strndup(sa.source, sa.id_len) : NULL;
+    bg_similar_opts o = {id,        sa.para,  sa.text,
+                         sa.text ? strlen(sa.text) : 0,
+                         sa.filter, sa.flen,  sa.limit,
+                         sa.reports, 0};
+    bg_similar_result *s = NULL;
+    bg_err err = {0};
+    int st = (sa.source && !id)
+                 ? bg_err_set(&err, BG_ENOMEM, "out of memory")
+                 : bg_similar(r, &o, &s, &err);
+    if (st == BG_OK && !(j = bg_json_similar(s)))
+      st = bg_err_set(&err, BG_ENOMEM, "out of memory");
+    bg_similar_free(s);
+    free(id);
+    bg_reader_close(r);
+    if (st != BG_OK) rc = fail_status(c, st, &err);
+  }
+  free(sa.filter);
+  if (rc != 0) return rc;
+  if (c->json || c->format) {
+    if (c->format)
+      print_table(c, "similar", j);
+    else
+      print_json(j);
+    json_decref(j);
+    return 0;
+  }
+  return print_similar(c, j);
 }
 
 static const char *del_on = "\033[31;9m", *ins_on = "\033[32m";

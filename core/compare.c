@@ -748,61 +748,94 @@ int bg_tdoc_padded(const bg_lexicon *lex, const tdoc *t, size_t pos,
   return bg_lexicon_has(lex, t->norm + from, to - from);
 }
 
+int bg_tdoc_phrases(const tdoc *t, const bg_tdoc_walk *w) {
+  uint32_t *run = bg_tdoc_cjk_runs(t);
+  gram *g = bg_malloc((t->nunits + 1) * sizeof *g);
+  uint32_t *pos = bg_malloc((t->nunits + 1) * sizeof *pos);
+  int rc = run && g && pos ? BG_OK : BG_ENOMEM;
+  for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX && rc == BG_OK; n++) {
+    size_t ng = 0;
+    for (size_t u = 0; u < t->nunits; u++)
+      if (run[u] >= n) g[ng++] = (gram){bg_tdoc_gram_hash(t, u, n), (uint32_t)u};
+    qsort(g, ng, sizeof *g, bg_gram_cmp);
+    for (size_t i = 0; i < ng && rc == BG_OK;) {
+      size_t e = i;
+      while (e < ng && g[e].h == g[i].h) e++;
+      size_t k = e - i, first = i;
+      i = e;
+      if (k < w->min_count || (w->want && !w->want(w->ctx, n, g[first].h)))
+        continue;
+      for (size_t j = 0; j < k; j++) pos[j] = g[first + j].pos;
+      size_t len = n;
+      if (n < BG_PHRASE_MAX) {
+        /* A longer phrase with the same occurrences says it better. */
+        if (bg_tdoc_same_side(t, pos, k, len, -1) ||
+            bg_tdoc_same_side(t, pos, k, len, 1))
+          continue;
+      } else {
+        while (bg_tdoc_same_side(t, pos, k, len, -1)) {
+          for (size_t j = 0; j < k; j++) pos[j]--;
+          len++;
+        }
+        while (bg_tdoc_same_side(t, pos, k, len, 1)) len++;
+      }
+      rc = w->found(w->ctx, pos, k, len);
+    }
+  }
+  free(run);
+  free(g);
+  free(pos);
+  return rc;
+}
+
+/* What phrases() gathers: the phrases of x that y lacks. */
+typedef struct new_phrases {
+  const tdoc *x, *y;
+  uint32_t *ry;  /* bg_tdoc_cjk_runs(y) */
+  uint64_t *yh;  /* y's grams of yn units, sorted */
+  size_t ny, yn;
+  cohesion *C;
+  const bg_lexicon *lex;
+  bg_phrase *res;
+  size_t nres, cap;
+} new_phrases;
+
+/* Whether y lacks the n-unit gram h of x (y's grams of n units hashed
+ * once per n). */
+static int not_in_y(void *ctx, size_t n, uint64_t h) {
+  new_phrases *P = ctx;
+  if (P->yn != n) {
+    P->ny = 0;
+    for (size_t u = 0; u < P->y->nunits; u++)
+      if (P->ry[u] >= n) P->yh[P->ny++] = bg_tdoc_gram_hash(P->y, u, n);
+    qsort(P->yh, P->ny, sizeof *P->yh, cmp_u64);
+    P->yn = n;
+  }
+  return !bsearch(&h, P->yh, P->ny, sizeof h, cmp_u64);
+}
+
+static int new_phrase(void *ctx, const uint32_t *pos, size_t c, size_t len) {
+  new_phrases *P = ctx;
+  if (P->C && (!bg_tdoc_at_boundaries(P->C, P->lex, P->x, pos, c, len) ||
+               bg_tdoc_padded(P->lex, P->x, pos[0], len)))
+    return BG_OK;
+  return push_phrase(&P->res, &P->nres, &P->cap,
+                     bg_tdoc_text(P->x, pos[0], len), c, len);
+}
+
 /* The maximal phrases of x absent from y (compare.h). */
 static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
                    cohesion *C, bg_phrase **out, size_t *nout) {
   *out = NULL;
   *nout = 0;
-  uint32_t *rx = bg_tdoc_cjk_runs(x), *ry = bg_tdoc_cjk_runs(y);
-  uint64_t *yh = bg_malloc((y->nunits + 1) * sizeof *yh);
-  gram *xg = bg_malloc((x->nunits + 1) * sizeof *xg);
-  uint32_t *pos = bg_malloc((x->nunits + 1) * sizeof *pos);
-  bg_phrase *res = NULL;
-  size_t nres = 0, cap = 0;
-  int rc = BG_ENOMEM;
-  const bg_lexicon *lex = C ? bg_lexicon_get() : NULL;
-  if (!rx || !ry || !yh || !xg || !pos) goto done;
-  for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX; n++) {
-    size_t ny = 0, nx = 0;
-    for (size_t u = 0; u < y->nunits; u++)
-      if (ry[u] >= n) yh[ny++] = bg_tdoc_gram_hash(y, u, n);
-    qsort(yh, ny, sizeof *yh, cmp_u64);
-    for (size_t u = 0; u < x->nunits; u++)
-      if (rx[u] >= n) xg[nx++] = (gram){bg_tdoc_gram_hash(x, u, n), (uint32_t)u};
-    qsort(xg, nx, sizeof *xg, bg_gram_cmp);
-    for (size_t g = 0; g < nx;) {
-      size_t e = g;
-      while (e < nx && xg[e].h == xg[g].h)
-        e++;
-      size_t c = e - g;
-      uint64_t h = xg[g].h;
-      size_t first = g;
-      g = e;
-      if (c < min_count || bsearch(&h, yh, ny, sizeof h, cmp_u64)) continue;
-      for (size_t r = 0; r < c; r++)
-        pos[r] = xg[first + r].pos;
-      size_t len = n;
-      if (n < BG_PHRASE_MAX) {
-        /* A longer phrase with the same occurrences says it better. */
-        if (bg_tdoc_same_side(x, pos, c, len, -1) || bg_tdoc_same_side(x, pos, c, len, 1))
-          continue;
-      } else {
-        while (bg_tdoc_same_side(x, pos, c, len, -1)) {
-          for (size_t r = 0; r < c; r++)
-            pos[r]--;
-          len++;
-        }
-        while (bg_tdoc_same_side(x, pos, c, len, 1))
-          len++;
-      }
-      if (C && (!bg_tdoc_at_boundaries(C, lex, x, pos, c, len) ||
-                bg_tdoc_padded(lex, x, pos[0], len)))
-        continue;
-      if (push_phrase(&res, &nres, &cap, bg_tdoc_text(x, pos[0], len), c, len) !=
-          BG_OK)
-        goto done;
-    }
-  }
+  new_phrases P = {x, y, bg_tdoc_cjk_runs(y),
+                   bg_malloc((y->nunits + 1) * sizeof(uint64_t)), 0, 0, C,
+                   C ? bg_lexicon_get() : NULL, NULL, 0, 0};
+  bg_tdoc_walk w = {min_count, not_in_y, new_phrase, &P};
+  int rc = P.ry && P.yh ? bg_tdoc_phrases(x, &w) : BG_ENOMEM;
+  bg_phrase *res = P.res;
+  size_t nres = P.nres;
+  if (rc != BG_OK) goto done;
   /* Grown phrases can come out several times. */
   if (nres > 1) qsort(res, nres, sizeof *res, bg_phrase_cmp_text);
   size_t k = 0;
@@ -814,17 +847,13 @@ static int phrases(const tdoc *x, const tdoc *y, size_t min_count, size_t max,
     res[k++] = res[i];
   }
   nres = k;
-  if (bg_phrases_drop_dominated(res, &nres) != BG_OK) goto done;
+  if ((rc = bg_phrases_drop_dominated(res, &nres)) != BG_OK) goto done;
   if (nres > 1) qsort(res, nres, sizeof *res, cmp_phrase_rank);
   while (nres > max)
     free(res[--nres].phrase);
-  rc = BG_OK;
 done:
-  free(rx);
-  free(ry);
-  free(yh);
-  free(xg);
-  free(pos);
+  free(P.ry);
+  free(P.yh);
   if (rc != BG_OK) {
     bg_phrases_free(res, nres);
     return rc;

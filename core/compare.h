@@ -39,7 +39,7 @@
 
 #include "diff.h"
 #include "error.h"
-#include "search.h"
+#include "reader.h"
 
 #define BG_COMPARE_THRESHOLD 0.25 /* least similarity of an aligned pair */
 #define BG_COMPARE_MIN_COUNT 2    /* least occurrences of a new phrase */

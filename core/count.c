@@ -156,10 +156,6 @@ done:
   return rc;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int cmp_int(const void *a, const void *b) {
   int x = *(const int *)a, y = *(const int *)b;
   return x < y ? -1 : x > y;
@@ -175,12 +171,7 @@ typedef struct years {
 static int on_year_term(void *ctx, const char *t, size_t len,
                         uint32_t termfreq) {
   years *Y = ctx;
-  size_t pl = strlen(BG_PREFIX_YEAR);
-  int year = 0;
-  for (size_t i = pl; i < len; i++) {
-    if (t[i] < '0' || t[i] > '9' || year > 100000) return BG_OK;
-    year = year * 10 + (t[i] - '0');
-  }
+  int year = bg_term_year(t, len);
   if (year <= 0) return BG_OK;
   if (bg_grow((void **)&Y->v, &Y->cap, Y->n + 1, sizeof *Y->v) ||
       bg_grow((void **)&Y->nreports, &Y->ncap, Y->n + 1, sizeof *Y->nreports))
@@ -302,7 +293,7 @@ static void keep_only(bg_report_summary *reports, size_t *n, char **kept,
   size_t w = 0;
   for (size_t i = 0; i < *n; i++) {
     const char *id = reports[i].id;
-    if (bsearch(&id, kept, nkept, sizeof *kept, cmp_str)) {
+    if (bsearch(&id, kept, nkept, sizeof *kept, bg_cmp_str)) {
       reports[w++] = reports[i];
     } else {
       free(reports[i].id);

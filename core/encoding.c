@@ -20,6 +20,7 @@
  * as Big5.
  */
 #include "encoding.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -96,35 +97,18 @@ static const uint16_t frequent[] = {
  * NULL) counts the multibyte sequences read before the end or the error. */
 static int utf8_check(const char *data, size_t len, size_t *bad,
                       size_t *multi) {
-  const unsigned char *s = (const unsigned char *)data;
   size_t i = 0, count = 0;
   while (i < len) {
-    unsigned c = s[i];
-    if (c < 0x80) {
+    size_t at = i;
+    if ((unsigned char)data[i] < 0x80) {
       i++;
       continue;
     }
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0; /* overlong */
-      if (c == 0xED) hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90; /* overlong */
-      if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
-    } else {
+    /* A real U+FFFD takes three bytes; a replacement for bad input one. */
+    if (bg_utf8_next(data, len, &i) == 0xFFFD && i - at != 3) {
+      i = at;
       break;
     }
-    if (len - i < n || s[i + 1] < lo || s[i + 1] > hi) break;
-    size_t k = 2;
-    while (k < n && (s[i + k] & 0xC0) == 0x80)
-      k++;
-    if (k < n) break;
-    i += n;
     count++;
   }
   if (multi) *multi = count;
@@ -279,18 +263,9 @@ static int read_as(const char *data, size_t len, const char *charset,
  * each of the most frequent characters, less one for each character that
  * real text hardly has but a decoding in the wrong charset is full of. */
 static long chinese_score(const char *text, size_t len) {
-  const unsigned char *s = (const unsigned char *)text;
   long score = 0;
   for (size_t i = 0; i < len;) {
-    uint32_t c = s[i];
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (n > len - i) break; /* cannot happen: the text is iconv's */
-    if (n == 2) c = (c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-    if (n == 3)
-      c = (c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
-          (s[i + 2] & 0x3F);
-    if (n == 4) c = 0x10000; /* beyond the BMP: rare either way */
-    i += n;
+    uint32_t c = bg_utf8_next(text, len, &i); /* valid: iconv's output */
     if (c >= 0x4E00 && c <= 0x9FFF) {
       size_t lo = 0, hi = sizeof frequent / sizeof frequent[0];
       while (lo < hi) {

@@ -46,10 +46,4 @@ int bg_export_kind_ok(const char *kind);
 int bg_export(const json_t *answer, const char *kind, bg_export_format format,
               int bom, char **out, size_t *len, bg_err *err);
 
-/* Takes the parameters format= (tsv, csv, json) and bom= (0, 1) out of
- * the query string qs[0, len): *rest (caller frees) holds the others, in
- * order.  BG_EINVAL with a message for a bad value. */
-int bg_export_params(const char *qs, size_t len, char **rest, size_t *rest_len,
-                     int *format, int *bom, bg_err *err);
-
 #endif

@@ -109,9 +109,8 @@ static size_t decode(const char *s, size_t n, uint32_t **out) {
   return k;
 }
 
-/* Edit distance between code point strings a and b. */
-static size_t distance(const uint32_t *a, size_t la, const uint32_t *b,
-                       size_t lb) {
+size_t bg_hints_distance(const uint32_t *a, size_t la, const uint32_t *b,
+                         size_t lb) {
   size_t *row = bg_malloc((lb + 1) * sizeof *row);
   if (!row) return SIZE_MAX;
   for (size_t j = 0; j <= lb; j++) row[j] = j;
@@ -155,7 +154,7 @@ static int on_region(void *ctx, const char *t, size_t len, uint32_t freq) {
   size_t common = 0;
   while (common < k && common < N->nwant && cps[common] == N->want[common])
     common++;
-  size_t d = distance(N->want, N->nwant, cps, k);
+  size_t d = bg_hints_distance(N->want, N->nwant, cps, k);
   free(cps);
   if (d == SIZE_MAX) return BG_ENOMEM;
   /* Close: sharing a first character, or a few edits away. */
@@ -176,14 +175,13 @@ static int cmp_name(const void *a, const void *b) {
 
 static void region_hint(hints *H, const bg_qnode *n) {
   bg_xdb *db = bg_reader_db(H->r);
-  char reg[BG_TERM_MAX], t[BG_TERM_MAX];
-  size_t rl = bg_term_region(n->text, n->len, bg_reader_fold(H->r), reg,
-                             BG_REGION_MAX);
-  size_t tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, sizeof t) : 0;
+  char t[BG_TERM_MAX];
+  size_t tl = bg_term_region_filter(n->text, n->len, bg_reader_fold(H->r), t);
   if (!tl || bg_xdb_termfreq(db, t, tl) > 0) return;
   names N = {0};
   uint32_t *want;
-  N.nwant = decode(reg, rl, &want);
+  size_t pl = strlen(BG_PREFIX_REGION); /* the name after the prefix */
+  N.nwant = decode(t + pl, tl - pl, &want);
   N.want = want;
   if (!want) {
     H->rc = BG_ENOMEM;
@@ -223,13 +221,8 @@ typedef struct years {
 
 static int on_year(void *ctx, const char *t, size_t len, uint32_t freq) {
   years *Y = ctx;
-  size_t pl = strlen(BG_PREFIX_YEAR);
-  int y = 0;
   if (freq == 0) return BG_OK;
-  for (size_t i = pl; i < len; i++) {
-    if (t[i] < '0' || t[i] > '9' || y > 100000) return BG_OK;
-    y = y * 10 + (t[i] - '0');
-  }
+  int y = bg_term_year(t, len);
   if (y > 0 && Y->n < sizeof Y->v / sizeof Y->v[0]) Y->v[Y->n++] = y;
   return BG_OK;
 }
@@ -280,10 +273,6 @@ static int alnum_cp(uint32_t c) {
          (c >= 'A' && c <= 'Z');
 }
 
-static int space_cp(uint32_t c) {
-  return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x3000 || c == 0xA0;
-}
-
 /* Whether text[0, n) and the same with its white space removed cut into
  * different units (letters or digits on both sides of a space). */
 static int space_matters(const char *s, size_t n) {
@@ -292,7 +281,7 @@ static int space_matters(const char *s, size_t n) {
   int gap = 0;
   while (i < n) {
     uint32_t c = bg_utf8_next(s, n, &i);
-    if (space_cp(c)) {
+    if (bg_query_space(c)) {
       gap = 1;
       continue;
     }
@@ -315,7 +304,7 @@ static void joined_hint(hints *H, const bg_qnode *n) {
   while (i < n->len) {
     size_t at = i;
     uint32_t c = bg_utf8_next(n->text, n->len, &i);
-    if (!space_cp(c)) {
+    if (!bg_query_space(c)) {
       memcpy(j + k, n->text + at, i - at);
       k += i - at;
     }
@@ -334,7 +323,7 @@ static void join_words_hint(hints *H, const bg_qnode *a, const bg_qnode *b) {
   if (ia == SIZE_MAX || ib == SIZE_MAX || ib < ia + a->len) return;
   size_t gap = ia + a->len;
   for (size_t i = gap; i < ib;) {
-    if (!space_cp(bg_utf8_next(H->q, ib, &i))) return;
+    if (!bg_query_space(bg_utf8_next(H->q, ib, &i))) return;
   }
   size_t i = 0, last = 0;
   while (i < a->len) last = bg_utf8_next(a->text, a->len, &i);
@@ -414,7 +403,7 @@ static void key_hint(hints *H, const bg_qnode *n) {
   for (size_t j = 0; j < 3; j++) {
     size_t cl = strlen(keys[j]);
     for (size_t i = 0; i < cl; i++) cand[i] = (uint32_t)keys[j][i];
-    size_t d = distance(key, k, cand, cl);
+    size_t d = bg_hints_distance(key, k, cand, cl);
     if (d < bd) bd = d, best = keys[j];
   }
   char msg[300];

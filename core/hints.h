@@ -32,4 +32,9 @@ int bg_hints(bg_reader *r, const char *q, size_t len, double timeout_ms,
 void bg_hints_attach(bg_reader *r, const char *q, size_t len,
                      double timeout_ms, json_t *answer);
 
+/* The edit distance (Levenshtein) between code point strings a[0, la)
+ * and b[0, lb); SIZE_MAX when out of memory. */
+size_t bg_hints_distance(const uint32_t *a, size_t la, const uint32_t *b,
+                         size_t lb);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include "encoding.h"
 #include "textbuf.h"
+#include "units.h"
 
 /* How far into the page a <meta> declaring the charset is looked for. */
 #define META_SCAN 16384
@@ -129,20 +130,6 @@ typedef struct walker {
   int in_article;  /* inside article, main or section */
 } walker;
 
-/* Decodes the UTF-8 character at s[0, n) (libxml2 hands out valid UTF-8)
- * into *cp and returns its length. */
-static size_t dec(const char *s, size_t n, uint32_t *cp) {
-  utf8proc_int32_t c;
-  utf8proc_ssize_t l =
-      utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
-  if (l < 1) {
-    *cp = 0xFFFD;
-    return 1;
-  }
-  *cp = (uint32_t)c;
-  return (size_t)l;
-}
-
 /* Returns 1 for a character of East Asian Width F, W or H other than
  * Hangul: a line break between two of them is no space (CSS Text 3,
  * segment break transformation). */
@@ -158,7 +145,7 @@ static int wide(uint32_t c) {
 static int has_word(const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
     uint32_t c;
-    i += dec(s + i, n - i, &c);
+    i += bg_utf8_dec(s + i, n - i, &c);
     utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
     if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO))
@@ -202,7 +189,7 @@ static void add_text(walker *w, const char *s, size_t n) {
       continue;
     }
     uint32_t c;
-    size_t l = dec(s + i, n - i, &c);
+    size_t l = bg_utf8_dec(s + i, n - i, &c);
     if (w->space && w->last && !(w->space_break && wide(w->last) && wide(c)))
       bg_textbuf_add(w->b, " ", 1);
     w->space = w->space_break = 0;

@@ -1,10 +1,11 @@
 /*
- * index.c - writing reports into the index, and reading their stored form.
+ * index.c - writing reports into the index.
  *
- * See index.h for the folder layout and terms.h for the schema.
+ * See reader.h for the folder layout (and the stored form read back) and
+ * terms.h for the schema.
  */
 #include "index.h"
-#include "json.h"
+#include "reader.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,8 +23,6 @@
 #include "util.h"
 
 #define BLOCK_BYTES 16384
-#define STUB "XAPIANDB"
-#define MAGIC "BGD2"
 #define FOLD_KEY "baogao.fold" /* user metadata: "t2s" or "none" */
 
 struct bg_index {
@@ -77,27 +76,21 @@ static void buf_u32le(buf *b, uint32_t v) {
   buf_put(b, t, 4);
 }
 
-/* Reads a varint at s[*i] (len bytes); returns 0 on truncated input. */
-static int get_varint(const char *s, size_t len, size_t *i, uint64_t *v) {
-  uint64_t r = 0;
-  for (unsigned shift = 0; shift < 64; shift += 7) {
-    if (*i >= len) return 0;
-    unsigned char c = (unsigned char)s[(*i)++];
-    r |= (uint64_t)(c & 0x7F) << shift;
-    if (!(c & 0x80)) {
-      *v = r;
-      return 1;
-    }
-  }
-  return 0;
-}
-
 /* ---- folder, lock and stub ---- */
 
 static char *path_join(const char *a, const char *b) {
   size_t n = strlen(a) + strlen(b) + 2;
   char *p = bg_malloc(n);
   if (p) snprintf(p, n, "%s/%s", a, b);
+  return p;
+}
+
+/* path + ".tmp", the name a file is written under before its rename;
+ * caller frees. */
+static char *tmp_of(const char *path) {
+  size_t n = strlen(path) + 5;
+  char *p = bg_malloc(n);
+  if (p) snprintf(p, n, "%s.tmp", path);
   return p;
 }
 
@@ -126,7 +119,7 @@ static int mkdirs(const char *dir, bg_err *err) {
 /* Reads the generation N from DIR/XAPIANDB ("auto db-N"); 0 when absent. */
 static int read_stub(const char *dir, unsigned *gen, bg_err *err) {
   *gen = 0;
-  char *path = path_join(dir, STUB);
+  char *path = bg_reader_part(dir, BG_PART_STUB, 0);
   if (!path) return bg_err_set(err, BG_ENOMEM, "out of memory");
   FILE *f = fopen(path, "r");
   int rc = BG_OK;
@@ -138,7 +131,7 @@ static int read_stub(const char *dir, unsigned *gen, bg_err *err) {
   }
   char line[128];
   unsigned n = 0;
-  if (!fgets(line, sizeof line, f) || sscanf(line, "auto db-%u", &n) != 1 ||
+  if (!fgets(line, sizeof line, f) || !bg_reader_stub_gen(line, &n) ||
       n == 0)
     rc = bg_err_set(err, BG_ECORRUPT, "%s: not a baogao index stub", path);
   else
@@ -152,8 +145,8 @@ static int point_live(const char *dir, unsigned gen, bg_err *err);
 
 /* Points DIR/XAPIANDB at db-gen, atomically (and DIR/live with it). */
 static int write_stub(const char *dir, unsigned gen, bg_err *err) {
-  char *path = path_join(dir, STUB);
-  char *tmp = path_join(dir, STUB ".tmp");
+  char *path = bg_reader_part(dir, BG_PART_STUB, 0);
+  char *tmp = path ? tmp_of(path) : NULL;
   int rc = BG_OK;
   if (!path || !tmp) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -165,7 +158,7 @@ static int write_stub(const char *dir, unsigned gen, bg_err *err) {
     goto cleanup;
   }
   char line[64];
-  int n = snprintf(line, sizeof line, "auto db-%u\n", gen);
+  int n = bg_reader_stub_line(line, sizeof line, BG_PART_DB, gen);
   if (write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
     rc = bg_err_set(err, BG_EIO, "%s: %s", tmp, strerror(errno));
     close(fd);
@@ -193,12 +186,11 @@ cleanup:
  * (xapian-replicate -m live) while compactions move it from db-N to
  * db-N+1. */
 static int point_live(const char *dir, unsigned gen, bg_err *err) {
-  char *path = path_join(dir, "live");
-  char *tmp = path_join(dir, "live.tmp");
-  char target[32];
-  snprintf(target, sizeof target, "db-%u", gen);
+  char *path = bg_reader_part(dir, BG_PART_LIVE, 0);
+  char *tmp = path ? tmp_of(path) : NULL;
+  char *target = bg_reader_part(NULL, BG_PART_DB, gen);
   int rc = BG_OK;
-  if (!path || !tmp) {
+  if (!path || !tmp || !target) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto cleanup;
   }
@@ -212,6 +204,7 @@ static int point_live(const char *dir, unsigned gen, bg_err *err) {
 cleanup:
   free(path);
   free(tmp);
+  free(target);
   return rc;
 }
 
@@ -248,8 +241,7 @@ static int remove_stale(const char *dir, unsigned live) {
   int newer = 0;
   while ((e = readdir(d))) {
     unsigned n;
-    char extra;
-    if (sscanf(e->d_name, "db-%u%c", &n, &extra) != 1 || n == live) continue;
+    if (!bg_reader_db_gen(e->d_name, &n) || n == live) continue;
     newer |= n > live;
     char *p = path_join(dir, e->d_name);
     if (p) remove_tree(p);
@@ -263,7 +255,7 @@ static int remove_stale(const char *dir, unsigned live) {
  * that follows links (cp -rL, scp -r).  Writing db-N would leave that
  * folder a stale copy, which replicas following live would serve. */
 static int refuse_live_folder(const char *dir, unsigned gen, bg_err *err) {
-  char *path = path_join(dir, "live");
+  char *path = bg_reader_part(dir, BG_PART_LIVE, 0);
   if (!path) return bg_err_set(err, BG_ENOMEM, "out of memory");
   struct stat st;
   int rc = BG_OK;
@@ -280,9 +272,7 @@ static int refuse_live_folder(const char *dir, unsigned gen, bg_err *err) {
 }
 
 static int open_gen(bg_index *ix, bg_err *err) {
-  char name[32];
-  snprintf(name, sizeof name, "db-%u", ix->gen);
-  char *p = path_join(ix->dir, name);
+  char *p = bg_reader_part(ix->dir, BG_PART_DB, ix->gen);
   if (!p) return bg_err_set(err, BG_ENOMEM, "out of memory");
   int rc = bg_xdb_open_writable(&ix->db, p, err);
   if (rc != BG_OK) bg_err_prefix(err, "%s", ix->dir);
@@ -329,7 +319,7 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
     goto fail;
   }
   if ((rc = mkdirs(dir, err)) != BG_OK) goto fail;
-  char *lock = path_join(dir, "lock");
+  char *lock = bg_reader_part(dir, BG_PART_LOCK, 0);
   if (!lock) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto fail;
@@ -416,11 +406,8 @@ int bg_index_commit(bg_index *ix, bg_err *err) {
 int bg_index_compact(bg_index *ix, bg_err *err) {
   int rc = bg_xdb_commit(ix->db, err);
   if (rc != BG_OK) return rc;
-  char src_name[32], dst_name[32];
-  snprintf(src_name, sizeof src_name, "db-%u", ix->gen);
-  snprintf(dst_name, sizeof dst_name, "db-%u", ix->gen + 1);
-  char *src = path_join(ix->dir, src_name);
-  char *dst = path_join(ix->dir, dst_name);
+  char *src = bg_reader_part(ix->dir, BG_PART_DB, ix->gen);
+  char *dst = bg_reader_part(ix->dir, BG_PART_DB, ix->gen + 1);
   if (!src || !dst) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto cleanup;
@@ -665,7 +652,7 @@ static int build_data(const bg_report *r, const char *meta, bg_xdoc *doc,
                       buf *out) {
   buf table = {0};
   int rc = BG_OK;
-  buf_put(out, MAGIC, 4);
+  buf_put(out, BG_DOCDATA_MAGIC, 4);
   size_t ml = strlen(meta);
   buf_varint(out, ml);
   buf_put(out, meta, ml);
@@ -746,14 +733,9 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
       goto oom;
   }
   if (r->region[0]) {
-    char reg[BG_TERM_MAX];
-    size_t rl =
-        bg_term_region(r->region, strlen(r->region), ix->fold, reg,
-                       BG_REGION_MAX);
     char rt[BG_TERM_MAX];
-    size_t rtl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, rt,
-                                       sizeof rt)
-                    : 0;
+    size_t rtl =
+        bg_term_region_filter(r->region, strlen(r->region), ix->fold, rt);
     if (rtl && bg_xdoc_add_boolean(doc, rt, rtl) != BG_OK) goto oom;
   }
   if (r->npara &&
@@ -792,214 +774,4 @@ cleanup:
   free(data.p);
   free(meta);
   return rc;
-}
-
-/* ---- the stored form, read back ---- */
-
-typedef struct block {
-  size_t first_para, raw_len, comp_len;
-} block;
-
-struct bg_docdata {
-  bg_xdb *db;   /* where the text blocks are read from */
-  uint32_t did;
-  char *data;
-  size_t len;
-  json_t *meta;
-  size_t npara;
-  uint32_t *plen, *tlen;
-  size_t *toff; /* offset of each heading title in data */
-  uint8_t *level;
-  size_t *poff; /* offset of each paragraph inside its block */
-  size_t *pblock;
-  block *blocks;
-  size_t nblocks;
-  size_t cached; /* block held in text, or SIZE_MAX */
-  char *text;
-};
-
-void bg_docdata_free(bg_docdata *d) {
-  if (!d) return;
-  free(d->data);
-  json_decref(d->meta);
-  free(d->plen);
-  free(d->tlen);
-  free(d->toff);
-  free(d->level);
-  free(d->poff);
-  free(d->pblock);
-  free(d->blocks);
-  free(d->text);
-  free(d);
-}
-
-/* Parses document data (copied; data may be freed after the call). */
-static int parse(const char *data, size_t len, bg_docdata **out, bg_err *err) {
-  *out = NULL;
-  bg_docdata *d = bg_calloc(1, sizeof *d);
-  if (!d) return bg_err_set(err, BG_ENOMEM, "out of memory");
-  d->cached = SIZE_MAX;
-  size_t i = 4;
-  uint64_t v, ml;
-  if (len >= 4 && memcmp(data, "BGD", 3) == 0 && data[3] != MAGIC[3]) {
-    bg_docdata_free(d);
-    return bg_err_set(err, BG_ECORRUPT,
-                      "the index was written in another format (%.4s, this "
-                      "baogao reads %s): run baogao-index on it again",
-                      data, MAGIC);
-  }
-  if (len < 4 || memcmp(data, MAGIC, 4) != 0) goto corrupt;
-  d->data = bg_malloc(len);
-  if (!d->data) goto oom;
-  memcpy(d->data, data, len);
-  d->len = len;
-  if (!get_varint(data, len, &i, &ml) || ml > len - i) goto corrupt;
-  /* json_loadb() can drop a character when an allocation fails inside
-   * it: the metadata was written compact with sorted keys, so writing it
-   * back the same way must give the same bytes. */
-  d->meta = json_loadb(data + i, ml, 0, NULL);
-  if (!d->meta) goto corrupt;
-  size_t back_len = 0;
-  char *back =
-      bg_json_dumps_exact(d->meta, JSON_COMPACT | JSON_SORT_KEYS, &back_len);
-  int same = back && back_len == ml && memcmp(back, data + i, ml) == 0;
-  free(back);
-  if (!same) goto oom;
-  i += ml;
-  if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
-  d->npara = v;
-  d->plen = bg_calloc(v + 1, sizeof *d->plen);
-  d->tlen = bg_calloc(v + 1, sizeof *d->tlen);
-  d->toff = bg_calloc(v + 1, sizeof *d->toff);
-  d->level = bg_calloc(v + 1, 1);
-  d->poff = bg_calloc(v + 1, sizeof *d->poff);
-  d->pblock = bg_calloc(v + 1, sizeof *d->pblock);
-  if (!d->plen || !d->tlen || !d->toff || !d->level || !d->poff ||
-      !d->pblock)
-    goto oom;
-  for (size_t p = 0; p < d->npara; p++) {
-    uint64_t pl, tl;
-    if (!get_varint(data, len, &i, &pl) || i >= len) goto corrupt;
-    d->level[p] = (uint8_t)data[i++];
-    if (!get_varint(data, len, &i, &tl) || tl > pl || tl > len - i)
-      goto corrupt;
-    d->plen[p] = (uint32_t)pl;
-    d->tlen[p] = (uint32_t)tl;
-    d->toff[p] = i;
-    i += tl;
-  }
-  if (!get_varint(data, len, &i, &v) || v > len) goto corrupt;
-  d->nblocks = v;
-  d->blocks = bg_calloc(v + 1, sizeof *d->blocks);
-  if (!d->blocks) goto oom;
-  for (size_t b = 0; b < d->nblocks; b++) {
-    uint64_t fp, rl, cl;
-    if (!get_varint(data, len, &i, &fp) || !get_varint(data, len, &i, &rl) ||
-        !get_varint(data, len, &i, &cl))
-      goto corrupt;
-    d->blocks[b].first_para = fp;
-    d->blocks[b].raw_len = rl;
-    d->blocks[b].comp_len = cl;
-  }
-  /* Place each paragraph in its block. */
-  for (size_t b = 0; b < d->nblocks; b++) {
-    size_t first = d->blocks[b].first_para;
-    size_t end = b + 1 < d->nblocks ? d->blocks[b + 1].first_para : d->npara;
-    if (first > end || end > d->npara) goto corrupt;
-    size_t off = 0;
-    for (size_t p = first; p < end; p++) {
-      d->pblock[p] = b;
-      d->poff[p] = off;
-      off += d->plen[p] + 1;
-    }
-    if (off != d->blocks[b].raw_len) goto corrupt;
-  }
-  *out = d;
-  return BG_OK;
-corrupt:
-  bg_docdata_free(d);
-  return bg_err_set(err, BG_ECORRUPT, "stored report data is corrupt");
-oom:
-  bg_docdata_free(d);
-  return bg_err_set(err, BG_ENOMEM, "out of memory");
-}
-
-int bg_docdata_load(bg_xdb *db, uint32_t did, bg_docdata **out,
-                    bg_err *err) {
-  *out = NULL;
-  char *data;
-  size_t len;
-  int rc = bg_xdb_data(db, did, &data, &len, err);
-  if (rc != BG_OK) return rc;
-  rc = parse(data, len, out, err);
-  free(data);
-  if (rc == BG_OK) {
-    (*out)->db = db;
-    (*out)->did = did;
-  }
-  return rc;
-}
-
-json_t *bg_docdata_meta(const bg_docdata *d) { return d->meta; }
-
-size_t bg_docdata_npara(const bg_docdata *d) { return d->npara; }
-
-int bg_docdata_level(const bg_docdata *d, size_t i) {
-  return i < d->npara ? d->level[i] : 0;
-}
-
-int bg_docdata_title(const bg_docdata *d, size_t i, const char **title,
-                     size_t *len) {
-  if (i >= d->npara || d->level[i] == 0) return BG_ENOTFOUND;
-  *title = d->data + d->toff[i];
-  *len = d->tlen[i];
-  return BG_OK;
-}
-
-int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
-                    bg_err *err) {
-  if (i >= d->npara)
-    return bg_err_set(err, BG_ENOTFOUND, "no paragraph %zu", i + 1);
-  size_t b = d->pblock[i];
-  if (d->cached != b) {
-    const block *bl = &d->blocks[b];
-    char *t = bg_realloc(d->text, bl->raw_len + 1);
-    if (!t) return bg_err_set(err, BG_ENOMEM, "out of memory");
-    d->text = t;
-    d->cached = SIZE_MAX;
-    char *c;
-    size_t clen;
-    int rc = bg_xdb_value(d->db, d->did, (unsigned)(BG_SLOT_TEXT + b), &c,
-                          &clen, err);
-    if (rc != BG_OK) return rc;
-    uLongf rl = bl->raw_len;
-    int zrc = clen == bl->comp_len
-                  ? uncompress((Bytef *)t, &rl, (const Bytef *)c, clen)
-                  : Z_DATA_ERROR;
-    free(c);
-    if (zrc != Z_OK || rl != bl->raw_len)
-      return bg_err_set(err, BG_ECORRUPT, "stored report text is corrupt");
-    d->cached = b;
-  }
-  *text = d->text + d->poff[i];
-  *len = d->plen[i];
-  return BG_OK;
-}
-
-int bg_paras_decode(const char *v, size_t len, uint32_t **pairs, size_t *cap,
-                    size_t *n) {
-  size_t k = len / 8;
-  if (len % 8) return BG_ECORRUPT;
-  if (k * 2 > *cap) {
-    size_t nc = k * 2 + 16;
-    uint32_t *np = bg_realloc(*pairs, nc * sizeof *np);
-    if (!np) return BG_ENOMEM;
-    *pairs = np, *cap = nc;
-  }
-  const unsigned char *s = (const unsigned char *)v;
-  for (size_t i = 0; i < k * 2; i++, s += 4)
-    (*pairs)[i] = (uint32_t)s[0] | (uint32_t)s[1] << 8 |
-                  (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
-  *n = k;
-  return BG_OK;
 }

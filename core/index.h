@@ -1,14 +1,9 @@
 /*
- * index.h - the index on disk: writing reports into it, and the stored
- * form of a report that searches read back.
+ * index.h - the index on disk: writing reports into it (reading them back
+ * is reader.h).
  *
- * An index is a folder:
- *   DIR/XAPIANDB   a Xapian stub naming the live database ("auto db-N")
- *   DIR/db-N/      the Xapian (glass) database
- *   DIR/lock       held (flock) by the one indexer allowed at a time
- * Readers open DIR itself; Xapian follows the stub.  Compaction writes
- * db-(N+1) and switches the stub with an atomic rename, so a reader or a
- * killed indexer always finds a complete database.
+ * An index is a folder laid out as reader.h says; one writer at a time
+ * holds its lock.
  *
  * One Xapian document per report (schema in terms.h).  Its data holds the
  * metadata (JSON), the paragraph table (length, heading level and title of
@@ -98,38 +93,5 @@ unsigned bg_index_fold(const bg_index *ix);
  * a message saying so otherwise); setting the current folds just records
  * them. */
 int bg_index_set_fold(bg_index *ix, unsigned fold, bg_err *err);
-
-/* ---- the stored form, read back ---- */
-
-typedef struct bg_docdata bg_docdata;
-
-/* Reads the stored form of document did of db.  The text blocks are read
- * from db when a paragraph is asked for, so db must outlive *out. */
-int bg_docdata_load(bg_xdb *db, uint32_t did, bg_docdata **out,
-                    bg_err *err);
-void bg_docdata_free(bg_docdata *d);
-
-/* The metadata object (borrowed; valid while d lives). */
-json_t *bg_docdata_meta(const bg_docdata *d);
-size_t bg_docdata_npara(const bg_docdata *d);
-/* Heading level of paragraph index i (0-based); 0 for body text. */
-int bg_docdata_level(const bg_docdata *d, size_t i);
-
-/* The text of paragraph index i (0-based), borrowed from d and valid until
- * the next call for a paragraph of another block. */
-int bg_docdata_para(bg_docdata *d, size_t i, const char **text, size_t *len,
-                    bg_err *err);
-
-/* The short title of heading paragraph index i (0-based), borrowed from
- * d; BG_ENOTFOUND for body text.  Reads no compressed text. */
-int bg_docdata_title(const bg_docdata *d, size_t i, const char **title,
-                     size_t *len);
-
-/* Decodes the paragraph table of value slot BG_SLOT_PARAS into *pairs
- * (grown with realloc; *cap its capacity in pairs): pairs[2i] is the base
- * position and pairs[2i+1] the unit count of paragraph index i; *n is the
- * number of paragraphs. */
-int bg_paras_decode(const char *v, size_t len, uint32_t **pairs, size_t *cap,
-                    size_t *n);
 
 #endif

@@ -14,6 +14,7 @@
 #include "kwic.h"
 #include "search.h"
 #include "similar.h"
+#include "util.h" /* bg_json_dumps_exact(), which json.h declared before */
 
 /* The search answer:
  * {"query", "total", "offset", "limit", "took_ms", "hits": [{"report",
@@ -61,10 +62,6 @@ json_t *bg_json_compare(const bg_compare_result *c);
  * "g2", "log_ratio"}]}. */
 json_t *bg_json_keywords(const bg_keywords_result *k);
 
-/* v serialized with json_dumpb() flags, NUL-terminated (room for one
- * more byte after it), its length in *len (may be NULL); caller frees.
- * NULL when out of memory: never a text with a part missing. */
-char *bg_json_dumps_exact(const json_t *v, size_t flags, size_t *len);
 
 /* Serializes v as compact UTF-8 (no escaping of non-ASCII) with a final
  * newline; caller frees.  NULL when out of memory. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "tdoc.h"
 #include "util.h"
 
@@ -54,10 +55,6 @@ static int blank(const char *s, size_t n) {
   return 1;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The report ids of one side: those filter query q keeps, sorted;
  * *all when q does not narrow the index. */
 static int side(bg_reader *r, const char *q, size_t len, int *all,
@@ -77,7 +74,7 @@ static int rest(bg_reader *r, char **not, size_t nnot, char ***ids, size_t *n,
   if (!v) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   for (size_t i = 0; i < ns && rc == BG_OK; i++) {
     const char *id = s[i].id;
-    if (bsearch(&id, not, nnot, sizeof *not, cmp_str)) continue;
+    if (bsearch(&id, not, nnot, sizeof *not, bg_cmp_str)) continue;
     if (!(v[k++] = bg_strdup(id)))
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   }
@@ -86,7 +83,7 @@ static int rest(bg_reader *r, char **not, size_t nnot, char ***ids, size_t *n,
     bg_ids_free(v, k);
     return rc;
   }
-  qsort(v, k, sizeof *v, cmp_str);
+  qsort(v, k, sizeof *v, bg_cmp_str);
   *ids = v;
   *n = k;
   return BG_OK;
@@ -140,6 +137,29 @@ static int join_reports(bg_reader *r, char **ids, size_t n, joined *J,
   return rc;
 }
 
+/* What candidates() gathers. */
+typedef struct gather {
+  const tdoc *t;
+  const bg_lexicon *lex;
+  cand *c;
+  size_t nc, cap;
+  uint32_t *pl; /* the occurrences of every candidate, one after another */
+  size_t npl, plcap;
+} gather;
+
+static int add_cand(void *ctx, const uint32_t *pos, size_t k, size_t len) {
+  gather *G = ctx;
+  if (bg_tdoc_padded(G->lex, G->t, pos[0], len)) return BG_OK;
+  if (bg_grow((void **)&G->c, &G->cap, G->nc + 1, sizeof *G->c) ||
+      bg_grow((void **)&G->pl, &G->plcap, G->npl + k, sizeof *G->pl))
+    return BG_ENOMEM;
+  memcpy(G->pl + G->npl, pos, k * sizeof *G->pl);
+  G->c[G->nc++] = (cand){bg_tdoc_gram_hash(G->t, pos[0], len), (uint32_t)len,
+                         pos[0], k, 0, G->npl};
+  G->npl += k;
+  return BG_OK;
+}
+
 /* The candidates of side A into *out, sorted by length and hash, each
  * with its occurrences a and their positions in *pool: the phrases of
  * min_count occurrences or more, maximal, not padded with a function
@@ -150,49 +170,13 @@ static int candidates(const tdoc *t, size_t min_count, const bg_lexicon *lex,
   *out = NULL;
   *nout = 0;
   *pool = NULL;
-  uint32_t *run = bg_tdoc_cjk_runs(t);
-  gram *g = bg_malloc((t->nunits + 1) * sizeof *g);
-  uint32_t *pos = bg_malloc((t->nunits + 1) * sizeof *pos);
-  uint32_t *pl = NULL;
-  size_t npl = 0, plcap = 0;
-  cand *c = NULL;
-  size_t nc = 0, cap = 0;
-  int rc = BG_ENOMEM;
-  if (!run || !g || !pos) goto done;
-  for (size_t n = BG_PHRASE_MIN; n <= BG_PHRASE_MAX; n++) {
-    size_t ng = 0;
-    for (size_t u = 0; u < t->nunits; u++)
-      if (run[u] >= n) g[ng++] = (gram){bg_tdoc_gram_hash(t, u, n), (uint32_t)u};
-    qsort(g, ng, sizeof *g, bg_gram_cmp);
-    for (size_t i = 0; i < ng;) {
-      size_t e = i;
-      while (e < ng && g[e].h == g[i].h) e++;
-      size_t k = e - i, first = i;
-      i = e;
-      if (k < min_count) continue;
-      for (size_t j = 0; j < k; j++) pos[j] = g[first + j].pos;
-      size_t len = n;
-      if (n < BG_PHRASE_MAX) {
-        if (bg_tdoc_same_side(t, pos, k, len, -1) ||
-            bg_tdoc_same_side(t, pos, k, len, 1))
-          continue;
-      } else {
-        while (bg_tdoc_same_side(t, pos, k, len, -1)) {
-          for (size_t j = 0; j < k; j++) pos[j]--;
-          len++;
-        }
-        while (bg_tdoc_same_side(t, pos, k, len, 1)) len++;
-      }
-      if (bg_tdoc_padded(lex, t, pos[0], len)) continue;
-      if (bg_grow((void **)&c, &cap, nc + 1, sizeof *c) ||
-          bg_grow((void **)&pl, &plcap, npl + k, sizeof *pl))
-        goto done;
-      memcpy(pl + npl, pos, k * sizeof *pl);
-      c[nc++] = (cand){bg_tdoc_gram_hash(t, pos[0], len), (uint32_t)len,
-                       pos[0], k, 0, npl};
-      npl += k;
-    }
-  }
+  gather G = {t, lex, NULL, 0, 0, NULL, 0, 0};
+  bg_tdoc_walk walk = {min_count, NULL, add_cand, &G};
+  int rc = bg_tdoc_phrases(t, &walk);
+  cand *c = G.c;
+  uint32_t *pl = G.pl;
+  size_t nc = G.nc;
+  if (rc != BG_OK) goto done;
   /* Grown phrases can come out several times. */
   if (nc > 1) qsort(c, nc, sizeof *c, cmp_cand);
   size_t w = 0;
@@ -200,11 +184,7 @@ static int candidates(const tdoc *t, size_t min_count, const bg_lexicon *lex,
     if (w == 0 || c[w - 1].len != c[i].len || c[w - 1].h != c[i].h)
       c[w++] = c[i];
   nc = w;
-  rc = BG_OK;
 done:
-  free(run);
-  free(g);
-  free(pos);
   if (rc != BG_OK) {
     free(c);
     free(pl);

@@ -3,6 +3,7 @@
  * params.h).
  */
 #include "params.h"
+#include "export.h"
 #include "keywords.h"
 
 #include <stdarg.h>
@@ -105,6 +106,24 @@ typedef struct param {
   int has_value; /* 0 for a bare `name` without `=` */
 } param;
 
+/* The parameter of qs[0, len) that starts at *start, as written (not
+ * decoded): *seglen bytes, the name the first *nlen of them, eq the '='
+ * after it or NULL.  *start moves past it and its '&'.  Returns 0 once
+ * the query string is read; a parameter may be empty (seglen 0). */
+static int segment(const char *qs, size_t len, size_t *start,
+                   const char **seg, size_t *seglen, size_t *nlen,
+                   const char **eq) {
+  if (*start > len) return 0;
+  const char *amp = memchr(qs + *start, '&', len - *start);
+  size_t end = amp ? (size_t)(amp - qs) : len;
+  *seg = qs + *start;
+  *seglen = end - *start;
+  *eq = memchr(*seg, '=', *seglen);
+  *nlen = *eq ? (size_t)(*eq - *seg) : *seglen;
+  *start = end + 1;
+  return 1;
+}
+
 /* Calls fn for each parameter of qs[0, len), decoded into buf (room for
  * 2 * len + 2 bytes: each name and value gets a NUL), checking escapes, NUL
  * bytes and UTF-8 first.  Stops at the first error or when fn returns
@@ -112,16 +131,11 @@ typedef struct param {
 static int each_param(const char *qs, size_t len, char *buf,
                       int (*fn)(void *ctx, const param *p, bg_params_err *e),
                       void *ctx, bg_params_err *e) {
-  size_t start = 0;
+  size_t start = 0, at = 0, seglen, nlen;
+  const char *seg, *eq;
   char *o = buf;
-  while (start <= len) {
-    const char *amp = memchr(qs + start, '&', len - start);
-    size_t end = amp ? (size_t)(amp - qs) : len;
-    if (end > start) {
-      const char *seg = qs + start;
-      size_t seglen = end - start;
-      const char *eq = memchr(seg, '=', seglen);
-      size_t nlen = eq ? (size_t)(eq - seg) : seglen;
+  for (; segment(qs, len, &start, &seg, &seglen, &nlen, &eq); at = start) {
+    if (seglen > 0) {
       param p = {0};
       size_t bad;
       long n = bg_params_decode(seg, nlen, o, &bad);
@@ -130,7 +144,7 @@ static int each_param(const char *qs, size_t len, char *buf,
                     "bad percent-escape at byte %zu of the query string: "
                     "'%%' must be followed by two hex digits (write %%25 for "
                     "'%%' itself)",
-                    start + bad + 1);
+                    at + bad + 1);
       p.name = o;
       p.name_len = (size_t)n;
       o[n] = '\0';
@@ -172,7 +186,6 @@ static int each_param(const char *qs, size_t len, char *buf,
       int rc = fn(ctx, &p, e);
       if (rc) return rc;
     }
-    start = end + 1;
   }
   return BG_OK;
 }
@@ -349,18 +362,60 @@ int bg_params_search(const char *qs, size_t len, const bg_params_limits *lim,
     }
   }
   if (s.seen[P_SORT]) {
-    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
-    static const bg_sort as[] = {BG_SORT_RELEVANCE, BG_SORT_YEAR,
-                                 BG_SORT_YEAR_DESC};
     int k = 0;
-    if ((rc = choice_param(&s.got[P_SORT], sorts, &k, "bad_sort", e)))
+    if ((rc = choice_param(&s.got[P_SORT], bg_sort_names, &k, "bad_sort", e)))
       goto done;
-    out->opts.sort = as[k];
+    out->opts.sort = (bg_sort)k;
   }
 done:
   free(buf);
   if (rc) bg_params_query_reset(out);
   return rc;
+}
+
+/* ---- format= and bom=, before an endpoint's own parameters ---- */
+
+int bg_export_params(const char *qs, size_t len, char **rest, size_t *rest_len,
+                     int *format, int *bom, bg_err *err) {
+  *rest = bg_malloc(len + 1);
+  *rest_len = 0;
+  *format = BG_EXPORT_NONE;
+  *bom = 0;
+  if (!*rest) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  size_t start = 0, seglen, nl;
+  const char *p, *eq;
+  while (start < len && segment(qs, len, &start, &p, &seglen, &nl, &eq)) {
+    const char *v = eq ? eq + 1 : p + seglen;
+    size_t vl = (size_t)(p + seglen - v);
+    if (nl == 6 && !memcmp(p, "format", 6)) {
+      char b[8];
+      int f = vl < sizeof b ? (memcpy(b, v, vl), b[vl] = '\0', bg_export_parse(b))
+                            : -1;
+      if (f < 0) {
+        free(*rest);
+        *rest = NULL;
+        return bg_err_set(err, BG_EINVAL,
+                          "format takes tsv, csv or json, not '%.*s'",
+                          (int)(vl < 40 ? vl : 40), v);
+      }
+      *format = f;
+    } else if (nl == 3 && !memcmp(p, "bom", 3)) {
+      if (vl == 1 && (v[0] == '0' || v[0] == '1')) {
+        *bom = v[0] == '1';
+      } else {
+        free(*rest);
+        *rest = NULL;
+        return bg_err_set(err, BG_EINVAL, "bom takes 0 or 1, not '%.*s'",
+                          (int)(vl < 40 ? vl : 40), v);
+      }
+    } else if (seglen > 0) {
+      if (*rest_len) (*rest)[(*rest_len)++] = '&';
+      memcpy(*rest + *rest_len, p, seglen);
+      *rest_len += seglen;
+    }
+  }
+  (*rest)[*rest_len] = '\0';
+  return BG_OK;
 }
 
 void bg_params_query_reset(bg_params_query *q) {

@@ -25,6 +25,7 @@
 #include "ocr.h"
 #include "report.h"
 #include "textbuf.h"
+#include "units.h"
 #include "util.h"
 
 /* Lines nearest the top and the bottom of a page that may be page
@@ -57,30 +58,13 @@ typedef struct lines {
   size_t n, cap;
 } lines;
 
-/* Decodes the UTF-8 character at s[0, n) into *cp; returns its length
- * (poppler gives valid UTF-8; a bad byte reads as U+FFFD). */
-static size_t dec(const char *s, size_t n, uint32_t *cp) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t len = u[0] < 0x80 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
-  if (u[0] >= 0x80 && u[0] < 0xC0) len = 1;
-  if (len > n) len = 1;
-  uint32_t c = len == 1   ? u[0]
-               : len == 2 ? u[0] & 0x1Fu
-               : len == 3 ? u[0] & 0x0Fu
-                          : u[0] & 0x07u;
-  for (size_t i = 1; i < len; i++)
-    c = c << 6 | (u[i] & 0x3Fu);
-  *cp = (len == 1 && u[0] >= 0x80) ? 0xFFFD : c;
-  return len;
-}
-
 /* The code point before s[n] (s[0, n) non-empty). */
 static uint32_t last_cp(const char *s, size_t n) {
   size_t i = n - 1;
   while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
     i--;
   uint32_t c;
-  dec(s + i, n - i, &c);
+  bg_utf8_dec(s + i, n - i, &c);
   return c;
 }
 
@@ -110,7 +94,7 @@ static int alnum(uint32_t c) {
 static int in_set(uint32_t c, const char *set) {
   uint32_t x;
   for (size_t i = 0, n = strlen(set); i < n;) {
-    i += dec(set + i, n - i, &x);
+    i += bg_utf8_dec(set + i, n - i, &x);
     if (x == c) return 1;
   }
   return 0;
@@ -137,7 +121,7 @@ static void make_key(line *l) {
   l->key[0] = '\0';
   if (!l->edge) return;
   for (size_t i = 0; i < l->n;) {
-    size_t len = dec(l->s + i, l->n - i, &c);
+    size_t len = bg_utf8_dec(l->s + i, l->n - i, &c);
     if (digit(c)) {
       if (!in_digits) {
         if (k + 1 >= KEY_MAX) return;
@@ -502,7 +486,7 @@ static int add_page(lines *ls, PopplerPage *page, int pageno, char **text) {
   for (size_t i = 0; i < len;) {
     glyph *x = &g[nchars];
     x->off = i;
-    x->len = dec(*text + i, len - i, &x->c);
+    x->len = bg_utf8_dec(*text + i, len - i, &x->c);
     x->size = 0;
     if (nchars < nrects) {
       x->x0 = rects[nchars].x1;
@@ -851,7 +835,7 @@ static int join(const lines *ls, bg_textbuf *b) {
         bg_textbuf_end(b);
       } else {
         uint32_t a = last_cp(p->s, p->n), c;
-        dec(l->s, l->n, &c);
+        bg_utf8_dec(l->s, l->n, &c);
         if (alnum(a) && alnum(c)) bg_textbuf_add(b, " ", 1);
       }
     }

@@ -55,8 +55,7 @@ typedef struct {
 
 /* ---- characters ---------------------------------------------------------- */
 
-/* ASCII whitespace and the Unicode separators (U+3000, U+00A0, ...). */
-static int space(uint32_t c) {
+int bg_query_space(uint32_t c) {
   if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
   if (c < 0x80) return 0;
   if (c == 0x85) return 1;
@@ -196,7 +195,7 @@ static int year(parser *p, tok *t) {
 static int blank(const char *s, size_t n) {
   size_t i = 0;
   while (i < n)
-    if (!space(bg_utf8_next(s, n, &i))) return 0;
+    if (!bg_query_space(bg_utf8_next(s, n, &i))) return 0;
   return 1;
 }
 
@@ -249,7 +248,7 @@ static int word(parser *p, tok *t, int after_neg) {
                  {"report", BG_Q_REPORT}};
   size_t start = p->i;
   int32_t c;
-  while ((c = peek(p)) != -1 && !space((uint32_t)c) && c != '(' && c != ')' && c != '"')
+  while ((c = peek(p)) != -1 && !bg_query_space((uint32_t)c) && c != '(' && c != ')' && c != '"')
     skip(p);
   t->s = p->q + start;
   t->n = p->i - start;
@@ -291,7 +290,7 @@ static int lex(parser *p) {
   int after_neg = p->t.type == T_NEG;
   tok *t = &p->t;
   int32_t c;
-  while ((c = peek(p)) != -1 && space((uint32_t)c)) skip(p);
+  while ((c = peek(p)) != -1 && bg_query_space((uint32_t)c)) skip(p);
   memset(t, 0, sizeof *t);
   t->pos = p->cp + 1;
   switch (c) {
@@ -313,7 +312,7 @@ static int lex(parser *p) {
   case '-':
     if (after_neg) break; /* unreachable: '--' is refused below */
     int32_t d = peek_at(p, p->i + 1);
-    if (d == -1 || d == ')' || space((uint32_t)d))
+    if (d == -1 || d == ')' || bg_query_space((uint32_t)d))
       return fail(p, BG_EQUERY,
                   "'-' at character %zu must be followed by a term to exclude; "
                   "quote it to search for a dash",
@@ -402,7 +401,7 @@ static size_t separator(const char *s, size_t n, int group) {
     return 3;
   if (group) {
     size_t i = 0;
-    if (space(bg_utf8_next(s, n, &i))) return i;
+    if (bg_query_space(bg_utf8_next(s, n, &i))) return i;
   }
   return 0;
 }
@@ -643,7 +642,7 @@ int bg_query_parse(const char *q, size_t len, bg_qnode **out, bg_err *err) {
     cp++;
     /* NUL would cut the NUL-terminated node text short. */
     if (c == 0) return bg_err_set(err, BG_EQUERY, "NUL character at character %zu", cp);
-    if (!space(c)) empty = 0;
+    if (!bg_query_space(c)) empty = 0;
   }
   if (empty) return bg_err_set(err, BG_EQUERY, "empty query");
 
@@ -712,7 +711,7 @@ static void value(buf *b, const char *s, size_t n) {
   int bare = n > 0;
   for (size_t i = 0; bare && i < n;) {
     uint32_t c = bg_utf8_next(s, n, &i);
-    if (space(c) || c == '(' || c == ')' || c == '"' || c == '\\' ||
+    if (bg_query_space(c) || c == '(' || c == ')' || c == '"' || c == '\\' ||
         c == ',' || c == 0xFF0C || c == 0x3001)
       bare = 0;
   }

@@ -36,6 +36,7 @@
 #define BG_QUERY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -78,6 +79,10 @@ int bg_query_parse(const char *q, size_t len, bg_qnode **out, bg_err *err);
 
 /* Frees a tree; NULL is fine. */
 void bg_query_free(bg_qnode *n);
+
+/* Whether code point c is white space between words of a query: ASCII
+ * white space and the Unicode separators (U+3000, U+00A0, ...). */
+int bg_query_space(uint32_t c);
 
 /* A canonical one-line rendering for tests and debugging, e.g.
  * (AND "高质量发展" (NOT "经济") year:2018..2023 region:广东省).  Phrases are

@@ -19,6 +19,7 @@
  * field that no rule finds stays empty rather than guessed.
  */
 #include "report.h"
+#include "units.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -36,43 +37,12 @@
 
 #define BAD 0xFFFFFFFFu
 
-/* Decodes the code point at s[0, n) (n > 0) into *cp and returns its
- * length in bytes.  An invalid or truncated sequence reads as one byte
- * with *cp = BAD, so every byte of any input is stepped over safely. */
+/* The code point at s[0, n) (n > 0) in *cp and its length in bytes, as
+ * bg_utf8_dec() reads it, except that an invalid or truncated sequence
+ * (one byte) reads as BAD rather than as the U+FFFD a text may hold. */
 static size_t dec(const char *s, size_t n, uint32_t *cp) {
-  const unsigned char *u = (const unsigned char *)s;
-  uint32_t v, min;
-  size_t len;
-  if (u[0] < 0x80) {
-    *cp = u[0];
-    return 1;
-  }
-  if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-    len = 2, v = u[0] & 0x1F, min = 0x80;
-  } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-    len = 3, v = u[0] & 0x0F, min = 0x800;
-  } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-    len = 4, v = u[0] & 0x07, min = 0x10000;
-  } else {
-    *cp = BAD;
-    return 1;
-  }
-  if (n < len) {
-    *cp = BAD;
-    return 1;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if ((u[i] & 0xC0) != 0x80) {
-      *cp = BAD;
-      return 1;
-    }
-    v = v << 6 | (u[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-    *cp = BAD;
-    return 1;
-  }
-  *cp = v;
+  size_t len = bg_utf8_dec(s, n, cp);
+  if (len == 1 && *cp == 0xFFFD) *cp = BAD;
   return len;
 }
 

@@ -26,7 +26,16 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "source.h"
+
+/* The formats of report files (source.h reads them). */
+typedef enum {
+  BG_FMT_NONE = 0, /* not a report file */
+  BG_FMT_TXT = 1,
+  BG_FMT_MD = 2,
+  BG_FMT_DOCX = 3,
+  BG_FMT_HTML = 4,
+  BG_FMT_PDF = 5
+} bg_format;
 
 typedef struct bg_para {
   uint32_t off, len;   /* bytes of the paragraph in bg_report.text */

@@ -1,5 +1,7 @@
 /*
- * search.c - exact search over the index (see search.h).
+ * search.c - exact search over the index (see search.h): compiling a
+ * query, driving the matcher over candidate reports, ranking, paging,
+ * highlighting.
  *
  * Evaluation of one query:
  *   1. parse it (query.c) and compile every phrase into its units, the
@@ -14,7 +16,7 @@
  *   3. in each candidate report, intersect the position lists of every
  *      phrase, map occurrences to paragraphs through the paragraph table
  *      of value slot BG_SLOT_PARAS, and evaluate AND / OR / NOT over sets
- *      of paragraphs;
+ *      of paragraphs (match.c, the hot path);
  *   4. score the matching paragraphs with BM25, sort, and load the text of
  *      the page of hits asked for, with every occurrence highlighted.
  */
@@ -25,156 +27,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "index.h"
+#include "match.h"
 #include "query.h"
 #include "terms.h"
 #include "units.h"
 #include "xap.h"
 
+const char *const bg_sort_names[] = {"relevance", "year", "-year", NULL};
+
+int bg_sort_parse(const char *name) {
+  for (int k = 0; bg_sort_names[k]; k++)
+    if (!strcmp(name, bg_sort_names[k])) return k;
+  return -1;
+}
+
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
-struct bg_reader {
-  char *dir;
-  bg_xdb *db;
-  unsigned fold; /* the index's folds (BG_FOLD_*), applied to queries */
-  json_t *reports; /* bg_reader_reports() of the open revision, or NULL */
-  /* identity of the stubs when db was opened: a compaction replaces one */
-  uint64_t stub_id;
-  char *note; /* bg_reader_note(), or NULL */
-};
-
-/* Folds the identity (device, inode, modification time) of file path
- * into h; 0 when there is no such file. */
-static int fold_identity(uint64_t *h, const char *path) {
-  struct stat st;
-  if (stat(path, &st) != 0) memset(&st, 0, sizeof st);
-  uint64_t v[5] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino,
-                   (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
-                   (uint64_t)st.st_size};
-  for (size_t i = 0; i < 5; i++)
-    *h = (*h ^ v[i]) * 1099511628211ULL;
-  return st.st_ino != 0;
-}
-
-/* The identity of the stubs that name the databases of index dir: its
- * XAPIANDB and, for a sharded index, each shard's (a compaction of one
- * shard replaces that one). */
-static uint64_t stub_identity(const char *dir) {
-  char path[4096];
-  uint64_t h = 14695981039346656037ULL;
-  snprintf(path, sizeof path, "%s/XAPIANDB", dir);
-  fold_identity(&h, path);
-  for (int k = 0; k < 256; k++) {
-    snprintf(path, sizeof path, "%s/shard-%02d/XAPIANDB", dir, k);
-    if (!fold_identity(&h, path)) break;
-  }
-  return h;
-}
-
-/* ---- paragraph sets: sorted arrays of paragraph indices ---- */
-
-typedef struct pset {
-  uint32_t *v;
-  size_t n;
-} pset;
-
-/* Frees s and leaves it empty. */
-static void pset_clear(pset *s) {
-  free(s->v);
-  s->v = NULL;
-  s->n = 0;
-}
-
-static int pset_range(pset *s, size_t n) {
-  s->n = 0;
-  s->v = bg_malloc((n + 1) * sizeof *s->v);
-  if (!s->v) return BG_ENOMEM;
-  for (size_t i = 0; i < n; i++) s->v[i] = (uint32_t)i;
-  s->n = n;
-  return BG_OK;
-}
-
-/* op: '&' intersection, '|' union, '-' difference; frees a and b (and
- * empties them), also when out of memory.  out may be a. */
-static int pset_op(pset *out, pset *a, pset *b, char op) {
-  size_t cap = op == '|' ? a->n + b->n : a->n;
-  uint32_t *v = bg_malloc((cap + 1) * sizeof *v);
-  if (!v) {
-    pset_clear(a);
-    pset_clear(b);
-    return BG_ENOMEM;
-  }
-  size_t i = 0, j = 0, k = 0;
-  while (i < a->n || j < b->n) {
-    if (j == b->n || (i < a->n && a->v[i] < b->v[j])) {
-      if (op != '&') v[k++] = a->v[i];
-      i++;
-    } else if (i == a->n || b->v[j] < a->v[i]) {
-      if (op == '|') v[k++] = b->v[j];
-      j++;
-    } else {
-      if (op != '-') v[k++] = a->v[i];
-      i++, j++;
-    }
-  }
-  pset_clear(a);
-  pset_clear(b);
-  out->v = v;
-  out->n = k;
-  return BG_OK;
-}
-
 /* ---- the compiled query ---- */
 
-typedef struct term {
-  char *s;
-  size_t len;
-} term;
-
-typedef struct enode {
-  bg_qkind kind;
-  int positive;       /* not under an odd number of NOTs */
-  int guaranteed;     /* a filter every candidate passes */
-  /* phrases */
-  size_t nunits;
-  term *units;        /* unit terms, in order */
-  term *pairs;        /* nunits-1 pair terms, in order */
-  term *pos_terms;    /* terms whose positions prove an occurrence */
-  uint32_t *pos_offs; /* their offsets in the phrase */
-  size_t npos;
-  size_t phrase_id;   /* index among positive phrases, or SIZE_MAX */
-  /* filters */
-  int year_lo, year_hi;
-  term filter;
-  /* per document: occurrence start positions, and the paragraph of each */
-  uint32_t *occ, *opara;
-  size_t nocc, occ_cap;
-  struct enode **kids;
-  size_t nkids;
-} enode;
-
-static void enode_free(enode *e) {
-  if (!e) return;
-  for (size_t i = 0; i < e->nunits; i++) free(e->units[i].s);
-  for (size_t i = 0; i + 1 < e->nunits; i++) free(e->pairs[i].s);
-  free(e->units);
-  free(e->pairs);
-  free(e->pos_terms);
-  free(e->pos_offs);
-  free(e->filter.s);
-  free(e->occ);
-  free(e->opara);
-  for (size_t i = 0; i < e->nkids; i++) enode_free(e->kids[i]);
-  free(e->kids);
-  free(e);
-}
-
-static int term_dup(term *t, const char *s, size_t len) {
+static int term_dup(bg_mterm *t, const char *s, size_t len) {
   t->s = bg_malloc(len + 1);
   if (!t->s) return BG_ENOMEM;
   memcpy(t->s, s, len);
@@ -186,9 +60,9 @@ static int term_dup(term *t, const char *s, size_t len) {
 typedef struct compiler {
   bg_reader *r; /* resolves region names; NULL: names taken as written */
   bg_units units;
-  enode **phrases; /* positive phrases, in query order */
+  bg_mnode **phrases; /* positive phrases, in query order */
   size_t nphrases, cap;
-  enode **all_phrases; /* every phrase node */
+  bg_mnode **all_phrases; /* every phrase node */
   size_t nall, allcap;
 } compiler;
 
@@ -199,10 +73,10 @@ static void compiler_reset(compiler *c) {
   free(c->all_phrases);
 }
 
-static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
+static int push(bg_mnode ***arr, size_t *n, size_t *cap, bg_mnode *e) {
   if (*n == *cap) {
     size_t nc = *cap ? *cap * 2 : 8;
-    enode **na = bg_realloc(*arr, nc * sizeof *na);
+    bg_mnode **na = bg_realloc(*arr, nc * sizeof *na);
     if (!na) return BG_ENOMEM;
     *arr = na, *cap = nc;
   }
@@ -210,7 +84,7 @@ static int push(enode ***arr, size_t *n, size_t *cap, enode *e) {
   return BG_OK;
 }
 
-static int compile_phrase(compiler *c, const bg_qnode *q, enode *e) {
+static int compile_phrase(compiler *c, const bg_qnode *q, bg_mnode *e) {
   bg_units *u = &c->units;
   if (bg_units_tokenize(u, q->text, q->len) != BG_OK) return BG_ENOMEM;
   if (u->n == 0) return BG_EQUERY;
@@ -286,16 +160,14 @@ static int on_region(void *ctx, const char *t, size_t len, uint32_t freq) {
  * report has keeps its own term, which matches nothing. */
 static int region_term(bg_reader *r, unsigned fold, const bg_qnode *q, char *t,
                        size_t *tl, bg_err *err) {
-  char reg[BG_TERM_MAX];
-  size_t rl = bg_term_region(q->text, q->len, fold, reg, BG_REGION_MAX);
-  *tl = rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, BG_TERM_MAX) : 0;
+  *tl = bg_term_region_filter(q->text, q->len, fold, t);
   if (!*tl)
     return bg_err_set(err, BG_EQUERY, "bad region '%s' at character %zu",
                       q->text, q->pos);
-  if (!r || bg_xdb_termfreq(r->db, t, *tl) > 0) return BG_OK;
+  if (!r || bg_xdb_termfreq(bg_reader_db(r), t, *tl) > 0) return BG_OK;
   region_names m;
   memset(&m, 0, sizeof m);
-  int rc = bg_xdb_prefixed_terms(r->db, t, *tl, on_region, &m, err);
+  int rc = bg_xdb_prefixed_terms(bg_reader_db(r), t, *tl, on_region, &m, err);
   if (rc == BG_ENOMEM) return bg_err_set(err, rc, "out of memory");
   if (rc != BG_OK) return rc;
   if (m.n == 1) {
@@ -310,10 +182,10 @@ static int region_term(bg_reader *r, unsigned fold, const bg_qnode *q, char *t,
   return BG_OK;
 }
 
-static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
+static int compile(compiler *c, const bg_qnode *q, int positive, bg_mnode **out,
                    bg_err *err) {
   *out = NULL;
-  enode *e = bg_calloc(1, sizeof *e);
+  bg_mnode *e = bg_calloc(1, sizeof *e);
   if (!e) return bg_err_set(err, BG_ENOMEM, "out of memory");
   e->kind = q->kind;
   e->positive = positive;
@@ -375,18 +247,18 @@ static int compile(compiler *c, const bg_qnode *q, int positive, enode **out,
 oom:
   rc = bg_err_set(err, BG_ENOMEM, "out of memory");
 fail:
-  enode_free(e);
+  bg_mnode_free(e);
   return rc;
 }
 
-static int is_filter(const enode *e) {
+static int is_filter(const bg_mnode *e) {
   return e->kind == BG_Q_YEAR || e->kind == BG_Q_REGION ||
          e->kind == BG_Q_REPORT;
 }
 
 /* Whether a subtree is made only of filters (so it selects whole reports
  * and its NOT can exclude reports in Xapian). */
-static int only_filters(const enode *e) {
+static int only_filters(const bg_mnode *e) {
   if (is_filter(e)) return 1;
   if (e->kind == BG_Q_PHRASE) return 0;
   for (size_t i = 0; i < e->nkids; i++)
@@ -396,7 +268,7 @@ static int only_filters(const enode *e) {
 
 /* Marks filters that Xapian applies to every candidate: the root, and the
  * positive children of a root AND. */
-static void mark_guaranteed(enode *root) {
+static void mark_guaranteed(bg_mnode *root) {
   if (is_filter(root)) {
     root->guaranteed = 1;
     return;
@@ -407,14 +279,14 @@ static void mark_guaranteed(enode *root) {
 }
 
 /* The Xapian query for the reports that can match e. */
-static bg_xq *candidates(const enode *e) {
+static bg_xq *candidates(const bg_mnode *e) {
   switch (e->kind) {
   case BG_Q_PHRASE: {
     /* Reports holding every pair of the phrase.  Past 8 units, only the
      * pairs whose positions prove it: they are already rare together,
      * and each other posting list costs more to open than the few
      * reports it would spare the position check. */
-    const term *t = e->nunits > 8 ? e->pos_terms : e->pairs;
+    const bg_mterm *t = e->nunits > 8 ? e->pos_terms : e->pairs;
     size_t n = e->nunits > 8 ? e->npos : e->nunits - 1;
     if (e->nunits == 1) {
       t = e->units;
@@ -437,7 +309,7 @@ static bg_xq *candidates(const enode *e) {
   case BG_Q_AND: {
     bg_xq *q = NULL;
     for (size_t i = 0; i < e->nkids; i++) {
-      const enode *k = e->kids[i];
+      const bg_mnode *k = e->kids[i];
       if (k->kind == BG_Q_NOT) continue;
       bg_xq *kq = candidates(k);
       if (!kq) {
@@ -449,7 +321,7 @@ static bg_xq *candidates(const enode *e) {
     }
     if (!q) q = bg_xq_all();
     for (size_t i = 0; i < e->nkids && q; i++) {
-      const enode *k = e->kids[i];
+      const bg_mnode *k = e->kids[i];
       if (k->kind == BG_Q_NOT && only_filters(k->kids[0]))
         q = bg_xq_and_not(q, candidates(k->kids[0]));
     }
@@ -466,32 +338,6 @@ static bg_xq *candidates(const enode *e) {
 }
 
 /* ---- per document evaluation ---- */
-
-/* Candidate reports from which reading position lists ahead, term by
- * term, pays; at most this many terms are read ahead (the others report
- * by report), in batches of reports holding at most this many positions
- * (1 MB), so that a search's memory does not grow with the index. */
-#define PF_MIN_REPORTS 32
-#define PF_MAX_TERMS 8
-#define PF_BATCH_POSITIONS ((size_t)256 << 10)
-
-/* The batch size: PF_BATCH_POSITIONS, or $BAOGAO_READAHEAD_POSITIONS
- * (tests make batches of a few reports with it). */
-static size_t pf_batch_positions(void) {
-  const char *v = getenv("BAOGAO_READAHEAD_POSITIONS");
-  char *end;
-  unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
-  return n && *end == '\0' && n < SIZE_MAX ? (size_t)n : PF_BATCH_POSITIONS;
-}
-
-/* The lists of one term read ahead: of reports pf_ids[0, n), list i in
- * pf_pos[at[i], at[i + 1]). */
-typedef struct pf_term {
-  const term *t; /* borrowed from the compiled query */
-  size_t n;
-  size_t *at;
-  size_t next; /* first report not passed yet (they come in order) */
-} pf_term;
 
 typedef struct doc {
   uint32_t did;
@@ -510,13 +356,8 @@ typedef struct cand {
 typedef struct run {
   bg_reader *r;
   compiler c;
-  enode *root;
-  /* scratch */
-  uint32_t *paras; /* pairs: base, count */
-  size_t paras_cap, npara;
-  uint32_t *lists[64];
-  size_t list_n[64], list_cap[64];
-  const uint32_t *lv[64]; /* list k: lists[k], or read ahead in pf_pos */
+  bg_mnode *root;
+  bg_match m; /* the matcher, and its scratch (match.h) */
   /* results */
   doc *docs;
   size_t ndocs, docs_cap;
@@ -543,337 +384,11 @@ typedef struct run {
   /* cursors over the paragraph table, year and id slots (candidates come
    * in ascending docid order) */
   bg_xvals *vparas, *vyear, *vid;
-  /* position lists read ahead term by term (read_ahead()) */
-  const uint32_t *pf_ids; /* the candidate reports, ascending */
-  pf_term pf[PF_MAX_TERMS];
-  size_t npf;
-  uint32_t *pf_pos; /* every list read ahead, one after another */
-  size_t pf_npos, pf_cap;
 } run;
 
-static int same_term(const term *a, const term *b) {
-  return a->len == b->len && !memcmp(a->s, b->s, a->len);
-}
-
-/* Positions of term in did as list k (R->lv[k], R->list_n[k]): read
- * ahead, or now. */
-static int load_list(run *R, uint32_t did, size_t k, const term *t) {
-  for (size_t j = 0; j < R->npf; j++) {
-    pf_term *p = &R->pf[j];
-    if (!same_term(p->t, t)) continue;
-    while (p->next < p->n && R->pf_ids[p->next] < did) p->next++;
-    if (p->next == p->n || R->pf_ids[p->next] != did) break;
-    size_t from = p->at[p->next], n = p->at[p->next + 1] - from;
-    R->lv[k] = R->pf_pos + from;
-    R->list_n[k] = n;
-    return BG_OK;
-  }
-  R->list_n[k] = 0;
-  int rc = bg_xdb_positions(R->r->db, did, t->s, t->len, &R->lists[k],
-                            &R->list_n[k], &R->list_cap[k], R->err);
-  R->lv[k] = R->lists[k];
-  return rc;
-}
-
+/* Sets R's error to the timeout of a query that ran past timeout_ms. */
 static int timed_out(run *R, double timeout_ms) {
-  return bg_err_set(R->err, BG_ETIMEOUT,
-                    "the query took longer than its limit of %.0f ms; "
-                    "narrow it with more words or filters",
-                    timeout_ms);
-}
-
-/* Chooses the terms whose lists are read ahead: the position terms of
- * the query's phrases, at most PF_MAX_TERMS of them, for batches of at
- * most nids reports. */
-static int pf_setup(run *R, size_t nids) {
-  for (size_t i = 0; i < R->c.nall; i++) {
-    const enode *e = R->c.all_phrases[i];
-    for (size_t j = 0; j < e->npos; j++) {
-      const term *t = &e->pos_terms[j];
-      int seen = 0;
-      for (size_t q = 0; q < R->npf && !seen; q++)
-        seen = same_term(R->pf[q].t, t);
-      if (seen) continue;
-      if (R->npf == PF_MAX_TERMS) return BG_OK;
-      pf_term *p = &R->pf[R->npf];
-      if (!(p->at = bg_malloc((nids + 1) * sizeof *p->at)))
-        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-      p->t = t;
-      p->n = p->next = 0;
-      R->npf++;
-    }
-  }
-  return BG_OK;
-}
-
-/* Reads the position lists of the chosen terms in the next reports
- * ids[0, nids), one term after the other, for as many reports as fit in
- * pf_batch_positions() positions (at least one); *batch is how many.
- * Xapian 1.4 (glass) opens a new B-tree cursor for every list, a copy of
- * the position table's own cursor; bg_xdb_warm_positions() moves that one
- * onto the term's part of the table, where its lists lie side by side, so
- * that each list costs one block read instead of two (report by report,
- * the terms take turns and every list costs two). */
-static int read_ahead(run *R, const uint32_t *ids, size_t nids, size_t *batch,
-                      double timeout_ms, double deadline) {
-  R->pf_ids = ids;
-  R->pf_npos = 0;
-  size_t lim = nids, most = pf_batch_positions();
-  int rc;
-  for (size_t j = 0; j < R->npf; j++) {
-    pf_term *p = &R->pf[j];
-    const term *t = p->t;
-    p->n = p->next = 0;
-    int found = 0;
-    for (size_t d = 0; d < lim && d < 4 && !found; d++)
-      if ((rc = bg_xdb_warm_positions(R->r->db, ids[d], t->s, t->len,
-                                      &found, R->err)) != BG_OK)
-        return rc;
-    p->at[0] = R->pf_npos;
-    for (size_t d = 0; d < lim; d++) {
-      if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
-        return timed_out(R, timeout_ms);
-      size_t end = R->pf_npos;
-      if ((rc = bg_xdb_positions(R->r->db, ids[d], t->s, t->len, &R->pf_pos,
-                                 &end, &R->pf_cap, R->err)) != BG_OK)
-        return rc;
-      if (d > 0 && end > most) {
-        lim = d; /* the batch ends before this report */
-        break;
-      }
-      R->pf_npos = end;
-      p->at[d + 1] = R->pf_npos;
-      p->n = d + 1;
-    }
-  }
-  for (size_t j = 0; j < R->npf; j++)
-    if (R->pf[j].n > lim) R->pf[j].n = lim;
-  *batch = lim;
-  return BG_OK;
-}
-
-/* The paragraph of each occurrence of e, in e->opara: occurrences come in
- * order, so the paragraph table is walked forward, galloping over
- * paragraphs without one. */
-static void map_paras(const run *R, enode *e) {
-  const uint32_t *t = R->paras;
-  size_t n = R->npara, j = 0;
-  for (size_t i = 0; i < e->nocc; i++) {
-    uint32_t p = e->occ[i];
-    if (j + 1 < n && t[2 * (j + 1)] <= p) {
-      size_t lo = j + 1, step = 1;
-      while (lo + step < n && t[2 * (lo + step)] <= p) {
-        lo += step;
-        step *= 2;
-      }
-      size_t hi = lo + step < n ? lo + step : n;
-      while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t[2 * mid] <= p)
-          lo = mid;
-        else
-          hi = mid;
-      }
-      j = lo;
-    }
-    e->opara[i] = (uint32_t)j;
-  }
-}
-
-/* Finds every occurrence of phrase e in document did: start positions,
- * ascending, in e->occ. */
-static int find_occurrences(run *R, uint32_t did, enode *e) {
-  e->nocc = 0;
-  size_t npos = e->npos;
-  size_t chunk = sizeof R->lists / sizeof *R->lists;
-  int rc;
-  /* Very long phrases: verify in batches of position lists. */
-  uint32_t *cur = NULL;
-  size_t ncur = 0;
-  for (size_t base = 0; base < npos; base += chunk) {
-    size_t m = npos - base < chunk ? npos - base : chunk;
-    size_t shortest = 0;
-    for (size_t k = 0; k < m; k++) {
-      if ((rc = load_list(R, did, k, &e->pos_terms[base + k])) != BG_OK)
-        goto done;
-      if (R->list_n[k] == 0) {
-        ncur = 0;
-        rc = BG_OK;
-        goto done;
-      }
-      if (R->list_n[k] < R->list_n[shortest]) shortest = k;
-    }
-    /* Candidate starts: from the previous batch, or the shortest list. */
-    uint32_t *cand_v;
-    size_t cand_n;
-    uint32_t *tmp = NULL;
-    if (base == 0) {
-      cand_n = R->list_n[shortest];
-      tmp = bg_malloc((cand_n + 1) * sizeof *tmp);
-      if (!tmp) {
-        rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
-        goto done;
-      }
-      uint32_t off = e->pos_offs[base + shortest];
-      size_t w = 0;
-      for (size_t i = 0; i < cand_n; i++)
-        if (R->lv[shortest][i] >= off)
-          tmp[w++] = R->lv[shortest][i] - off;
-      cand_n = w;
-      cand_v = tmp;
-    } else {
-      cand_v = cur;
-      cand_n = ncur;
-      cur = NULL;
-    }
-    /* Keep the starts p where every list k holds p + off_k. */
-    size_t idx[64] = {0};
-    size_t w = 0;
-    for (size_t i = 0; i < cand_n; i++) {
-      uint32_t p = cand_v[i];
-      int ok = 1;
-      for (size_t k = 0; k < m && ok; k++) {
-        uint64_t want = (uint64_t)p + e->pos_offs[base + k];
-        const uint32_t *l = R->lv[k];
-        size_t n = R->list_n[k];
-        while (idx[k] < n && l[idx[k]] < want) idx[k]++;
-        ok = idx[k] < n && l[idx[k]] == want;
-      }
-      if (ok) cand_v[w++] = p;
-    }
-    cur = cand_v;
-    ncur = w;
-    if (ncur == 0) break;
-  }
-  rc = BG_OK;
-done:
-  if (rc == BG_OK && ncur > 0) {
-    if (ncur > e->occ_cap) {
-      uint32_t *no = bg_realloc(e->occ, ncur * sizeof *no);
-      if (no) e->occ = no;
-      uint32_t *np = no ? bg_realloc(e->opara, ncur * sizeof *np) : NULL;
-      if (np) e->opara = np;
-      if (!np) {
-        free(cur);
-        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-      }
-      e->occ_cap = ncur;
-    }
-    memcpy(e->occ, cur, ncur * sizeof *cur);
-    e->nocc = ncur;
-    map_paras(R, e);
-  }
-  free(cur);
-  return rc;
-}
-
-static int occ_paras(const enode *e, pset *out) {
-  out->v = bg_malloc((e->nocc + 1) * sizeof *out->v);
-  if (!out->v) return BG_ENOMEM;
-  out->n = 0;
-  for (size_t i = 0; i < e->nocc; i++) {
-    uint32_t p = e->opara[i];
-    if (out->n == 0 || out->v[out->n - 1] != p) out->v[out->n++] = p;
-  }
-  return BG_OK;
-}
-
-static int filter_passes(run *R, const enode *e, uint32_t did, int year,
-                         int *pass) {
-  if (e->guaranteed) {
-    *pass = 1;
-    return BG_OK;
-  }
-  if (e->kind == BG_Q_YEAR) {
-    *pass = year > 0 && year >= e->year_lo && year <= e->year_hi;
-    return BG_OK;
-  }
-  return bg_xdb_has_term(R->r->db, did, e->filter.s, e->filter.len, pass,
-                          R->err);
-}
-
-/* The set of paragraphs of the current document that satisfy e. */
-static int eval(run *R, enode *e, uint32_t did, int year, pset *out) {
-  out->v = NULL;
-  out->n = 0;
-  int rc = BG_OK;
-  switch (e->kind) {
-  case BG_Q_PHRASE:
-    return occ_paras(e, out) == BG_OK
-               ? BG_OK
-               : bg_err_set(R->err, BG_ENOMEM, "out of memory");
-  case BG_Q_YEAR:
-  case BG_Q_REGION:
-  case BG_Q_REPORT: {
-    int pass = 0;
-    if ((rc = filter_passes(R, e, did, year, &pass)) != BG_OK) return rc;
-    if (pass && pset_range(out, R->npara) != BG_OK)
-      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-    return BG_OK;
-  }
-  case BG_Q_NOT: {
-    pset all, k;
-    if (pset_range(&all, R->npara) != BG_OK)
-      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-    if ((rc = eval(R, e->kids[0], did, year, &k)) != BG_OK) {
-      free(all.v);
-      return rc;
-    }
-    if (pset_op(out, &all, &k, '-') != BG_OK)
-      return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-    return BG_OK;
-  }
-  case BG_Q_AND: {
-    /* Positive children first, then subtract the exclusions. */
-    int have = 0;
-    pset acc = {0};
-    for (size_t i = 0; i < e->nkids; i++) {
-      enode *k = e->kids[i];
-      if (k->kind == BG_Q_NOT) continue;
-      pset s;
-      if ((rc = eval(R, k, did, year, &s)) != BG_OK) goto and_fail;
-      if (!have) {
-        acc = s;
-        have = 1;
-      } else if (pset_op(&acc, &acc, &s, '&') != BG_OK) {
-        goto and_oom;
-      }
-      if (acc.n == 0) break;
-    }
-    if (!have && pset_range(&acc, R->npara) != BG_OK) goto and_oom;
-    for (size_t i = 0; i < e->nkids && acc.n > 0; i++) {
-      enode *k = e->kids[i];
-      if (k->kind != BG_Q_NOT) continue;
-      pset s;
-      if ((rc = eval(R, k->kids[0], did, year, &s)) != BG_OK) goto and_fail;
-      if (pset_op(&acc, &acc, &s, '-') != BG_OK) goto and_oom;
-    }
-    *out = acc;
-    return BG_OK;
-  and_oom:
-    rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
-  and_fail:
-    free(acc.v);
-    return rc;
-  }
-  case BG_Q_OR: {
-    pset acc = {0};
-    for (size_t i = 0; i < e->nkids; i++) {
-      pset s;
-      if ((rc = eval(R, e->kids[i], did, year, &s)) != BG_OK) {
-        free(acc.v);
-        return rc;
-      }
-      if (i == 0)
-        acc = s;
-      else if (pset_op(&acc, &acc, &s, '|') != BG_OK)
-        return bg_err_set(R->err, BG_ENOMEM, "out of memory");
-    }
-    *out = acc;
-    return BG_OK;
-  }
-  }
-  return BG_OK;
+  return bg_match_timed_out(&R->m, timeout_ms);
 }
 
 static int cmp_occ(const void *a, const void *b) {
@@ -886,10 +401,10 @@ static int cmp_occ(const void *a, const void *b) {
 
 /* Hands one matching report to the scan callback: its matching paragraphs
  * and every occurrence of the query's phrases in them. */
-static int scan_doc(run *R, const doc *d, const pset *res) {
+static int scan_doc(run *R, const doc *d, const bg_pset *res) {
   size_t n = 0;
   for (size_t ph = 0; ph < R->c.nphrases; ph++) {
-    const enode *e = R->c.phrases[ph];
+    const bg_mnode *e = R->c.phrases[ph];
     size_t j = 0;
     for (size_t o = 0; o < e->nocc; o++) {
       uint32_t p = e->opara[o];
@@ -899,7 +414,7 @@ static int scan_doc(run *R, const doc *d, const pset *res) {
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
       bg_occ *oc = &R->occs[n++];
       oc->para = p;
-      oc->unit = e->occ[o] - R->paras[2 * p];
+      oc->unit = e->occ[o] - R->m.paras[2 * p];
       oc->nunits = (uint32_t)e->nunits;
       oc->phrase = (uint32_t)ph;
     }
@@ -913,9 +428,9 @@ static int scan_doc(run *R, const doc *d, const pset *res) {
         R->occs[w - 1].nunits != R->occs[i].nunits)
       R->occs[w++] = R->occs[i];
   uint64_t units = 0;
-  for (size_t i = 0; i < R->npara; i++) units += R->paras[2 * i + 1];
+  for (size_t i = 0; i < R->m.npara; i++) units += R->m.paras[2 * i + 1];
   bg_scan_doc sd = {d->did, d->year, d->id, res->v, res->n, R->occs, w,
-                    R->npara, units, R};
+                    R->m.npara, units, R};
   int rc = R->scan(R->scan_ctx, &sd);
   bg_docdata_free(R->scan_data);
   R->scan_data = NULL;
@@ -926,7 +441,7 @@ int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
                  size_t *len, bg_err *err) {
   run *R = d->run;
   if (!R->scan_data) {
-    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    int rc = bg_docdata_load(bg_reader_db(R->r), d->did, &R->scan_data, err);
     if (rc != BG_OK) return rc;
   }
   return bg_docdata_para(R->scan_data, para, text, len, err);
@@ -935,7 +450,7 @@ int bg_scan_para(const bg_scan_doc *d, uint32_t para, const char **text,
 int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
   run *R = d->run;
   if (!R->scan_data) {
-    int rc = bg_docdata_load(R->r->db, d->did, &R->scan_data, err);
+    int rc = bg_docdata_load(bg_reader_db(R->r), d->did, &R->scan_data, err);
     if (rc != BG_OK) return rc;
   }
   *meta = bg_docdata_meta(R->scan_data);
@@ -945,7 +460,7 @@ int bg_scan_meta(const bg_scan_doc *d, json_t **meta, bg_err *err) {
 /* Evaluates the query in one candidate report and appends its matching
  * paragraphs to the candidates, with the tf of each positive phrase. */
 static int eval_doc(run *R, uint32_t did) {
-  bg_xdb *db = R->r->db;
+  bg_xdb *db = bg_reader_db(R->r);
   const char *v = NULL;
   size_t vl = 0;
   int rc = BG_OK;
@@ -956,18 +471,18 @@ static int eval_doc(run *R, uint32_t did) {
       (!R->vid && (rc = bg_xvals_open(db, BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
     return rc;
   if ((rc = bg_xvals_get(R->vparas, did, &v, &vl, R->err)) != BG_OK) return rc;
-  rc = bg_paras_decode(v, vl, &R->paras, &R->paras_cap, &R->npara);
+  rc = bg_paras_decode(v, vl, &R->m.paras, &R->m.paras_cap, &R->m.npara);
   if (rc != BG_OK)
     return bg_err_set(R->err, rc, "report %u: bad paragraph table", did);
-  if (R->npara == 0) return BG_OK;
+  if (R->m.npara == 0) return BG_OK;
   int year = 0;
   if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
   if (vl) year = (int)bg_xap_unsortable(v, vl);
   for (size_t i = 0; i < R->c.nall; i++)
-    if ((rc = find_occurrences(R, did, R->c.all_phrases[i])) != BG_OK)
+    if ((rc = bg_match_occurrences(&R->m, did, R->c.all_phrases[i])) != BG_OK)
       return rc;
-  pset res;
-  if ((rc = eval(R, R->root, did, year, &res)) != BG_OK) return rc;
+  bg_pset res;
+  if ((rc = bg_match_eval(&R->m, R->root, did, year, &res)) != BG_OK) return rc;
   if (res.n == 0) {
     free(res.v);
     return BG_OK;
@@ -1000,13 +515,13 @@ static int eval_doc(run *R, uint32_t did) {
     cand *c = &R->cands[R->ncands + i];
     c->doc = (uint32_t)(R->ndocs - 1);
     c->para = res.v[i];
-    c->dl = R->paras[2 * res.v[i] + 1];
+    c->dl = R->m.paras[2 * res.v[i] + 1];
     c->tf_at = (uint32_t)(R->ntf + i * np);
     c->score = 0;
   }
   memset(R->tf + R->ntf, 0, res.n * np * sizeof *R->tf);
   for (size_t ph = 0; ph < np; ph++) {
-    const enode *e = R->c.phrases[ph];
+    const bg_mnode *e = R->c.phrases[ph];
     size_t j = 0; /* walks res */
     size_t last_para = SIZE_MAX;
     for (size_t o = 0; o < e->nocc; o++) {
@@ -1093,9 +608,9 @@ static void top_k(cand *c, size_t n, size_t k) {
 
 /* N (paragraphs) and the average paragraph length of the index, for BM25. */
 static void bm25_stats(bg_reader *r, double *nparas, double *avgdl) {
-  *nparas = (double)bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
+  *nparas = (double)bg_xdb_collfreq(bg_reader_db(r), BG_TERM_PARAS, strlen(BG_TERM_PARAS));
   double nunits =
-      (double)bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
+      (double)bg_xdb_collfreq(bg_reader_db(r), BG_TERM_UNITS, strlen(BG_TERM_UNITS));
   *avgdl = *nparas > 0 && nunits > 0 ? nunits / *nparas : 1;
 }
 
@@ -1172,7 +687,7 @@ static int highlight(run *R, bg_hit *h) {
   if (bg_units_tokenize(u, h->text, h->text_len) != BG_OK) return BG_ENOMEM;
   char t[BG_TERM_MAX];
   size_t n = u->n;
-  term *pt = bg_calloc(n + 1, sizeof *pt);
+  bg_mterm *pt = bg_calloc(n + 1, sizeof *pt);
   if (!pt) return BG_ENOMEM;
   int rc = BG_OK;
   for (size_t i = 0; i < n && rc == BG_OK; i++) {
@@ -1181,7 +696,7 @@ static int highlight(run *R, bg_hit *h) {
   }
   size_t cap = 0;
   for (size_t ph = 0; ph < R->c.nphrases && rc == BG_OK; ph++) {
-    const enode *e = R->c.phrases[ph];
+    const bg_mnode *e = R->c.phrases[ph];
     for (size_t i = 0; i + e->nunits <= n && rc == BG_OK; i++) {
       size_t k = 0;
       while (k < e->nunits && pt[i + k].len == e->units[k].len &&
@@ -1270,7 +785,7 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     if (c->doc != loaded) {
       bg_docdata_free(d);
       d = NULL;
-      if ((rc = bg_docdata_load(R->r->db, dc->did, &d, R->err)) != BG_OK)
+      if ((rc = bg_docdata_load(bg_reader_db(R->r), dc->did, &d, R->err)) != BG_OK)
         break;
       loaded = c->doc;
     }
@@ -1321,20 +836,16 @@ static void run_free(run *R) {
   bg_xvals_free(R->vid);
   free(R->occs);
   bg_docdata_free(R->scan_data);
-  enode_free(R->root);
+  bg_mnode_free(R->root);
   bg_units_reset(&R->c.units);
   free(R->c.phrases);
   free(R->c.all_phrases);
-  free(R->paras);
-  for (size_t k = 0; k < sizeof R->lists / sizeof *R->lists; k++)
-    free(R->lists[k]);
+  bg_match_reset(&R->m);
   for (size_t i = 0; i < R->ndocs; i++) free(R->docs[i].id);
   free(R->docs);
   free(R->cands);
   free(R->tf);
   free(R->df);
-  for (size_t j = 0; j < R->npf; j++) free(R->pf[j].at);
-  free(R->pf_pos);
 }
 
 /* ---- counts from postings ---- */
@@ -1342,13 +853,13 @@ static void run_free(run *R) {
 /* The phrase of a query that is one phrase of 1 or 2 units, alone or with
  * filters Xapian applies to every candidate: its unit or pair term's wdf
  * in a report is the phrase's occurrences there.  NULL otherwise. */
-static const enode *short_phrase(const enode *root) {
-  const enode *ph = NULL;
+static const bg_mnode *short_phrase(const bg_mnode *root) {
+  const bg_mnode *ph = NULL;
   if (root->kind == BG_Q_PHRASE) {
     ph = root;
   } else if (root->kind == BG_Q_AND) {
     for (size_t i = 0; i < root->nkids; i++) {
-      const enode *k = root->kids[i];
+      const bg_mnode *k = root->kids[i];
       if (k->kind == BG_Q_PHRASE && !ph)
         ph = k;
       else if (!is_filter(k) || !k->guaranteed)
@@ -1358,20 +869,15 @@ static const enode *short_phrase(const enode *root) {
   return ph && ph->nunits >= 1 && ph->nunits <= 2 ? ph : NULL;
 }
 
-int bg_reader_v4(bg_reader *r) {
-  uint32_t n = bg_xdb_doccount(r->db);
-  return n > 0 && bg_xdb_termfreq(r->db, BG_TERM_V4, strlen(BG_TERM_V4)) == n;
-}
-
 /* The candidate reports of a query whose phrase ph is short
  * (short_phrase()), ascending, with the phrase's occurrences in each
  * (its term's wdf) and those beyond the first of each paragraph (the
  * BG_PREFIX_EXTRA term's wdf). */
-static int short_counts(run *R, const enode *ph, uint32_t **ids, size_t *nids,
+static int short_counts(run *R, const bg_mnode *ph, uint32_t **ids, size_t *nids,
                         uint32_t **occ, uint32_t **extra) {
-  bg_xdb *db = R->r->db;
+  bg_xdb *db = bg_reader_db(R->r);
   char xt[BG_TERM_MAX];
-  const term *t = ph->nunits == 1 ? &ph->units[0] : &ph->pairs[0];
+  const bg_mterm *t = ph->nunits == 1 ? &ph->units[0] : &ph->pairs[0];
   size_t pl = strlen(BG_PREFIX_EXTRA);
   *ids = *occ = *extra = NULL;
   *nids = 0;
@@ -1406,10 +912,10 @@ static int year_and_id(run *R, uint32_t did, int *year, char **id,
   size_t vl;
   int rc;
   if ((!R->vyear &&
-       (rc = bg_xvals_open(R->r->db, BG_SLOT_YEAR, &R->vyear, R->err)) !=
+       (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_YEAR, &R->vyear, R->err)) !=
            BG_OK) ||
       (!R->vid &&
-       (rc = bg_xvals_open(R->r->db, BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
+       (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_ID, &R->vid, R->err)) != BG_OK))
     return rc;
   if ((rc = bg_xvals_get(R->vyear, did, &v, &vl, R->err)) != BG_OK) return rc;
   *year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
@@ -1423,7 +929,7 @@ static int year_and_id(run *R, uint32_t did, int *year, char **id,
 
 /* bg_scan_counts() for a short phrase ph: reports, occurrences and
  * paragraphs from postings, without position lists. */
-static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
+static int counts_from_postings(run *R, const bg_mnode *ph, double timeout_ms,
                                 double deadline) {
   uint32_t *ids, *occ, *extra;
   size_t nids;
@@ -1456,14 +962,15 @@ static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
  * before, or rewind_values() comes first. */
 static int eval_docs(run *R, const uint32_t *ids, size_t nids,
                      double timeout_ms, double deadline) {
-  int ahead = nids >= PF_MIN_REPORTS && bg_reader_signature(R->r) && R->npf;
+  int ahead = nids >= BG_MATCH_PF_MIN_REPORTS && bg_reader_signature(R->r) &&
+              R->m.npf;
   size_t batch_end = 0;
   int rc;
   for (size_t i = 0; i < nids; i++) {
     if (timeout_ms > 0 && bg_now_ms() > deadline) return timed_out(R, timeout_ms);
     if (ahead && i == batch_end) {
       size_t batch = 1;
-      if ((rc = read_ahead(R, ids + i, nids - i, &batch, timeout_ms,
+      if ((rc = bg_match_read_ahead(&R->m, ids + i, nids - i, &batch, timeout_ms,
                            deadline)) != BG_OK)
         return rc;
       batch_end = i + batch;
@@ -1576,7 +1083,7 @@ static void heap_push(double *h, size_t *n, size_t k, double s) {
  * occurrences as the report can put in one paragraph (its extra
  * occurrences plus one), from BG_SLOT_SHORTEST.  A bound equal to that score is evaluated: ties
  * go to the order of year, id and paragraph. */
-static int top_by_relevance(run *R, const enode *ph, const uint32_t *ids,
+static int top_by_relevance(run *R, const bg_mnode *ph, const uint32_t *ids,
                             size_t nids, const uint32_t *occ,
                             const uint32_t *extra, double timeout_ms,
                             double deadline) {
@@ -1598,7 +1105,7 @@ static int top_by_relevance(run *R, const enode *ph, const uint32_t *ids,
       if (beat > -INFINITY) {
         const char *v;
         size_t vl;
-        if ((!vb && (rc = bg_xvals_open(R->r->db, BG_SLOT_SHORTEST, &vb,
+        if ((!vb && (rc = bg_xvals_open(bg_reader_db(R->r), BG_SLOT_SHORTEST, &vb,
                                         R->err)) != BG_OK) ||
             (rc = bg_xvals_get(vb, ids[i], &v, &vl, R->err)) != BG_OK)
           break;
@@ -1627,7 +1134,7 @@ static int top_by_relevance(run *R, const enode *ph, const uint32_t *ids,
  * R->top hits: the totals come from postings (short_counts()), and
  * positions are read only in the reports that can hold one of those
  * hits. */
-static int evaluate_top(run *R, const enode *ph, double timeout_ms,
+static int evaluate_top(run *R, const bg_mnode *ph, double timeout_ms,
                         double deadline) {
   uint32_t *ids, *occ, *extra;
   size_t nids;
@@ -1640,7 +1147,8 @@ static int evaluate_top(run *R, const enode *ph, double timeout_ms,
       R->ex_occ += occ[i];
       R->ex_total += occ[i] - extra[i];
     }
-    if (R->ex_reports && (rc = pf_setup(R, R->ex_reports)) == BG_OK)
+    if (R->ex_reports && (rc = bg_match_pf_setup(&R->m, R->c.all_phrases, R->c.nall,
+                                          R->ex_reports)) == BG_OK)
       rc = R->sort == BG_SORT_RELEVANCE
                ? top_by_relevance(R, ph, ids, nids, occ, extra, timeout_ms,
                                   deadline)
@@ -1660,16 +1168,18 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
                     double timeout_ms, double deadline, bg_err *err) {
   R->r = r;
   R->err = err;
+  R->m.db = bg_reader_db(r);
+  R->m.err = err;
   R->c.r = r;
   bg_units_init(&R->c.units);
-  bg_units_set_fold(&R->c.units, r->fold);
+  bg_units_set_fold(&R->c.units, bg_reader_fold(r));
   uint32_t *ids = NULL;
   size_t nids = 0;
   bg_xq *xq = NULL;
   int rc = compile(&R->c, q, 1, &R->root, err);
   if (rc != BG_OK) goto done;
   mark_guaranteed(R->root);
-  const enode *ph = short_phrase(R->root);
+  const bg_mnode *ph = short_phrase(R->root);
   int v4 = ph && bg_reader_v4(r);
   if (R->counts_only && v4) {
     rc = counts_from_postings(R, ph, timeout_ms, deadline);
@@ -1687,8 +1197,8 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = bg_xdb_match(r->db, xq, &ids, &nids, err)) != BG_OK) goto done;
-  if (nids >= PF_MIN_REPORTS && (rc = pf_setup(R, nids)) != BG_OK) goto done;
+  if ((rc = bg_xdb_match(bg_reader_db(r), xq, &ids, &nids, err)) != BG_OK) goto done;
+  if (nids >= BG_MATCH_PF_MIN_REPORTS && (rc = bg_match_pf_setup(&R->m, R->c.all_phrases, R->c.nall, nids)) != BG_OK) goto done;
   rc = eval_docs(R, ids, nids, timeout_ms, deadline);
 done:
   bg_xq_free(xq);
@@ -1805,7 +1315,7 @@ int bg_scan_counts(bg_reader *r, const char *q, size_t len, double timeout_ms,
 
 /* ---- the reports a query's filters keep ---- */
 
-static int has_filter(const enode *e) {
+static int has_filter(const bg_mnode *e) {
   if (is_filter(e)) return 1;
   for (size_t i = 0; i < e->nkids; i++)
     if (has_filter(e->kids[i])) return 1;
@@ -1816,7 +1326,7 @@ static int has_filter(const enode *e) {
  * whatever the text (*sure), as Xapian queries: a phrase may hold in any
  * report and surely holds in none; a filter holds where it holds; NOT
  * swaps the two; AND and OR combine each.  NULL when memory runs out. */
-static void filter_bounds(const enode *e, bg_xq **maybe, bg_xq **sure) {
+static void filter_bounds(const bg_mnode *e, bg_xq **maybe, bg_xq **sure) {
   switch (e->kind) {
   case BG_Q_PHRASE:
     *maybe = bg_xq_all();
@@ -1851,10 +1361,6 @@ static void filter_bounds(const enode *e, bg_xq **maybe, bg_xq **sure) {
   *maybe = *sure = NULL;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void bg_ids_free(char **ids, size_t n) {
   if (!ids) return;
   for (size_t i = 0; i < n; i++) free(ids[i]);
@@ -1880,7 +1386,7 @@ static int ids_of(bg_xdb *db, const uint32_t *dids, size_t n, char ***out,
     bg_ids_free(ids, n);
     return rc;
   }
-  qsort(ids, n, sizeof *ids, cmp_str);
+  qsort(ids, n, sizeof *ids, bg_cmp_str);
   *out = ids;
   return BG_OK;
 }
@@ -1900,11 +1406,11 @@ static const bg_qnode *first_phrase(const bg_qnode *q) {
  * filters only).  The caller releases all three, also on failure. */
 static int compile_query(bg_reader *r, const char *q, size_t len,
                          const char *cmd, bg_qnode **tree, compiler *c,
-                         enode **root, bg_err *err) {
+                         bg_mnode **root, bg_err *err) {
   memset(c, 0, sizeof *c);
   c->r = r;
   bg_units_init(&c->units);
-  bg_units_set_fold(&c->units, r->fold);
+  bg_units_set_fold(&c->units, bg_reader_fold(r));
   *root = NULL;
   int rc = bg_query_parse(q, len, tree, err);
   if (rc != BG_OK) return rc;
@@ -1925,7 +1431,7 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, const char *cmd,
   *n = 0;
   bg_qnode *tree = NULL;
   compiler c;
-  enode *root;
+  bg_mnode *root;
   bg_xq *maybe = NULL, *sure = NULL;
   uint32_t *dids = NULL;
   size_t ndids = 0;
@@ -1934,14 +1440,14 @@ int bg_query_kept(bg_reader *r, const char *q, size_t len, const char *cmd,
     *all = 0;
     filter_bounds(root, &maybe, &sure);
     if (!maybe || !sure) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    if (rc == BG_OK) rc = bg_xdb_match(r->db, maybe, &dids, &ndids, err);
-    if (rc == BG_OK) rc = ids_of(r->db, dids, ndids, ids, err);
+    if (rc == BG_OK) rc = bg_xdb_match(bg_reader_db(r), maybe, &dids, &ndids, err);
+    if (rc == BG_OK) rc = ids_of(bg_reader_db(r), dids, ndids, ids, err);
     if (rc == BG_OK) *n = ndids;
   }
   bg_xq_free(maybe);
   bg_xq_free(sure);
   free(dids);
-  enode_free(root);
+  bg_mnode_free(root);
   compiler_reset(&c);
   bg_query_free(tree);
   return rc;
@@ -1952,11 +1458,11 @@ int bg_filter_xq(bg_reader *r, const char *q, size_t len, const char *cmd,
   *out = NULL;
   bg_qnode *tree = NULL;
   compiler c;
-  enode *root;
+  bg_mnode *root;
   int rc = compile_query(r, q, len, cmd, &tree, &c, &root, err);
   if (rc == BG_OK && !(*out = candidates(root)))
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  enode_free(root);
+  bg_mnode_free(root);
   compiler_reset(&c);
   bg_query_free(tree);
   return rc;
@@ -1968,329 +1474,13 @@ size_t bg_query_phrase_count(const char *q, size_t len) {
   compiler c;
   memset(&c, 0, sizeof c);
   bg_units_init(&c.units);
-  enode *root = NULL;
+  bg_mnode *root = NULL;
   size_t n = 0;
   if (compile(&c, tree, 1, &root, NULL) == BG_OK) n = c.nphrases;
-  enode_free(root);
+  bg_mnode_free(root);
   compiler_reset(&c);
   bg_query_free(tree);
   return n;
-}
-
-/* ---- the reader ---- */
-
-/* The folds of the index db: those of its reports, which carry a marker
- * term for each (terms travel through combined and remote shards, user
- * metadata does not).  Shards built with different folds cannot be
- * searched exactly together. */
-static int read_fold(bg_xdb *db, const char *dir, unsigned *fold,
-                     bg_err *err) {
-  uint32_t n = bg_xdb_doccount(db);
-  uint32_t t2s = bg_xdb_termfreq(db, BG_TERM_T2S, strlen(BG_TERM_T2S));
-  *fold = t2s ? BG_FOLD_T2S : BG_FOLD_NONE;
-  if (t2s && t2s != n)
-    return bg_err_set(err, BG_EINVAL,
-                      "index %s combines %u reports folded Traditional to "
-                      "Simplified (baogao-index --t2s) with %u reports that "
-                      "are not: search them as separate indexes",
-                      dir, t2s, n - t2s);
-  return BG_OK;
-}
-
-/* ---- what an index path holds ---- */
-
-/* The first folder among dir/live and each shard's live link: the link to
- * the live database became a folder when the index was copied by a tool
- * that follows links (cp -rL, scp -r).  0 when none is. */
-static int live_folder(const char *dir, char *path, size_t size) {
-  struct stat st;
-  snprintf(path, size, "%s/live", dir);
-  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 1;
-  for (int k = 0; k < 256; k++) {
-    snprintf(path, size, "%s/shard-%02d/live", dir, k);
-    if (lstat(path, &st) != 0) break;
-    if (S_ISDIR(st.st_mode)) return 1;
-  }
-  return 0;
-}
-
-#define COPY_HOW                                                            \
-  "copy an index with cp -a or rsync -a, which keep the link"
-
-/* Why dir, which Xapian cannot open, is no index (the error set). */
-static int not_opened(const char *dir, bg_err *err) {
-  struct stat st;
-  char live[4200];
-  if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
-    return bg_err_set(err, BG_ENOINDEX,
-                      "not a baogao index: %s is a file, not an index "
-                      "folder or a Xapian stub file naming one",
-                      dir);
-  if (live_folder(dir, live, sizeof live))
-    return bg_err_set(err, BG_ENOINDEX,
-                      "no index at %s: %s is a folder, not a link, and the "
-                      "stub XAPIANDB names no database that opens: the index "
-                      "was copied following links; " COPY_HOW,
-                      dir, live);
-  return bg_err_set(err, BG_ENOINDEX,
-                    "no index at %s (build one with: baogao-index --index %s "
-                    "FILES...)",
-                    dir, dir);
-}
-
-/* Refuses what Xapian opens but baogao cannot read: a stub naming no
- * database (an empty file, say), which Xapian opens as an empty database
- * that throws at the first search, and a Xapian database of reports
- * without baogao's statistics terms.  Notes a copy whose live link became
- * a folder: its stub is intact, so it is read as the stub says. */
-static int check_opened(bg_reader *r, bg_err *err) {
-  struct stat st;
-  if (bg_xdb_ndatabases(r->db) == 0)
-    return stat(r->dir, &st) == 0 && S_ISREG(st.st_mode)
-               ? not_opened(r->dir, err)
-               : bg_err_set(err, BG_ENOINDEX,
-                            "not a baogao index: %s/XAPIANDB names no "
-                            "database",
-                            r->dir);
-  if (bg_xdb_doccount(r->db) > 0 &&
-      bg_xdb_termfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS)) == 0)
-    return bg_err_set(err, BG_ENOINDEX,
-                      "not a baogao index: %s is a Xapian database without "
-                      "baogao's terms",
-                      r->dir);
-  char live[4200], note[4600];
-  if (live_folder(r->dir, live, sizeof live)) {
-    snprintf(note, sizeof note,
-             "%s is a folder, not a link: this index was copied following "
-             "links; it is read as its stub XAPIANDB says, but baogao-index "
-             "will not write it (" COPY_HOW ")",
-             live);
-    if (!(r->note = bg_strdup(note)))
-      return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  return BG_OK;
-}
-
-const char *bg_reader_note(const bg_reader *r) { return r->note; }
-
-int bg_reader_open(bg_reader **out, const char *dir, bg_err *err) {
-  *out = NULL;
-  bg_reader *r = bg_calloc(1, sizeof *r);
-  if (!r || !(r->dir = bg_strdup(dir))) {
-    free(r);
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  r->stub_id = stub_identity(dir);
-  int rc = bg_xdb_open(&r->db, dir, err);
-  if (rc != BG_OK) {
-    not_opened(dir, err);
-    bg_reader_close(r);
-    return BG_ENOINDEX;
-  }
-  if ((rc = check_opened(r, err)) != BG_OK) {
-    bg_reader_close(r);
-    return rc;
-  }
-  if ((rc = read_fold(r->db, dir, &r->fold, err)) != BG_OK) {
-    bg_reader_close(r);
-    return rc;
-  }
-  *out = r;
-  return BG_OK;
-}
-
-void bg_reader_close(bg_reader *r) {
-  if (!r) return;
-  json_decref(r->reports);
-  bg_xdb_free(r->db);
-  free(r->dir);
-  free(r->note);
-  free(r);
-}
-
-/* Drops the report list read from an earlier revision. */
-static void forget_reports(bg_reader *r) {
-  json_decref(r->reports);
-  r->reports = NULL;
-}
-
-int bg_reader_refresh(bg_reader *r, int *changed, bg_err *err) {
-  if (changed) *changed = 0;
-  uint64_t id = stub_identity(r->dir);
-  int same_stub = id == r->stub_id;
-  if (same_stub) {
-    /* Same database: Xapian's reopen() picks up new commits cheaply. */
-    int moved = 0;
-    int rc = bg_xdb_reopen(r->db, &moved, err);
-    if (rc == BG_OK) {
-      if (changed) *changed = moved;
-      if (moved) forget_reports(r);
-      return moved ? read_fold(r->db, r->dir, &r->fold, err) : BG_OK;
-    }
-  }
-  /* After a compaction the stub names another database: open afresh. */
-  bg_xdb *fresh = NULL;
-  int rc = bg_xdb_open(&fresh, r->dir, err);
-  if (rc != BG_OK) return rc;
-  unsigned fold;
-  if ((rc = read_fold(fresh, r->dir, &fold, err)) != BG_OK) {
-    bg_xdb_free(fresh);
-    return rc;
-  }
-  r->fold = fold;
-  if (changed) *changed = 1;
-  forget_reports(r);
-  bg_xdb_free(r->db);
-  r->db = fresh;
-  r->stub_id = id;
-  return BG_OK;
-}
-
-uint64_t bg_reader_revision(bg_reader *r) { return bg_xdb_revision(r->db); }
-
-uint64_t bg_reader_signature(bg_reader *r) {
-  /* Xapian has one revision for a single database only; a compaction or
-   * a replica's full copy makes a new database behind a new stub. */
-  uint64_t rev = bg_xdb_revision(r->db);
-  if (rev == 0) return 0;
-  uint64_t h = (r->stub_id ^ rev) * 1099511628211ULL;
-  return h ? h : 1;
-}
-
-uint32_t bg_reader_doccount(bg_reader *r) { return bg_xdb_doccount(r->db); }
-
-void bg_reader_totals(bg_reader *r, uint64_t *paragraphs, uint64_t *units) {
-  *paragraphs = bg_xdb_collfreq(r->db, BG_TERM_PARAS, strlen(BG_TERM_PARAS));
-  *units = bg_xdb_collfreq(r->db, BG_TERM_UNITS, strlen(BG_TERM_UNITS));
-}
-
-unsigned bg_reader_fold(const bg_reader *r) { return r->fold; }
-
-struct bg_xdb *bg_reader_db(bg_reader *r) { return r->db; }
-
-void bg_doc_text_free(bg_doc_text *t) {
-  if (!t) return;
-  for (size_t i = 0; i < t->npara; i++) free(t->para[i]);
-  free(t->para);
-  free(t->len);
-  free(t->level);
-  free(t->id);
-  free(t->region);
-  json_decref(t->meta);
-  free(t);
-}
-
-int bg_reader_load_report(bg_reader *r, const char *id, bg_doc_text **out,
-                          bg_err *err) {
-  *out = NULL;
-  char t[BG_TERM_MAX];
-  size_t tl = bg_term_prefixed(BG_PREFIX_ID, id, strlen(id), t, sizeof t);
-  if (!tl) return bg_err_set(err, BG_ENOTFOUND, "no report '%s'", id);
-  uint32_t did = 0;
-  int rc = bg_xdb_find(r->db, t, tl, &did, err);
-  if (rc != BG_OK) return rc;
-  if (!did)
-    return bg_err_set(err, BG_ENOTFOUND,
-                      "no report '%s' in the index (baogao reports lists them)",
-                      id);
-  bg_docdata *d = NULL;
-  if ((rc = bg_docdata_load(r->db, did, &d, err)) != BG_OK) return rc;
-  bg_doc_text *x = bg_calloc(1, sizeof *x);
-  size_t n = bg_docdata_npara(d);
-  json_t *m = bg_docdata_meta(d);
-  if (!x || !(x->para = bg_calloc(n + 1, sizeof *x->para)) ||
-      !(x->len = bg_calloc(n + 1, sizeof *x->len)) ||
-      !(x->level = bg_calloc(n + 1, sizeof *x->level)) ||
-      !(x->id = bg_strdup(id))) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto fail;
-  }
-  const char *reg = json_string_value(json_object_get(m, "region"));
-  x->region = bg_strdup(reg ? reg : "");
-  x->year = (int)json_integer_value(json_object_get(m, "year"));
-  x->meta = json_incref(m);
-  if (!x->region) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto fail;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const char *p;
-    size_t len;
-    if ((rc = bg_docdata_para(d, i, &p, &len, err)) != BG_OK) goto fail;
-    if (!(x->para[i] = bg_strndup(p, len))) {
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-      goto fail;
-    }
-    x->len[i] = len;
-    x->level[i] = bg_docdata_level(d, i);
-    x->npara++;
-  }
-  bg_docdata_free(d);
-  *out = x;
-  return BG_OK;
-fail:
-  bg_docdata_free(d);
-  bg_doc_text_free(x);
-  return rc;
-}
-
-static int cmp_report(const void *a, const void *b) {
-  json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-  json_int_t ya = json_integer_value(json_object_get(x, "year"));
-  json_int_t yb = json_integer_value(json_object_get(y, "year"));
-  if (ya != yb) return ya < yb ? -1 : 1;
-  return strcmp(json_string_value(json_object_get(x, "id")),
-                json_string_value(json_object_get(y, "id")));
-}
-
-int bg_reader_reports(bg_reader *r, json_t **out, bg_err *err) {
-  *out = NULL;
-  /* A reader sees one revision until it is refreshed: the list is read
-   * once per revision (every report's stored data, inflated and parsed). */
-  if (r->reports) {
-    *out = json_incref(r->reports);
-    return BG_OK;
-  }
-  uint32_t *ids;
-  size_t n;
-  int rc = bg_xdb_all_docs(r->db, &ids, &n, err);
-  if (rc != BG_OK) return rc;
-  json_t **items = bg_calloc(n + 1, sizeof *items);
-  size_t k = 0;
-  if (!items) {
-    free(ids);
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < n && rc == BG_OK; i++) {
-    bg_docdata *d = NULL;
-    if ((rc = bg_docdata_load(r->db, ids[i], &d, err)) != BG_OK) break;
-    json_t *m = bg_docdata_meta(d);
-    /* An unknown year is null, as in hits (stored as 0). */
-    if (json_integer_value(json_object_get(m, "year")) <= 0 &&
-        json_object_set_new(m, "year", json_null()) != 0)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    items[k++] = json_incref(m);
-    bg_docdata_free(d);
-  }
-  if (rc == BG_OK) {
-    qsort(items, k, sizeof *items, cmp_report);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < k && arr; i++)
-      if (json_array_append(arr, items[i]) != 0) {
-        json_decref(arr);
-        arr = NULL;
-      }
-    if (!arr) {
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    } else {
-      r->reports = json_incref(arr);
-      *out = arr;
-    }
-  }
-  for (size_t i = 0; i < k; i++) json_decref(items[i]);
-  free(items);
-  free(ids);
-  return rc;
 }
 
 int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
@@ -2313,7 +1503,7 @@ int bg_reader_reports_filtered(bg_reader *r, const char *q, size_t len,
   json_t *m;
   json_array_foreach(every, i, m) {
     const char *id = json_string_value(json_object_get(m, "id"));
-    if (id && (all || bsearch(&id, ids, nids, sizeof *ids, cmp_str)) &&
+    if (id && (all || bsearch(&id, ids, nids, sizeof *ids, bg_cmp_str)) &&
         json_array_append(arr, m) != 0) {
       rc = bg_err_set(err, BG_ENOMEM, "out of memory");
       break;
@@ -2326,245 +1516,5 @@ done:
     json_decref(arr);
   json_decref(every);
   bg_ids_free(ids, nids);
-  return rc;
-}
-
-void bg_summaries_free(bg_report_summary *s, size_t n) {
-  if (!s) return;
-  for (size_t i = 0; i < n; i++) {
-    free(s[i].id);
-    free(s[i].region);
-  }
-  free(s);
-}
-
-static int cmp_summary(const void *a, const void *b) {
-  const bg_report_summary *x = a, *y = b;
-  if (x->year != y->year) return x->year < y->year ? -1 : 1;
-  return strcmp(x->id, y->id);
-}
-
-/* The summaries from the report list (already read, or old indexes
- * without the summary slot). */
-static int summaries_from_reports(bg_reader *r, bg_report_summary **out,
-                                  size_t *n, bg_err *err) {
-  json_t *reports = NULL;
-  int rc = bg_reader_reports(r, &reports, err);
-  if (rc != BG_OK) return rc;
-  size_t k = json_array_size(reports);
-  bg_report_summary *s = bg_calloc(k + 1, sizeof *s);
-  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  for (size_t i = 0; i < k && rc == BG_OK; i++) {
-    json_t *m = json_array_get(reports, i);
-    const char *id = json_string_value(json_object_get(m, "id"));
-    const char *reg = json_string_value(json_object_get(m, "region"));
-    s[i].year = (int)json_integer_value(json_object_get(m, "year"));
-    s[i].units = (uint64_t)json_integer_value(json_object_get(m, "units"));
-    s[i].id = bg_strdup(id ? id : "");
-    s[i].region = bg_strdup(reg ? reg : "");
-    if (!s[i].id || !s[i].region)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  json_decref(reports);
-  if (rc != BG_OK) {
-    bg_summaries_free(s, k);
-    return rc;
-  }
-  *out = s;
-  *n = k;
-  return BG_OK;
-}
-
-int bg_reader_summaries(bg_reader *r, bg_report_summary **out, size_t *n,
-                        bg_err *err) {
-  *out = NULL;
-  *n = 0;
-  if (r->reports) return summaries_from_reports(r, out, n, err);
-  uint32_t *ids = NULL;
-  size_t nids = 0;
-  int rc = bg_xdb_all_docs(r->db, &ids, &nids, err);
-  if (rc != BG_OK) return rc;
-  bg_report_summary *s = bg_calloc(nids + 1, sizeof *s);
-  bg_xvals *vy = NULL, *vi = NULL, *vs = NULL;
-  size_t k = 0;
-  int complete = 1;
-  if (!s) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_YEAR, &vy, err);
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_ID, &vi, err);
-  if (rc == BG_OK) rc = bg_xvals_open(r->db, BG_SLOT_SUMMARY, &vs, err);
-  for (size_t i = 0; i < nids && rc == BG_OK && complete; i++) {
-    const char *v;
-    size_t vl;
-    if ((rc = bg_xvals_get(vs, ids[i], &v, &vl, err)) != BG_OK) break;
-    const char *tab = vl ? memchr(v, '\t', vl) : NULL;
-    if (!tab) {
-      complete = 0; /* written before the slot existed */
-      break;
-    }
-    bg_report_summary *x = &s[k++];
-    x->units = strtoull(v, NULL, 10);
-    x->region = bg_strndup(tab + 1, vl - (size_t)(tab + 1 - v));
-    if ((rc = bg_xvals_get(vi, ids[i], &v, &vl, err)) != BG_OK) break;
-    x->id = bg_strndup(v, vl);
-    if ((rc = bg_xvals_get(vy, ids[i], &v, &vl, err)) != BG_OK) break;
-    x->year = vl ? (int)bg_xap_unsortable(v, vl) : 0;
-    if (!x->region || !x->id) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  bg_xvals_free(vy);
-  bg_xvals_free(vi);
-  bg_xvals_free(vs);
-  free(ids);
-  if (rc != BG_OK || !complete) {
-    bg_summaries_free(s, k);
-    return rc != BG_OK ? rc : summaries_from_reports(r, out, n, err);
-  }
-  qsort(s, k, sizeof *s, cmp_summary);
-  *out = s;
-  *n = k;
-  return BG_OK;
-}
-
-/* ---- size on disk ---- */
-
-/* Xapian's tables (glass backend), each a file <table>.glass; anything
- * else in a database folder (version file, lock, changesets) is "other". */
-static const char *const disk_tables[] = {"postlist", "position", "termlist",
-                                          "docdata",  "spelling", "synonym",
-                                          "other"};
-#define NTABLES (sizeof disk_tables / sizeof *disk_tables)
-
-/* Adds the files of the Xapian database, stub file or stub folder at path
- * to bytes[] (per table of disk_tables).  Returns 0, or 1 when part of it
- * is remote or cannot be reached, so that its size is unknown. */
-static int add_disk_size(const char *path, int64_t *bytes, int depth) {
-  struct stat st;
-  char p[4096];
-  if (depth > 8 || stat(path, &st) != 0) return 1;
-  if (S_ISDIR(st.st_mode)) {
-    snprintf(p, sizeof p, "%s/XAPIANDB", path);
-    if (stat(p, &st) == 0) return add_disk_size(p, bytes, depth + 1);
-    DIR *d = opendir(path);
-    if (!d) return 1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-      if (e->d_name[0] == '.' || stat(p, &st) != 0 || !S_ISREG(st.st_mode))
-        continue;
-      size_t t = 0, n = strlen(e->d_name);
-      while (t + 1 < NTABLES &&
-             !(n == strlen(disk_tables[t]) + 6 &&
-               !strncmp(e->d_name, disk_tables[t], n - 6) &&
-               !strcmp(e->d_name + n - 6, ".glass")))
-        t++;
-      bytes[t] += (int64_t)st.st_size;
-    }
-    closedir(d);
-    return 0;
-  }
-  /* A stub file: one database a line, relative to the stub's folder. */
-  FILE *f = fopen(path, "r");
-  if (!f) return 1;
-  char line[4096], base[4096];
-  snprintf(base, sizeof base, "%s", path);
-  char *slash = strrchr(base, '/');
-  if (slash)
-    slash[1] = '\0';
-  else
-    base[0] = '\0';
-  int rc = 0;
-  while (fgets(line, sizeof line, f)) {
-    line[strcspn(line, "\r\n")] = '\0';
-    char *a = line + strspn(line, " \t");
-    if (!*a || *a == '#') continue;
-    if (strncmp(a, "auto ", 5) && strncmp(a, "glass ", 6)) {
-      rc = 1; /* remote, or a backend not measured here */
-      continue;
-    }
-    a += strcspn(a, " \t");
-    a += strspn(a, " \t");
-    snprintf(p, sizeof p, "%s%s", a[0] == '/' ? "" : base, a);
-    rc |= add_disk_size(p, bytes, depth + 1);
-  }
-  fclose(f);
-  return rc;
-}
-
-/* The index's size on disk in *out: {"postlist": bytes, ..., "total":
- * bytes}, the tables it has; null when part of it is remote. */
-static int disk_size(const char *dir, json_t **out, bg_err *err) {
-  int64_t bytes[NTABLES] = {0}, total = 0;
-  if (add_disk_size(dir, bytes, 0) != 0) {
-    *out = json_null();
-    return BG_OK;
-  }
-  json_t *o = json_object();
-  for (size_t t = 0; t < NTABLES && o; t++) {
-    total += bytes[t];
-    if (bytes[t] &&
-        json_object_set_new(o, disk_tables[t], json_integer(bytes[t]))) {
-      json_decref(o);
-      o = NULL;
-    }
-  }
-  if (o && json_object_set_new(o, "total", json_integer(total))) {
-    json_decref(o);
-    o = NULL;
-  }
-  if (!o) return bg_err_set(err, BG_ENOMEM, "out of memory");
-  *out = o;
-  return BG_OK;
-}
-
-int bg_reader_stats(bg_reader *r, json_t **out, bg_err *err) {
-  *out = NULL;
-  json_t *reports = NULL;
-  int rc = bg_reader_reports(r, &reports, err);
-  if (rc != BG_OK) return rc;
-  json_int_t ymin = 0, ymax = 0, bytes = 0;
-  size_t i;
-  json_t *m;
-  json_t *regions = json_object();
-  if (!regions) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  json_array_foreach(reports, i, m) {
-    json_int_t y = json_integer_value(json_object_get(m, "year"));
-    if (y > 0 && (ymin == 0 || y < ymin)) ymin = y;
-    if (y > ymax) ymax = y;
-    bytes += json_integer_value(json_object_get(m, "bytes"));
-    const char *reg = json_string_value(json_object_get(m, "region"));
-    if (rc == BG_OK && reg && reg[0] &&
-        json_object_set_new(regions, reg, json_true()) != 0)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-  }
-  uint64_t terms = 0;
-  json_t *size = NULL;
-  if (rc == BG_OK) rc = bg_xdb_count_terms(r->db, &terms, err);
-  if (rc == BG_OK) rc = disk_size(r->dir, &size, err);
-  if (rc == BG_OK) {
-    json_t *o = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-        "index",
-        r->dir, "reports", (json_int_t)json_array_size(reports), "paragraphs",
-        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_PARAS,
-                                    strlen(BG_TERM_PARAS)),
-        "units",
-        (json_int_t)bg_xdb_collfreq(r->db, BG_TERM_UNITS,
-                                    strlen(BG_TERM_UNITS)),
-        "text_bytes", bytes, "terms", (json_int_t)terms, "regions",
-        (json_int_t)json_object_size(regions), "first_year",
-        ymin, "last_year", ymax, "revision",
-        (json_int_t)bg_xdb_revision(r->db), "xapian", bg_xap_version(),
-        "fold", r->fold & BG_FOLD_T2S ? "t2s" : "none");
-    if (o && json_object_set(o, "size_bytes", size) != 0) {
-      json_decref(o);
-      o = NULL;
-    }
-    if (!o)
-      rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    else
-      *out = o;
-  }
-  json_decref(size);
-  json_decref(regions);
-  json_decref(reports);
   return rc;
 }

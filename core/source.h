@@ -16,15 +16,7 @@
 
 #include "encoding.h"
 #include "error.h"
-
-typedef enum {
-  BG_FMT_NONE = 0, /* not a report file */
-  BG_FMT_TXT = 1,
-  BG_FMT_MD = 2,
-  BG_FMT_DOCX = 3,
-  BG_FMT_HTML = 4,
-  BG_FMT_PDF = 5
-} bg_format;
+#include "report.h" /* bg_format */
 
 /* A file read into memory and decoded. */
 typedef struct bg_source {

@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compare.h"
 #include "lexicon.h"
-#include "search.h"
+#include "reader.h"
 #include "xap.h"
+
+/* A phrase of compare.h (compare.c implements this header). */
+typedef struct bg_phrase bg_phrase;
 
 typedef struct tdoc {
   size_t npara, nunits;
@@ -48,6 +50,25 @@ int bg_tdoc_same_side(const tdoc *t, const uint32_t *pos, size_t c, size_t n,
 
 /* The normalized text of the n units from pos (caller frees). */
 char *bg_tdoc_text(const tdoc *t, size_t pos, size_t n);
+
+/* A walk over the repeated phrases of a tdoc (bg_tdoc_phrases()). */
+typedef struct bg_tdoc_walk {
+  size_t min_count; /* occurrences a phrase needs */
+  /* Whether the n-unit gram of hash h is worth growing into a phrase;
+   * NULL: every one is. */
+  int (*want)(void *ctx, size_t n, uint64_t h);
+  /* A phrase: its occurrences pos[0, c) and its length len in units.
+   * Non-zero stops the walk with that status. */
+  int (*found)(void *ctx, const uint32_t *pos, size_t c, size_t len);
+  void *ctx;
+} bg_tdoc_walk;
+
+/* Calls w->found for every phrase of CJK letters of t of BG_PHRASE_MIN to
+ * BG_PHRASE_MAX units that occurs w->min_count times or more, maximal: a
+ * shorter one whose occurrences all have the same letter on one side is
+ * left out, and one of BG_PHRASE_MAX units grows while they do.  A phrase
+ * grown can come out several times.  BG_ENOMEM, or what found returned. */
+int bg_tdoc_phrases(const tdoc *t, const bg_tdoc_walk *w);
 
 typedef struct gram {
   uint64_t h;

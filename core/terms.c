@@ -70,3 +70,19 @@ size_t bg_term_region(const char *region, size_t len, unsigned fold,
   bg_units_reset(&u);
   return n;
 }
+
+int bg_term_year(const char *t, size_t len) {
+  int year = 0;
+  for (size_t i = strlen(BG_PREFIX_YEAR); i < len; i++) {
+    if (t[i] < '0' || t[i] > '9' || year > 100000) return 0;
+    year = year * 10 + (t[i] - '0');
+  }
+  return year;
+}
+
+size_t bg_term_region_filter(const char *region, size_t len, unsigned fold,
+                             char *t) {
+  char reg[BG_TERM_MAX];
+  size_t rl = bg_term_region(region, len, fold, reg, BG_REGION_MAX);
+  return rl ? bg_term_prefixed(BG_PREFIX_REGION, reg, rl, t, BG_TERM_MAX) : 0;
+}

@@ -83,6 +83,17 @@ size_t bg_term_prefixed(const char *prefix, const char *value, size_t len,
 size_t bg_term_region(const char *region, size_t len, unsigned fold,
                       char *buf, size_t cap);
 
+/* The year of year term t[0, len) (BG_PREFIX_YEAR and digits), or 0
+ * when t is not one. */
+int bg_term_year(const char *t, size_t len);
+
+/* The region rule, shared by the index and the queries: the filter term
+ * of region name region[0, len) (BG_PREFIX_REGION and the name normalized
+ * with folds fold, at most BG_REGION_MAX bytes) into t (BG_TERM_MAX
+ * bytes); returns its length, 0 when the name is empty or too long. */
+size_t bg_term_region_filter(const char *region, size_t len, unsigned fold,
+                             char *t);
+
 /* 64-bit FNV-1a hash of s[0, len), continuing from h (start with
  * BG_FNV_INIT). */
 #define BG_FNV_INIT 0xcbf29ce484222325ULL

@@ -70,6 +70,12 @@ uint32_t bg_utf8_next(const char *str, size_t len, size_t *i) {
   return cp;
 }
 
+size_t bg_utf8_dec(const char *s, size_t n, uint32_t *cp) {
+  size_t i = 0;
+  *cp = bg_utf8_next(s, n, &i);
+  return i;
+}
+
 size_t bg_utf8_put(char *buf, uint32_t cp) {
   unsigned char *b = (unsigned char *)buf;
   if (cp < 0x80) {

@@ -97,4 +97,9 @@ size_t bg_utf8_width(const char *s, size_t len);
 /* Encodes cp into buf (at least 4 bytes); returns the byte count. */
 size_t bg_utf8_put(char *buf, uint32_t cp);
 
+/* The one UTF-8 decoder's other face: the code point at s[0, n) (n > 0)
+ * in *cp and its length in bytes returned, as bg_utf8_next() reads it (an
+ * invalid or truncated sequence is one byte of U+FFFD). */
+size_t bg_utf8_dec(const char *s, size_t n, uint32_t *cp);
+
 #endif

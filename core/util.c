@@ -86,3 +86,25 @@ uint64_t bg_alloc_calls(void) {
 uint64_t bg_alloc_failures(void) {
   return atomic_load(&failures);
 }
+
+char *bg_json_dumps_exact(const json_t *v, size_t flags, size_t *len) {
+  /* json_dumps() can lose an object key when an allocation fails inside
+   * it and still return a string; json_dumpb() into a buffer of the size
+   * a first pass measured allocates nothing of its own but the sorted key
+   * lists, and both passes must agree. */
+  size_t n = json_dumpb(v, NULL, 0, flags);
+  if (n == 0) return NULL;
+  char *s = bg_malloc(n + 2);
+  if (!s) return NULL;
+  if (json_dumpb(v, s, n, flags) != n) {
+    free(s);
+    return NULL;
+  }
+  s[n] = '\0';
+  if (len) *len = n;
+  return s;
+}
+
+int bg_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}

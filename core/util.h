@@ -24,6 +24,10 @@ char *bg_strdup(const char *s);
 /* A NUL-terminated copy of the n bytes at s, or NULL when out of memory. */
 char *bg_strndup(const char *s, size_t n);
 
+/* strcmp() of the strings two char * elements point to: the comparison
+ * of qsort() and bsearch() over arrays of strings. */
+int bg_cmp_str(const void *a, const void *b);
+
 /* Makes room for need elements of size bytes in the array *p of *cap
  * elements, doubling its capacity from 64; BG_ENOMEM (and *p as it was)
  * when it cannot. */
@@ -38,6 +42,13 @@ void bg_alloc_fail_at(uint64_t n, int persist);
 /* Allocations made, and made to fail, since the last bg_alloc_fail_at(). */
 uint64_t bg_alloc_calls(void);
 uint64_t bg_alloc_failures(void);
+
+struct json_t;
+
+/* v serialized with json_dumpb() flags, NUL-terminated (room for one
+ * more byte after it), its length in *len (may be NULL); caller frees.
+ * NULL when out of memory: never a text with a part missing. */
+char *bg_json_dumps_exact(const struct json_t *v, size_t flags, size_t *len);
 
 #ifdef __cplusplus
 }

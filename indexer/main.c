@@ -30,10 +30,12 @@
 
 #include "index.h"
 #include "manifest.h"
+#include "reader.h"
 #include "report.h"
 #include "source.h"
 #include "terms.h"
 #include "units.h"
+#include "util.h"
 
 #define COMMIT_DOCS 200
 #define COMMIT_BYTES (64u << 20)
@@ -149,10 +151,6 @@ static void files_free(files *fs) {
   fs->n = fs->cap = 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Collects report files under dir (reached from the folder root), in
  * sorted order; returns the number of errors met. */
 static int walk(files *fs, const char *dir, const char *root, int depth,
@@ -183,7 +181,7 @@ static int walk(files *fs, const char *dir, const char *root, int depth,
     n++;
   }
   closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_str);
+  if (n) qsort(names, n, sizeof *names, bg_cmp_str);
   for (size_t i = 0; i < n; i++) {
     size_t len = strlen(dir) + strlen(names[i]) + 2;
     char *p = malloc(len);
@@ -399,9 +397,9 @@ static size_t shard_of(const char *id, size_t n) {
 /* The shard count recorded in DIR/SHARDS: 0 for an index of one database
  * (or none yet), -1 when the file is unreadable or malformed. */
 static long shards_recorded(const char *dir) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/SHARDS", dir);
-  FILE *f = fopen(path, "r");
+  char *path = bg_reader_part(dir, BG_PART_SHARDS, 0);
+  FILE *f = path ? fopen(path, "r") : NULL;
+  free(path);
   if (!f) return errno == ENOENT ? 0 : -1;
   long n = -1;
   if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > MAX_SHARDS) n = -1;
@@ -414,24 +412,32 @@ static long shards_recorded(const char *dir) {
  * stub), so that readers open DIR as one database.  Written before any
  * shard, each file atomically. */
 static int make_sharded(const char *dir, long n) {
-  char path[PATH_MAX], tmp[PATH_MAX + 8];
+  char tmp[PATH_MAX + 8], line[64];
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "baogao-index: %s: %s\n", dir, strerror(errno));
     return -1;
   }
   for (int pass = 0; pass < 2; pass++) {
-    snprintf(path, sizeof path, "%s/%s", dir, pass ? "SHARDS" : "XAPIANDB");
+    char *path = bg_reader_part(dir, pass ? BG_PART_SHARDS : BG_PART_STUB, 0);
+    if (!path) {
+      fprintf(stderr, "baogao-index: out of memory\n");
+      return -1;
+    }
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     int ok = f != NULL;
     if (ok && pass) ok = fprintf(f, "%ld\n", n) > 0;
-    for (long k = 0; ok && !pass && k < n; k++)
-      ok = fprintf(f, "auto shard-%02ld\n", k) > 0;
+    for (long k = 0; ok && !pass && k < n; k++) {
+      bg_reader_stub_line(line, sizeof line, BG_PART_SHARD, (unsigned)k);
+      ok = fputs(line, f) >= 0;
+    }
     if (f && fclose(f) != 0) ok = 0;
     if (!ok || rename(tmp, path) != 0) {
       fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+      free(path);
       return -1;
     }
+    free(path);
   }
   return 0;
 }
@@ -545,22 +551,31 @@ cleanup:
   return result;
 }
 
-int main(int argc, char **argv) {
-  const char *index_dir = getenv("BAOGAO_INDEX");
-  const char *encoding = NULL;
-  int prune = 0, compact = -1, quiet = 0, verbose = 0;
-  int t2s = -1;         /* -1: as the index was built */
-  long nshards_opt = 0; /* --shards N; 0: as the index was built */
-  files fs = {0};
-  int file_errors = 0;
+/* What the command line asks for. */
+typedef struct options {
+  const char *index_dir;
+  const char *encoding;
+  int prune, compact, quiet, verbose; /* compact -1: when it pays */
+  int t2s;       /* -1: as the index was built */
+  long nshards;  /* --shards N; 0: as the index was built */
+  char **paths;  /* files and folders to index, at the front of argv */
+  size_t npaths;
+} options;
+
+/* Reads the command line into *o.  Returns -1 to go on, else the exit
+ * status to end with (--help, --version, a usage error: reported). */
+static int parse_options(int argc, char **argv, options *o) {
+  memset(o, 0, sizeof *o);
+  o->index_dir = getenv("BAOGAO_INDEX");
+  o->compact = -1;
+  o->t2s = -1;
   /* Paths gather at the front of argv (writes never pass reads). */
-  char **paths = argv + 1;
-  size_t npaths = 0;
+  o->paths = argv + 1;
   int opts_done = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (opts_done || a[0] != '-' || !a[1]) {
-      paths[npaths++] = argv[i];
+      o->paths[o->npaths++] = argv[i];
     } else if (!strcmp(a, "--")) {
       opts_done = 1;
     } else if (!strcmp(a, "--index") || !strcmp(a, "--encoding")) {
@@ -569,22 +584,22 @@ int main(int argc, char **argv) {
         return 1;
       }
       if (!strcmp(a, "--index"))
-        index_dir = argv[++i];
+        o->index_dir = argv[++i];
       else
-        encoding = argv[++i];
+        o->encoding = argv[++i];
     } else if (!strncmp(a, "--index=", 8)) {
-      index_dir = a + 8;
+      o->index_dir = a + 8;
     } else if (!strncmp(a, "--encoding=", 11)) {
-      encoding = a + 11;
+      o->encoding = a + 11;
     } else if (!strcmp(a, "--ocr")) {
       read_flags |= BG_SOURCE_OCR;
     } else if (!strcmp(a, "--prune")) {
-      prune = 1;
+      o->prune = 1;
     } else if (!strcmp(a, "--shards") || !strncmp(a, "--shards=", 9)) {
       const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
       char *end;
-      nshards_opt = strtol(v, &end, 10);
-      if (!*v || *end || nshards_opt < 1 || nshards_opt > MAX_SHARDS) {
+      o->nshards = strtol(v, &end, 10);
+      if (!*v || *end || o->nshards < 1 || o->nshards > MAX_SHARDS) {
         fprintf(stderr,
                 "baogao-index: --shards takes a number from 1 to %d, not "
                 "'%s'\n",
@@ -592,17 +607,17 @@ int main(int argc, char **argv) {
         return 1;
       }
     } else if (!strcmp(a, "--t2s")) {
-      t2s = 1;
+      o->t2s = 1;
     } else if (!strcmp(a, "--no-t2s")) {
-      t2s = 0;
+      o->t2s = 0;
     } else if (!strcmp(a, "--compact")) {
-      compact = 1;
+      o->compact = 1;
     } else if (!strcmp(a, "--no-compact")) {
-      compact = 0;
+      o->compact = 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
+      o->quiet = 1;
     } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-      verbose = 1;
+      o->verbose = 1;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(usage, stdout);
       return 0;
@@ -614,122 +629,156 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (!index_dir || !index_dir[0]) index_dir = "data/index";
-  if (npaths == 0 && !prune) {
+  if (!o->index_dir || !o->index_dir[0]) o->index_dir = "data/index";
+  if (o->npaths == 0 && !o->prune) {
     fprintf(stderr, "baogao-index: no files or folders given\n\n%s", usage);
     return 1;
   }
-  if (encoding && !encoding[0]) {
+  if (o->encoding && !o->encoding[0]) {
     fprintf(stderr, "baogao-index: --encoding needs a charset name\n");
     return 1;
   }
-  /* Collect the files before touching the index. */
-  for (size_t i = 0; i < npaths; i++) {
+  return -1;
+}
+
+/* Collects the report files the command line names into fs, before the
+ * index is touched; *errors counts the paths that are none (reported).
+ * Returns -1 when out of memory (reported). */
+static int collect_files(const options *o, files *fs, int *errors) {
+  for (size_t i = 0; i < o->npaths; i++) {
+    char *path = o->paths[i];
     struct stat st;
-    if (stat(paths[i], &st) != 0) {
-      fprintf(stderr, "baogao-index: %s: %s\n", paths[i], strerror(errno));
-      file_errors++;
+    if (stat(path, &st) != 0) {
+      fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+      (*errors)++;
     } else if (S_ISDIR(st.st_mode)) {
       /* "dir/" walks as "dir", so that paths below it read "dir/x". */
-      size_t n = strlen(paths[i]);
-      while (n > 1 && paths[i][n - 1] == '/')
-        paths[i][--n] = '\0';
-      file_errors += walk(&fs, paths[i], paths[i], 0, verbose);
-    } else if (bg_source_format(paths[i]) == BG_FMT_NONE) {
+      size_t n = strlen(path);
+      while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+      *errors += walk(fs, path, path, 0, o->verbose);
+    } else if (bg_source_format(path) == BG_FMT_NONE) {
       fprintf(stderr,
               "baogao-index: %s: not a report file (expected .txt, .md, "
               ".docx, .html, .htm, .shtml or .pdf, any of them optionally "
               ".gz)\n",
-              paths[i]);
-      file_errors++;
-    } else if (add_file(&fs, paths[i], NULL, st.st_size) != 0) {
+              path);
+      (*errors)++;
+    } else if (add_file(fs, path, NULL, st.st_size) != 0) {
       fprintf(stderr, "baogao-index: out of memory\n");
-      files_free(&fs);
-      return 1;
+      return -1;
     }
   }
-  bg_err err = {0};
-  /* One database, or shards: as the index was made, or as --shards asks
-   * for a new one. */
+  return 0;
+}
+
+/* How many databases the index has: 0 for one, else its shards, as the
+ * index was made or as --shards asks of a new one (made here).  -1 when
+ * the folder cannot be one (reported). */
+static long shard_count(const options *o) {
+  const char *index_dir = o->index_dir;
   struct stat dir_st;
   if (stat(index_dir, &dir_st) == 0 && !S_ISDIR(dir_st.st_mode)) {
     fprintf(stderr,
             "baogao-index: not a baogao index: %s is a file; an index is a "
             "folder (give a new or an index folder to --index)\n",
             index_dir);
-    files_free(&fs);
-    return 2;
+    return -1;
   }
   long nshards = shards_recorded(index_dir);
-  char stub_path[PATH_MAX];
-  snprintf(stub_path, sizeof stub_path, "%s/XAPIANDB", index_dir);
+  char *stub_path = bg_reader_part(index_dir, BG_PART_STUB, 0);
   struct stat stub_st;
-  int has_stub = stat(stub_path, &stub_st) == 0;
+  int has_stub = stub_path && stat(stub_path, &stub_st) == 0;
+  free(stub_path);
   if (nshards < 0) {
     fprintf(stderr, "baogao-index: %s/SHARDS: not a shard count\n", index_dir);
-    files_free(&fs);
-    return 2;
+    return -1;
   }
-  if (nshards_opt > 0 && nshards > 0 && nshards_opt != nshards) {
+  if (o->nshards > 0 && nshards > 0 && o->nshards != nshards) {
     fprintf(stderr,
             "baogao-index: %s has %ld shards, not %ld: index into a new "
             "folder to change that\n",
-            index_dir, nshards, nshards_opt);
-    files_free(&fs);
-    return 2;
+            index_dir, nshards, o->nshards);
+    return -1;
   }
-  if (nshards_opt > 1 && nshards == 0) {
+  if (o->nshards > 1 && nshards == 0) {
     if (has_stub) {
       fprintf(stderr,
               "baogao-index: %s is an index of one database: index into a "
               "new folder to shard it\n",
               index_dir);
-      files_free(&fs);
-      return 2;
+      return -1;
     }
-    if (make_sharded(index_dir, nshards_opt) != 0) {
-      files_free(&fs);
-      return 2;
-    }
-    nshards = nshards_opt;
+    if (make_sharded(index_dir, o->nshards) != 0) return -1;
+    nshards = o->nshards;
   }
-  size_t nix = nshards > 0 ? (size_t)nshards : 1;
-  bg_index *shards[MAX_SHARDS] = {0};
-  for (size_t k = 0; k < nix; k++) {
-    char sdir[PATH_MAX];
-    if (nshards > 0)
-      snprintf(sdir, sizeof sdir, "%s/shard-%02zu", index_dir, k);
-    else
-      snprintf(sdir, sizeof sdir, "%s", index_dir);
-    if (bg_index_open(&shards[k], sdir, &err) != BG_OK ||
-        (t2s >= 0 &&
-         bg_index_set_fold(shards[k], t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) !=
-             BG_OK)) {
+  return nshards;
+}
+
+/* Opens the index for writing: its one database, or each of its shards,
+ * into shards[0, *nix), with the folds --t2s or --no-t2s ask for.
+ * Returns 0, or -1 with nothing left open (reported). */
+static int open_shards(const options *o, bg_index **shards, size_t *nix) {
+  long nshards = shard_count(o);
+  if (nshards < 0) return -1;
+  bg_err err = {0};
+  *nix = nshards > 0 ? (size_t)nshards : 1;
+  for (size_t k = 0; k < *nix; k++) {
+    char *sdir = nshards > 0
+                     ? bg_reader_part(o->index_dir, BG_PART_SHARD, (unsigned)k)
+                     : strdup(o->index_dir);
+    int rc = sdir ? bg_index_open(&shards[k], sdir, &err)
+                  : bg_err_set(&err, BG_ENOMEM, "out of memory");
+    free(sdir);
+    if (rc != BG_OK ||
+        (o->t2s >= 0 &&
+         bg_index_set_fold(shards[k], o->t2s ? BG_FOLD_T2S : BG_FOLD_NONE,
+                           &err) != BG_OK)) {
       fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
       for (size_t j = 0; j <= k; j++)
         bg_index_close(shards[j], NULL);
-      files_free(&fs);
-      return 2;
+      return -1;
     }
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  return 0;
+}
 
-  int tty = isatty(STDERR_FILENO) && !quiet && !verbose;
-  stats st = {0};
-  manifests ms = {0};
-  st.t0 = now_s();
-  st.files_total = fs.n;
-  st.quiet = quiet;
-  st.texts = calloc(fs.n + 1, sizeof *st.texts);
-  for (size_t i = 0; i < fs.n; i++)
-    st.bytes_total += (uint64_t)fs.v[i].size;
-  int was_empty = 1;
+/* Commits every shard; returns 1 when one fails (reported), else 0. */
+static int commit_all(bg_index **shards, size_t nix) {
+  bg_err err = {0};
   for (size_t k = 0; k < nix; k++)
-    if (bg_index_doccount(shards[k]) > 0) was_empty = 0;
+    if (bg_index_commit(shards[k], &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
+      return 1;
+    }
+  return 0;
+}
+
+/* Whether files[i]'s report id was met before in this run (reported: the
+ * second file of an id is skipped); seen[] keeps the ids met. */
+static int seen_before(char **seen, const files *fs, size_t i, char *id,
+                       size_t idsize, stats *st) {
+  if (bg_source_id(fs->v[i].path, id, idsize) != BG_OK || !seen) return 0;
+  for (size_t k = 0; k < i; k++)
+    if (seen[k] && !strcmp(seen[k], id)) {
+      fprintf(stderr,
+              "baogao-index: %s: report id '%s' appears twice in this run; "
+              "skipped\n",
+              fs->v[i].path, id);
+      st->failed++;
+      st->files_done++;
+      return 1;
+    }
+  seen[i] = strdup(id);
+  return 0;
+}
+
+/* Indexes every file of fs into the shards, committing every
+ * commit_docs reports, COMMIT_BYTES of files or COMMIT_SECONDS, whichever
+ * comes first, so that a killed run keeps most of its work.  Stops early
+ * on a signal.  Returns 1 when a commit failed (reported), else 0. */
+static int index_files(bg_index **shards, size_t nix, const files *fs,
+                       const options *o, manifests *ms, stats *st, int tty) {
   /* BAOGAO_COMMIT_DOCS lowers the commit interval (tests use it to kill
    * the indexer between commits). */
   size_t commit_docs = COMMIT_DOCS;
@@ -739,81 +788,72 @@ int main(int argc, char **argv) {
   uint64_t bytes_since = 0;
   double last_commit = now_s();
   /* Two files of the same id in one run: the second is an error. */
-  char **seen = calloc(fs.n + 1, sizeof *seen);
+  char **seen = calloc(fs->n + 1, sizeof *seen);
   int fatal = 0;
-  for (size_t i = 0; i < fs.n && !stop_requested && !fatal; i++) {
+  for (size_t i = 0; i < fs->n && !stop_requested && !fatal; i++) {
     char id[1024];
-    if (bg_source_id(fs.v[i].path, id, sizeof id) == BG_OK && seen) {
-      int dup = 0;
-      for (size_t k = 0; k < i && !dup; k++)
-        if (seen[k] && !strcmp(seen[k], id)) dup = 1;
-      if (dup) {
-        fprintf(stderr,
-                "baogao-index: %s: report id '%s' appears twice in this run; "
-                "skipped\n",
-                fs.v[i].path, id);
-        st.failed++;
-        st.files_done++;
-        continue;
-      }
-      seen[i] = strdup(id);
-    }
-    if (tty) progress(&st, id, 0);
-    int r = index_file(shards, nix, &fs.v[i], encoding, &ms, verbose, &st);
-    if (r < 0) st.failed++;
+    if (seen_before(seen, fs, i, id, sizeof id, st)) continue;
+    if (tty) progress(st, id, 0);
+    int r = index_file(shards, nix, &fs->v[i], o->encoding, ms, o->verbose,
+                       st);
+    if (r < 0) st->failed++;
     if (r > 0) {
       since_commit++;
-      bytes_since += (uint64_t)fs.v[i].size;
+      bytes_since += (uint64_t)fs->v[i].size;
     }
-    st.files_done++;
-    st.bytes_done += (uint64_t)fs.v[i].size;
+    st->files_done++;
+    st->bytes_done += (uint64_t)fs->v[i].size;
     if (since_commit > 0 &&
         (since_commit >= commit_docs || bytes_since >= COMMIT_BYTES ||
          now_s() - last_commit >= COMMIT_SECONDS)) {
-      for (size_t k = 0; k < nix && !fatal; k++)
-        if (bg_index_commit(shards[k], &err) != BG_OK) {
-          fprintf(stderr, "baogao-index: commit failed: %s\n",
-                  bg_err_msg(&err));
-          fatal = 1;
-        }
+      fatal = commit_all(shards, nix);
       since_commit = 0;
       bytes_since = 0;
       last_commit = now_s();
     }
   }
-  if (tty) progress(&st, "", 1);
+  if (tty) progress(st, "", 1);
   if (seen)
-    for (size_t i = 0; i < fs.n; i++)
+    for (size_t i = 0; i < fs->n; i++)
       free(seen[i]);
   free(seen);
-  if (!fatal && !stop_requested && prune) {
-    for (size_t k = 0; k < nix && !fatal; k++) {
-      prune_ctx pc = {0};
-      bg_index *ix = shards[k];
-      if (bg_index_each(ix, collect_gone, &pc, &err) != BG_OK) {
-        fprintf(stderr, "baogao-index: prune: %s\n", bg_err_msg(&err));
-        fatal = 1;
-      }
-      for (size_t i = 0; i < pc.n; i++) {
-        if (!fatal && bg_index_remove(ix, pc.ids[i], &err) == BG_OK) {
-          st.removed++;
-          if (verbose) fprintf(stderr, "  remove %s (file gone)\n", pc.ids[i]);
-        } else if (!fatal) {
-          fprintf(stderr, "baogao-index: remove %s: %s\n", pc.ids[i],
-                  bg_err_msg(&err));
-          fatal = 1;
-        }
-        free(pc.ids[i]);
-      }
-      free(pc.ids);
-    }
-  }
-  for (size_t k = 0; k < nix && !fatal; k++)
-    if (bg_index_commit(shards[k], &err) != BG_OK) {
-      fprintf(stderr, "baogao-index: commit failed: %s\n", bg_err_msg(&err));
+  return fatal;
+}
+
+/* --prune: removes the reports whose file is gone.  Returns 1 when that
+ * fails (reported), else 0. */
+static int prune_gone(bg_index **shards, size_t nix, int verbose,
+                      stats *st) {
+  bg_err err = {0};
+  int fatal = 0;
+  for (size_t k = 0; k < nix && !fatal; k++) {
+    prune_ctx pc = {0};
+    bg_index *ix = shards[k];
+    if (bg_index_each(ix, collect_gone, &pc, &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: prune: %s\n", bg_err_msg(&err));
       fatal = 1;
     }
-  size_t changes = st.added + st.replaced + st.removed;
+    for (size_t i = 0; i < pc.n; i++) {
+      if (!fatal && bg_index_remove(ix, pc.ids[i], &err) == BG_OK) {
+        st->removed++;
+        if (verbose) fprintf(stderr, "  remove %s (file gone)\n", pc.ids[i]);
+      } else if (!fatal) {
+        fprintf(stderr, "baogao-index: remove %s: %s\n", pc.ids[i],
+                bg_err_msg(&err));
+        fatal = 1;
+      }
+      free(pc.ids[i]);
+    }
+    free(pc.ids);
+  }
+  return fatal;
+}
+
+/* Compacts the shards when --compact asks, or by default when it pays:
+ * after many changes, after the first build, or to finish a compaction a
+ * kill interrupted.  Returns 1 when that fails (reported), else 0. */
+static int compact_if_due(bg_index **shards, size_t nix, const options *o,
+                          size_t changes, int was_empty, int tty) {
   /* Replicas copy a compacted database whole: while changesets are kept
    * for them (XAPIAN_MAX_CHANGESETS), only the first build compacts by
    * itself. */
@@ -823,33 +863,91 @@ int main(int argc, char **argv) {
   for (size_t k = 0; k < nix; k++)
     resume |= bg_index_compaction_interrupted(shards[k]);
   int do_compact =
-      compact == 1 || (compact == -1 && !stop_requested &&
-                       ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
-                        (was_empty && changes) || resume));
-  if (!fatal && do_compact) {
-    if (tty) fprintf(stderr, "compacting...");
-    for (size_t k = 0; k < nix && !fatal; k++)
-      if (bg_index_compact(shards[k], &err) != BG_OK) {
-        fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
-        fatal = 1;
-      }
-    if (tty) fprintf(stderr, "\r\033[K");
-  }
-  file_errors += ms.errors;
-  uint32_t total = 0;
+      o->compact == 1 ||
+      (o->compact == -1 && !stop_requested &&
+       ((changes >= COMPACT_MIN_CHANGES && !changesets) ||
+        (was_empty && changes) || resume));
+  if (!do_compact) return 0;
+  bg_err err = {0};
+  int fatal = 0;
+  if (tty) fprintf(stderr, "compacting...");
+  for (size_t k = 0; k < nix && !fatal; k++)
+    if (bg_index_compact(shards[k], &err) != BG_OK) {
+      fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
+      fatal = 1;
+    }
+  if (tty) fprintf(stderr, "\r\033[K");
+  return fatal;
+}
+
+/* Closes the shards; *total counts the reports they hold.  Returns 1 when
+ * one fails to close (reported while fatal is 0), else fatal. */
+static int close_shards(bg_index **shards, size_t nix, uint32_t *total,
+                        int fatal) {
+  bg_err err = {0};
+  *total = 0;
   for (size_t k = 0; k < nix; k++) {
-    total += bg_index_doccount(shards[k]);
+    *total += bg_index_doccount(shards[k]);
     if (bg_index_close(shards[k], &err) != BG_OK && !fatal) {
       fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
       fatal = 1;
     }
   }
-  if ((tty || verbose) && !quiet)
+  return fatal;
+}
+
+/* As the README tells it: parse the options, collect the files, open the
+ * shards, index the files with commits, prune, compact. */
+int main(int argc, char **argv) {
+  options o;
+  int rc = parse_options(argc, argv, &o);
+  if (rc >= 0) return rc;
+  files fs = {0};
+  int file_errors = 0;
+  bg_index *shards[MAX_SHARDS] = {0};
+  size_t nix = 0;
+  if (collect_files(&o, &fs, &file_errors) != 0) {
+    files_free(&fs);
+    return 1;
+  }
+  if (open_shards(&o, shards, &nix) != 0) {
+    files_free(&fs);
+    return 2;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  int tty = isatty(STDERR_FILENO) && !o.quiet && !o.verbose;
+  stats st = {0};
+  manifests ms = {0};
+  st.t0 = now_s();
+  st.files_total = fs.n;
+  st.quiet = o.quiet;
+  st.texts = calloc(fs.n + 1, sizeof *st.texts);
+  for (size_t i = 0; i < fs.n; i++)
+    st.bytes_total += (uint64_t)fs.v[i].size;
+  int was_empty = 1;
+  for (size_t k = 0; k < nix; k++)
+    if (bg_index_doccount(shards[k]) > 0) was_empty = 0;
+  int fatal = index_files(shards, nix, &fs, &o, &ms, &st, tty);
+  if (!fatal && !stop_requested && o.prune)
+    fatal = prune_gone(shards, nix, o.verbose, &st);
+  if (!fatal) fatal = commit_all(shards, nix);
+  size_t changes = st.added + st.replaced + st.removed;
+  if (!fatal) fatal = compact_if_due(shards, nix, &o, changes, was_empty, tty);
+  file_errors += ms.errors;
+  uint32_t total = 0;
+  fatal = close_shards(shards, nix, &total, fatal);
+  if ((tty || o.verbose) && !o.quiet)
     fprintf(stderr,
             "%zu added, %zu replaced, %zu unchanged, %zu removed, %zu failed; "
             "%u reports in %s (%.1f s)\n",
             st.added, st.replaced, st.unchanged, st.removed,
-            st.failed + (size_t)file_errors, total, index_dir, now_s() - st.t0);
+            st.failed + (size_t)file_errors, total, o.index_dir,
+            now_s() - st.t0);
   for (size_t i = 0; i < st.ntexts; i++) free(st.texts[i].id);
   free(st.texts);
   files_free(&fs);
