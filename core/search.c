@@ -19,6 +19,8 @@
  *      the page of hits asked for, with every occurrence highlighted.
  */
 #include "search.h"
+
+#include "cancel.h"
 #include "util.h"
 
 #include <math.h>
@@ -580,6 +582,11 @@ static int timed_out(run *R, double timeout_ms) {
                     "the query took longer than its limit of %.0f ms; "
                     "narrow it with more words or filters",
                     timeout_ms);
+}
+
+/* Past the deadline, or the thread's work cancelled (cancel.h). */
+static int late(double timeout_ms, double deadline) {
+  return (timeout_ms > 0 && bg_now_ms() > deadline) || bg_cancelled();
 }
 
 /* Chooses the terms whose lists are read ahead: the position terms of
@@ -1267,6 +1274,12 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     const cand *c = &R->cands[pick[i]];
     const doc *dc = &R->docs[c->doc];
     bg_hit *h = &hits[i];
+    if ((k & 63) == 0 && bg_cancelled()) {
+      rc = bg_err_set(R->err, BG_ETIMEOUT,
+                      "the query's page of hits took longer than its time "
+                      "limit; ask for fewer hits (limit) or narrow it");
+      break;
+    }
     if (c->doc != loaded) {
       bg_docdata_free(d);
       d = NULL;
@@ -1431,7 +1444,7 @@ static int counts_from_postings(run *R, const enode *ph, double timeout_ms,
   size_t id_cap = 0;
   int rc = short_counts(R, ph, &ids, &nids, &occ, &extra);
   for (size_t i = 0; i < nids && rc == BG_OK; i++) {
-    if (timeout_ms > 0 && (i & 255) == 0 && bg_now_ms() > deadline) {
+    if ((i & 255) == 0 && late(timeout_ms, deadline)) {
       rc = timed_out(R, timeout_ms);
       break;
     }
@@ -1460,7 +1473,7 @@ static int eval_docs(run *R, const uint32_t *ids, size_t nids,
   size_t batch_end = 0;
   int rc;
   for (size_t i = 0; i < nids; i++) {
-    if (timeout_ms > 0 && bg_now_ms() > deadline) return timed_out(R, timeout_ms);
+    if (late(timeout_ms, deadline)) return timed_out(R, timeout_ms);
     if (ahead && i == batch_end) {
       size_t batch = 1;
       if ((rc = read_ahead(R, ids + i, nids - i, &batch, timeout_ms,

@@ -45,21 +45,23 @@
 #include <zlib.h>
 
 #include "cache.h"
+#include "cancel.h"
 #include "compare.h"
 #include "count.h"
 #include "error.h"
 #include "export.h"
+#include "fair.h"
 #include "hints.h"
 #include "json.h"
 #include "params.h"
 #include "search.h"
 #include "similar.h"
 #include "kwic.h"
+#include "gone.h"
 #include "web.h"
 
 #define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
 #define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
-#define GRACE_MS 5000        /* how long SIGTERM waits for requests */
 #define INDEX_POLL_MS 1000   /* the main thread's index refresh period */
 #define MAX_OFFSET 100000000 /* as the CLI */
 #define MIN_CONNECTION_MEMORY (256 << 10) /* per connection: request line
@@ -119,6 +121,9 @@ static const char usage[] =
     "  --allow-host NAME     answer requests for host NAME too (repeatable;\n"
     "                        '*': any).  By default only IP addresses and\n"
     "                        localhost: other Host headers get 403\n"
+    "  --grace-ms MS         on SIGTERM, how long answers in flight may take\n"
+    "                        to finish (default 10000); a second SIGTERM\n"
+    "                        stops at once\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -139,6 +144,7 @@ typedef struct config {
   unsigned max_connections;
   unsigned max_per_ip; /* 0: no limit */
   size_t cache_mb;     /* answer cache, MB; 0: none */
+  double grace_ms;     /* SIGTERM: how long requests in flight may finish */
   bg_params_limits lim;
 } config;
 
@@ -233,6 +239,7 @@ static struct {
   atomic_uint_least64_t sum_us[R_NROUTES];
   atomic_uint_least64_t aborted; /* closed before an answer was queued */
   atomic_uint_least64_t gzipped;
+  atomic_uint_least64_t cancelled; /* work stopped: its client hung up */
   atomic_uint busy; /* workers answering */
   atomic_uint queued;
 } metrics;
@@ -277,6 +284,12 @@ static char *metrics_text(size_t *len) {
           "# TYPE baogao_http_requests_aborted_total counter\n"
           "baogao_http_requests_aborted_total %llu\n",
           (unsigned long long)atomic_load(&metrics.aborted));
+  fprintf(f,
+          "# HELP baogao_requests_cancelled_total Requests whose work was "
+          "stopped because their client hung up.\n"
+          "# TYPE baogao_requests_cancelled_total counter\n"
+          "baogao_requests_cancelled_total %llu\n",
+          (unsigned long long)atomic_load(&metrics.cancelled));
   fprintf(f, "# HELP baogao_http_request_duration_seconds Time from the "
              "request line to the last byte of the answer.\n"
              "# TYPE baogao_http_request_duration_seconds histogram\n");
@@ -417,6 +430,9 @@ typedef struct request {
   int format, bom;    /* format=tsv|csv and bom=1: the answer as a table */
   char *params;       /* the query string without format and bom */
   size_t nparams;
+  atomic_int gone;    /* its client hung up (gone.h) */
+  uint64_t watch;     /* its gone_watch() ticket; 0: not watched */
+  double t_queued;    /* when it was handed to the workers */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -500,7 +516,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
             status                                          ? ""
             : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
             : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? " (shutdown)"
-            : rq->status                                    ? " (client gone)"
+            : atomic_load(&rq->gone) ? " (client gone, work cancelled)"
+            : rq->status             ? " (client gone)"
                                                             : " (no answer)");
   }
   if (rq->resp) MHD_destroy_response(rq->resp);
@@ -689,6 +706,27 @@ static void respond_error(request *rq, unsigned status, const char *code,
   json_decref(e);
 }
 
+/* 503 {"error": {"code": "timeout", ...}} saying what was asked (the
+ * endpoint and its query string, when they are UTF-8) and the limit. */
+static void respond_timeout(request *rq, const char *message) {
+  json_t *e = bg_json_error("timeout", message);
+  json_t *in = json_object_get(e, "error");
+  if (in) {
+    char *asked = malloc(rq->qlen + 32);
+    if (asked) {
+      int n = snprintf(asked, rq->qlen + 32, "%s?", route_path[rq->route]);
+      memcpy(asked + n, rq->qs, rq->qlen);
+      json_t *a = json_stringn(asked, (size_t)n + rq->qlen);
+      if (a) json_object_set_new(in, "asked", a);
+      free(asked);
+    }
+    json_object_set_new(in, "timeout_ms",
+                        json_integer((json_int_t)cfg.timeout_ms));
+  }
+  respond_json(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e);
+  json_decref(e);
+}
+
 /* Queues the answer made for rq. */
 static enum MHD_Result send_answer(request *rq) {
   struct MHD_Response *r = rq->resp;
@@ -725,6 +763,10 @@ static unsigned client_cap(void) {
 }
 
 static void enqueue(request *rq) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  rq->t_queued = now_ms();
+  rq->watch = ci ? gone_watch((int)ci->connect_fd, &rq->gone) : 0;
   pthread_mutex_lock(&pool.mu);
   rq->next = NULL;
   if (pool.tail)
@@ -737,23 +779,34 @@ static void enqueue(request *rq) {
   pthread_mutex_unlock(&pool.mu);
 }
 
-/* The first queued job whose client holds fewer than client_cap()
- * workers (any job once the pool stops), unlinked; NULL when none. */
+/* The queued job to run next, unlinked; NULL when none may run.  Of the
+ * jobs whose client holds fewer than client_cap() workers (any job once
+ * the pool stops), the one whose client has cost the least lately
+ * (fair.h; a worker held counts as one timeout's worth), the earliest
+ * of those. */
 static request *take_job(void) {
-  request *prev = NULL;
+  request *prev = NULL, *best = NULL, *best_prev = NULL;
+  double best_cost = 0;
   for (request *rq = pool.head; rq; prev = rq, rq = rq->next) {
     unsigned held = 0;
     for (unsigned i = 0; i < cfg.threads; i++)
       held += pool.busy[i] == rq->client;
     if (!pool.stop && held >= client_cap()) continue;
-    if (prev)
-      prev->next = rq->next;
-    else
-      pool.head = rq->next;
-    if (pool.tail == rq) pool.tail = prev;
-    return rq;
+    double cost = pool.stop ? 0 : fair_cost(rq->client) + held * cfg.timeout_ms;
+    if (!best || cost < best_cost) {
+      best = rq;
+      best_prev = prev;
+      best_cost = cost;
+      if (cost == 0) break;
+    }
   }
-  return NULL;
+  if (!best) return NULL;
+  if (best_prev)
+    best_prev->next = best->next;
+  else
+    pool.head = best->next;
+  if (pool.tail == best) pool.tail = best_prev;
+  return best;
 }
 
 /* The next job for worker wi, or NULL when the pool stops and nothing is
@@ -824,8 +877,7 @@ static void serve_search(worker *w, request *rq) {
   if (rc == BG_EQUERY) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
   } else if (rc == BG_ETIMEOUT) {
-    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout",
-                  bg_err_msg(&err));
+    respond_timeout(rq, bg_err_msg(&err));
   } else if (rc == BG_EINVAL || rc == BG_ERANGE) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
   } else if (rc != BG_OK) {
@@ -866,7 +918,7 @@ static void view_failed(worker *w, request *rq, int rc, const bg_err *err) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_value", msg);
     break;
   case BG_ETIMEOUT:
-    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout", msg);
+    respond_timeout(rq, msg);
     break;
   default:
     index_failed(w, rq, rc, err);
@@ -976,9 +1028,21 @@ static void *worker_main(void *arg) {
   while ((rq = dequeue(wi, &stop)) != NULL) {
     atomic_fetch_add(&metrics.busy, 1);
     bg_err err = {0};
-    if (stop) {
+    double t_start = now_ms();
+    /* The work stops at the deadline or when the client hangs up. */
+    bg_cancel_begin(t_start + cfg.timeout_ms, &rq->gone);
+    if (atomic_load(&rq->gone)) {
+      /* Nobody to answer: the connection is closed on resumption. */
+    } else if (stop) {
       respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down",
                     "the daemon is stopping; try again later");
+    } else if (t_start - rq->t_queued > cfg.timeout_ms) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "the request waited %.0f ms for a worker, longer than the "
+               "time limit: the daemon is busy, try again later",
+               t_start - rq->t_queued);
+      respond_timeout(rq, msg);
     } else if (ensure_reader(&w, &err) != BG_OK) {
       index_failed(&w, rq, err.code, &err);
     } else if (answer_from_cache(rq, bg_reader_signature(w.r))) {
@@ -992,6 +1056,16 @@ static void *worker_main(void *arg) {
     } else {
       serve_list(&w, rq);
     }
+    bg_cancel_end();
+    if (atomic_load(&rq->gone)) {
+      /* Hung up during the work: whatever was made is not sent. */
+      if (rq->resp) MHD_destroy_response(rq->resp);
+      rq->resp = NULL;
+      atomic_fetch_add(&metrics.cancelled, 1);
+    }
+    fair_charge(rq->client, now_ms() - t_start);
+    gone_unwatch(rq->watch);
+    rq->watch = 0;
     rq->state = RQ_ANSWERED;
     atomic_fetch_sub(&metrics.busy, 1);
     /* rq may be freed as soon as the connection resumes. */
@@ -1403,6 +1477,7 @@ static void parse_args(int argc, char **argv) {
     O_CACHE,
     O_WEB,
     O_ALLOW_HOST,
+    O_GRACE,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1419,6 +1494,7 @@ static void parse_args(int argc, char **argv) {
       {"cache-mb", required_argument, NULL, O_CACHE},
       {"web", required_argument, NULL, O_WEB},
       {"allow-host", required_argument, NULL, O_ALLOW_HOST},
+      {"grace-ms", required_argument, NULL, O_GRACE},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1433,6 +1509,7 @@ static void parse_args(int argc, char **argv) {
   cfg.max_connections = 256;
   cfg.max_per_ip = 64;
   cfg.cache_mb = 64;
+  cfg.grace_ms = 10000;
   cfg.lim.max_query_bytes = 4096;
   cfg.lim.max_limit = 1000;
   cfg.lim.max_offset = MAX_OFFSET;
@@ -1486,6 +1563,9 @@ static void parse_args(int argc, char **argv) {
                 optarg);
       if (web_allow_host(optarg) != 0)
         die_use("too many --allow-host names (at most 32): '%s'", optarg);
+      break;
+    case O_GRACE:
+      cfg.grace_ms = (double)parse_num("--grace-ms", optarg, 0, 3600000);
       break;
     case 'h':
       fputs(usage, stdout);
@@ -1560,6 +1640,11 @@ int main(int argc, char **argv) {
       return 1;
     }
 
+  if (gone_start() != 0) {
+    fprintf(stderr, "baogao-searchd: cannot start a thread\n");
+    return 1;
+  }
+
   /* Polling threads only read, route and write: a few are plenty. */
   unsigned io_threads = cfg.threads / 8 + 1;
   if (io_threads > 4) io_threads = 4;
@@ -1615,16 +1700,25 @@ int main(int argc, char **argv) {
     if (sig < 0 || sig == SIGHUP) watch_index(&main_reader, &main_gen);
   }
 
-  /* Stop accepting; let the requests in flight finish; then stop. */
+  /* Stop accepting at once: the listening socket is closed, so new
+   * clients are refused rather than left waiting in its backlog.  Let the
+   * requests in flight finish within the grace period; then stop.  Asked
+   * again, go at once. */
   note("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   atomic_store(&stopping, 1);
   MHD_socket quiesced = MHD_quiesce_daemon(d);
-  double deadline = now_ms() + GRACE_MS;
+  if (quiesced != MHD_INVALID_SOCKET) close(quiesced);
+  double deadline = now_ms() + cfg.grace_ms;
   while (atomic_load(&in_flight) > 0 && now_ms() < deadline) {
     struct timespec ts = {0, 10 * 1000000L};
     int s = sigtimedwait(&sigs, NULL, &ts);
-    if (s == SIGTERM || s == SIGINT) break; /* asked twice: go now */
+    if (s == SIGTERM || s == SIGINT) {
+      note("%s again: stopping now", s == SIGTERM ? "SIGTERM" : "SIGINT");
+      _exit(0);
+    }
   }
+  /* Past the grace period: the work still going on is cancelled. */
+  gone_cancel_all();
   pthread_mutex_lock(&pool.mu);
   pool.stop = 1;
   pthread_cond_broadcast(&pool.cv);
@@ -1633,7 +1727,7 @@ int main(int argc, char **argv) {
     pthread_join(pool.tids[i], NULL);
   pool.started = 0;
   MHD_stop_daemon(d);
-  if (quiesced != MHD_INVALID_SOCKET) close(quiesced);
+  gone_stop();
   note("stopped");
 
 stop_workers:
