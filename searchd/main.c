@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -1130,6 +1131,25 @@ static void respond_health(request *rq) {
   }
 }
 
+/* Counts the headers that decide where a request ends. */
+typedef struct framing {
+  unsigned content_length, transfer_encoding;
+  int nonzero; /* a Content-Length other than "0" */
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value) {
+  (void)kind;
+  framing *f = cls;
+  if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+    f->content_length++;
+    if (!value || strcmp(value, "0")) f->nonzero = 1;
+  } else if (key && !strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    f->transfer_encoding++;
+  }
+  return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -1163,11 +1183,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
      * close the connection: a request without a body is answered on the
      * next call.  No endpoint takes a body: one that announces a body is
      * answered now, rather than reading the body to its end. */
-    const char *cl = MHD_lookup_connection_value(
-        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    has_body = (cl && strcmp(cl, "0") != 0) ||
-               MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                           MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    has_body = f.nonzero || f.transfer_encoding;
+    if (f.content_length > 1 || f.transfer_encoding > 1) {
+      /* Two framings: a proxy in front may have read another end of this
+       * request than libmicrohttpd would.  Nothing more is read from the
+       * connection. */
+      respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_framing",
+                    "the request has more than one Content-Length or "
+                    "Transfer-Encoding header");
+      if (rq->resp)
+        MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CONNECTION,
+                                "close");
+      return send_answer(rq);
+    }
     if (!has_body) {
       rq->state = RQ_HEADERS;
       return MHD_YES;
@@ -1252,8 +1282,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return send_answer(rq);
   }
   if (has_body) {
+    /* Answered before the body is read, and the connection closed after
+     * the answer: no byte after the headers is read as a request. */
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "unexpected_body",
                   "GET and HEAD requests take no body");
+    if (rq->resp)
+      MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CONNECTION, "close");
     return send_answer(rq);
   }
   if (rq->route == R_PAGE || rq->route == R_STATIC) {
