@@ -48,6 +48,7 @@
 #include "cache.h"
 #include "cancel.h"
 #include "compare.h"
+#include "conns.h"
 #include "count.h"
 #include "error.h"
 #include "export.h"
@@ -110,10 +111,15 @@ static const char usage[] =
     "  --max-limit N         largest limit (default 1000)\n"
     "  --max-hits N          most hits an all=1 answer, or lines a kwic\n"
     "                        answer, may hold (default 50000)\n"
-    "  --max-connections N   open connections at most (default 256)\n"
+    "  --max-connections N   open connections at most (default 256); the\n"
+    "                        last N/16 (at least 4) only for addresses that\n"
+    "                        hold none; when all are taken the longest-idle\n"
+    "                        one is closed for a newcomer\n"
     "  --max-connections-per-ip N\n"
     "                        open connections from one address at most\n"
-    "                        (default 64; 0: no limit)\n"
+    "                        (default 64; 0: only the share), and never more\n"
+    "                        than its share: (N - N/16) / addresses, at\n"
+    "                        least 2\n"
     "  --cache-mb N          memory for answers kept to repeat (default 64;\n"
     "                        0: none); an answer is reused only while the\n"
     "                        index is at the state it was computed from\n"
@@ -360,6 +366,26 @@ static char *metrics_text(size_t *len) {
           (unsigned long long)atomic_load(&ix.paragraphs),
           (unsigned long long)atomic_load(&ix.units),
           (unsigned long long)atomic_load(&ix.revision));
+  conns_stats ks;
+  conns_get_stats(&ks);
+  fprintf(f,
+          "# HELP baogao_connections_open Connections open.\n"
+          "# TYPE baogao_connections_open gauge\n"
+          "baogao_connections_open %u\n"
+          "# HELP baogao_connection_addresses Client addresses holding a "
+          "connection.\n"
+          "# TYPE baogao_connection_addresses gauge\n"
+          "baogao_connection_addresses %u\n"
+          "# HELP baogao_connections_refused_total Connections refused: "
+          "their address's share or every place was taken.\n"
+          "# TYPE baogao_connections_refused_total counter\n"
+          "baogao_connections_refused_total %llu\n"
+          "# HELP baogao_connections_evicted_total Idle connections closed "
+          "to make room for another.\n"
+          "# TYPE baogao_connections_evicted_total counter\n"
+          "baogao_connections_evicted_total %llu\n",
+          ks.open, ks.addresses, (unsigned long long)ks.refused,
+          (unsigned long long)ks.evicted);
   bg_cache_stats cs;
   bg_cache_get_stats(answers, &cs);
   fprintf(f,
@@ -459,22 +485,7 @@ static void log_target(char *buf, size_t size, const char *s) {
 static uint64_t client_of(struct MHD_Connection *c) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  const unsigned char *p = NULL;
-  size_t n = 0;
-  if (ci && ci->client_addr) {
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET) {
-      p = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
-      n = sizeof(struct in_addr);
-    } else if (sa->sa_family == AF_INET6) {
-      p = (const unsigned char *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
-      n = sizeof(struct in6_addr);
-    }
-  }
-  uint64_t h = 14695981039346656037ULL;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 1099511628211ULL;
-  return h ? h : 1;
+  return conns_addr_hash(ci ? ci->client_addr : NULL);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
@@ -491,6 +502,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
   }
   strcpy(rq->method, "-");
   rq->route = R_OTHER;
+  conns_busy(c, 1);
   atomic_fetch_add(&in_flight, 1);
   return rq;
 }
@@ -498,10 +510,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
                     enum MHD_RequestTerminationCode toe) {
   (void)cls;
-  (void)c;
   request *rq = *ctx;
   if (!rq) return;
   *ctx = NULL;
+  conns_busy(c, 0);
   double ms = now_ms() - rq->t0;
   unsigned status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->status : 0;
   count_request(rq->route, status, ms);
@@ -1697,8 +1709,11 @@ int main(int argc, char **argv) {
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
-      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.max_connections, NULL},
-      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.max_per_ip, NULL},
+      /* conns.c shares the places; libmicrohttpd's own cap leaves room
+       * for the connections being closed to make room. */
+      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(cfg.max_connections + 64),
+       NULL},
+      {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conns_notify, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
@@ -1706,8 +1721,10 @@ int main(int argc, char **argv) {
       {io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
        (intptr_t)io_threads, NULL},
       {MHD_OPTION_END, 0, NULL}};
+  conns_init(cfg.max_connections, cfg.max_per_ip);
   struct MHD_Daemon *d =
-      MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY,
+      MHD_start_daemon(flags, 0, conns_accept, NULL, on_request, NULL,
+                       MHD_OPTION_ARRAY,
                        opts, MHD_OPTION_END);
   int status = 0;
   if (!d) {
