@@ -12,6 +12,7 @@
 static _Thread_local struct {
   double deadline;
   const atomic_int *gone;
+  size_t max_bytes, bytes;
 } tc;
 
 void bg_cancel_begin(double deadline_ms, const atomic_int *gone) {
@@ -22,7 +23,20 @@ void bg_cancel_begin(double deadline_ms, const atomic_int *gone) {
 void bg_cancel_end(void) {
   tc.deadline = 0;
   tc.gone = NULL;
+  tc.max_bytes = tc.bytes = 0;
 }
+
+void bg_cancel_max_bytes(size_t max) {
+  tc.max_bytes = max;
+  tc.bytes = 0;
+}
+
+int bg_cancel_charge(size_t n) {
+  tc.bytes += n;
+  return tc.max_bytes && tc.bytes > tc.max_bytes;
+}
+
+size_t bg_cancel_max(void) { return tc.max_bytes; }
 
 int bg_cancelled(void) {
   if (tc.gone && atomic_load_explicit(tc.gone, memory_order_relaxed))

@@ -12,6 +12,7 @@
 #define BG_CANCEL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,17 @@ void bg_cancel_end(void);
  * returned instead when the client is gone); 0 otherwise.  Costs a clock
  * read: call it per report or per batch, not per position. */
 int bg_cancelled(void);
+
+/* The answer this thread builds may hold about max bytes of text (0: no
+ * limit); resets the count.  bg_cancel_end() lifts it. */
+void bg_cancel_max_bytes(size_t max);
+
+/* Counts n bytes more of the answer under construction; 1 when that is
+ * past the limit (the view then stops with BG_ETOOLARGE), else 0. */
+int bg_cancel_charge(size_t n);
+
+/* The limit bg_cancel_max_bytes() set; 0: none. */
+size_t bg_cancel_max(void);
 
 /* The deadline bg_cancel_begin() set for this thread; 0: none. */
 double bg_cancel_deadline(void);

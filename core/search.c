@@ -1304,6 +1304,13 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     h->para = c->para + 1;
     h->score = c->score;
     if ((rc = bg_hit_section_path(d, c->para, h, R->err)) != BG_OK) break;
+    if (bg_cancel_charge(tl + 128)) {
+      rc = bg_err_set(R->err, BG_ETOOLARGE,
+                      "the hits would hold more than %zu MB of text: ask "
+                      "for fewer (limit) or narrow the query",
+                      bg_cancel_max() >> 20);
+      break;
+    }
     if (highlight(R, h) != BG_OK)
       rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
   }

@@ -5,7 +5,8 @@
  * address has cost the least worker time in the last seconds (a decaying
  * sum, half-life FAIR_HALF_LIFE_MS): an address that asks expensive
  * queries waits behind the addresses that ask cheap ones, not in front of
- * them, and gets its turn again as its cost decays.
+ * them, and gets its turn again as its cost decays.  Heavy addresses
+ * never hold the last worker.
  */
 #ifndef SEARCHD_FAIR_H
 #define SEARCHD_FAIR_H
@@ -13,6 +14,10 @@
 #include <stdint.h>
 
 #define FAIR_HALF_LIFE_MS 5000.0
+
+/* An address that cost this much lately is "heavy": heavy addresses
+ * together hold all workers but one. */
+#define FAIR_HEAVY_MS 1000.0
 
 /* Adds ms of worker time to client's cost (client: a hashed address). */
 void fair_charge(uint64_t client, double ms);

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -45,6 +46,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "budget.h"
 #include "cache.h"
 #include "cancel.h"
 #include "compare.h"
@@ -128,6 +130,11 @@ static const char usage[] =
     "  --allow-host NAME     answer requests for host NAME too (repeatable;\n"
     "                        '*': any).  By default only IP addresses and\n"
     "                        localhost: other Host headers get 403\n"
+    "  --max-answer-mb N     memory for answers being sent (default: a 64th\n"
+    "                        of the machine's, 32 to 256); one answer holds\n"
+    "                        at most a quarter of it (400 answer_too_large);\n"
+    "                        past it answers wait for room until their\n"
+    "                        deadline, then 503 busy\n"
     "  --grace-ms MS         on SIGTERM, how long answers in flight may take\n"
     "                        to finish (default 10000); a second SIGTERM\n"
     "                        stops at once\n"
@@ -152,6 +159,7 @@ typedef struct config {
   unsigned max_per_ip; /* 0: no limit */
   size_t cache_mb;     /* answer cache, MB; 0: none */
   double grace_ms;     /* SIGTERM: how long requests in flight may finish */
+  size_t max_answer;   /* bytes of answers in flight (budget.h) */
   bg_params_limits lim;
 } config;
 
@@ -366,6 +374,27 @@ static char *metrics_text(size_t *len) {
           (unsigned long long)atomic_load(&ix.paragraphs),
           (unsigned long long)atomic_load(&ix.units),
           (unsigned long long)atomic_load(&ix.revision));
+  budget_stats bs;
+  budget_get_stats(&bs);
+  fprintf(f,
+          "# HELP baogao_answer_bytes Bytes of answers made and not sent "
+          "yet.\n"
+          "# TYPE baogao_answer_bytes gauge\n"
+          "baogao_answer_bytes %zu\n"
+          "# HELP baogao_answer_max_bytes Memory budget of answers in "
+          "flight.\n"
+          "# TYPE baogao_answer_max_bytes gauge\n"
+          "baogao_answer_max_bytes %zu\n"
+          "# HELP baogao_answer_waits_total Answers that waited for room "
+          "in the budget.\n"
+          "# TYPE baogao_answer_waits_total counter\n"
+          "baogao_answer_waits_total %llu\n"
+          "# HELP baogao_answer_refused_total Answers replaced by 503 busy: "
+          "no room until their deadline.\n"
+          "# TYPE baogao_answer_refused_total counter\n"
+          "baogao_answer_refused_total %llu\n",
+          bs.used, bs.max, (unsigned long long)bs.waited,
+          (unsigned long long)bs.refused);
   conns_stats ks;
   conns_get_stats(&ks);
   fprintf(f,
@@ -460,6 +489,7 @@ typedef struct request {
   atomic_int gone;    /* its client hung up (gone.h) */
   uint64_t watch;     /* its gone_watch() ticket; 0: not watched */
   double t_queued;    /* when it was handed to the workers */
+  int heavy;          /* may be costly: all=1, a view (not on the last worker) */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -650,18 +680,29 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
       gz = 1;
     }
   }
+  /* Charged to the answers in flight until sent; a worker waits for
+   * room until its deadline (bg_cancel_deadline(); 0 elsewhere). */
+  int busy = 0;
   struct MHD_Response *r =
-      MHD_create_response_from_buffer_with_free_callback(len, body, free);
+      budget_response(body, len, bg_cancel_deadline(), &rq->gone, &busy);
   if (!r) {
-    free(body);
     static const char oom[] =
         "{\"error\": {\"code\": \"out_of_memory\", \"message\": \"out of "
         "memory\"}}\n";
-    r = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
-                                        MHD_RESPMEM_PERSISTENT);
+    static const char full[] =
+        "{\"error\": {\"code\": \"busy\", \"message\": \"the answers "
+        "being sent fill the daemon's memory budget (--max-answer-mb); "
+        "try again later\"}}\n";
+    r = busy ? MHD_create_response_from_buffer(sizeof full - 1, (void *)full,
+                                               MHD_RESPMEM_PERSISTENT)
+             : MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                               MHD_RESPMEM_PERSISTENT);
     status = MHD_HTTP_SERVICE_UNAVAILABLE;
     gz = 0;
+    rq->format = 0;
+    ctype = "application/json";
     if (!r) return; /* the handler answers with an error of its own */
+    if (busy) MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
   }
   if (rq->format && status == MHD_HTTP_OK) {
     /* A table, as a download named after the endpoint. */
@@ -765,6 +806,7 @@ static struct {
   int stop;
   pthread_t *tids;
   uint64_t *busy; /* the client each worker answers; 0: idle */
+  unsigned char *heavy; /* the worker answers a costly address */
   unsigned started;
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
@@ -792,20 +834,38 @@ static void enqueue(request *rq) {
   pthread_mutex_unlock(&pool.mu);
 }
 
+/* Workers answering an address whose cost is FAIR_HEAVY_MS or more. */
+static unsigned heavy_busy(void) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < cfg.threads; i++) n += pool.heavy[i];
+  return n;
+}
+
 /* The queued job to run next, unlinked; NULL when none may run.  Of the
  * jobs whose client holds fewer than client_cap() workers (any job once
  * the pool stops), the one whose client has cost the least lately
  * (fair.h; a worker held counts as one timeout's worth), the earliest
- * of those. */
+ * of those.  A job that waited past the time limit, or whose client hung
+ * up, goes first: it takes no time. */
 static request *take_job(void) {
   request *prev = NULL, *best = NULL, *best_prev = NULL;
-  double best_cost = 0;
+  double best_cost = 0, now = now_ms();
   for (request *rq = pool.head; rq; prev = rq, rq = rq->next) {
+    if (now - rq->t_queued > cfg.timeout_ms || atomic_load(&rq->gone)) {
+      /* Expired or abandoned: any worker answers it at once. */
+      best = rq;
+      best_prev = prev;
+      break;
+    }
     unsigned held = 0;
     for (unsigned i = 0; i < cfg.threads; i++)
       held += pool.busy[i] == rq->client;
     if (!pool.stop && held >= client_cap()) continue;
     double cost = pool.stop ? 0 : fair_cost(rq->client) + held * cfg.timeout_ms;
+    /* One worker stays for cheap requests from cheap addresses. */
+    if (!pool.stop && (rq->heavy || cost >= FAIR_HEAVY_MS) &&
+        cfg.threads > 1 && heavy_busy() + 1 >= cfg.threads)
+      continue;
     if (!best || cost < best_cost) {
       best = rq;
       best_prev = prev;
@@ -828,12 +888,14 @@ static request *take_job(void) {
 static request *dequeue(unsigned wi, int *stop) {
   pthread_mutex_lock(&pool.mu);
   pool.busy[wi] = 0;
+  pool.heavy[wi] = 0;
   pthread_cond_broadcast(&pool.cv); /* a client may have a worker back */
   request *rq;
   while (!(rq = take_job()) && !pool.stop)
     pthread_cond_wait(&pool.cv, &pool.mu);
   if (rq) {
     pool.busy[wi] = rq->client;
+    pool.heavy[wi] = rq->heavy || fair_cost(rq->client) >= FAIR_HEAVY_MS;
     atomic_fetch_sub(&metrics.queued, 1);
   }
   *stop = pool.stop;
@@ -891,6 +953,9 @@ static void serve_search(worker *w, request *rq) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
   } else if (rc == BG_ETIMEOUT) {
     respond_timeout(rq, bg_err_msg(&err));
+  } else if (rc == BG_ETOOLARGE) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "answer_too_large",
+                  bg_err_msg(&err));
   } else if (rc == BG_EINVAL || rc == BG_ERANGE) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
   } else if (rc != BG_OK) {
@@ -932,6 +997,9 @@ static void view_failed(worker *w, request *rq, int rc, const bg_err *err) {
     break;
   case BG_ETIMEOUT:
     respond_timeout(rq, msg);
+    break;
+  case BG_ETOOLARGE:
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "answer_too_large", msg);
     break;
   default:
     index_failed(w, rq, rc, err);
@@ -1044,6 +1112,7 @@ static void *worker_main(void *arg) {
     double t_start = now_ms();
     /* The work stops at the deadline or when the client hangs up. */
     bg_cancel_begin(t_start + cfg.timeout_ms, &rq->gone);
+    bg_cancel_max_bytes(cfg.max_answer / 4);
     if (atomic_load(&rq->gone)) {
       /* Nobody to answer: the connection is closed on resumption. */
     } else if (stop) {
@@ -1345,6 +1414,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return send_answer(rq);
   }
   default:
+    rq->heavy = rq->route == R_SEARCH ? rq->pq.opts.all || rq->pq.opts.limit > 100
+                : rq->route != R_REPORTS && rq->route != R_STATS;
     /* Suspend before queueing: a worker may resume it at once. */
     rq->state = RQ_WAITING;
     MHD_suspend_connection(c);
@@ -1524,6 +1595,7 @@ static void parse_args(int argc, char **argv) {
     O_WEB,
     O_ALLOW_HOST,
     O_GRACE,
+    O_MAXANSWER,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1541,6 +1613,7 @@ static void parse_args(int argc, char **argv) {
       {"web", required_argument, NULL, O_WEB},
       {"allow-host", required_argument, NULL, O_ALLOW_HOST},
       {"grace-ms", required_argument, NULL, O_GRACE},
+      {"max-answer-mb", required_argument, NULL, O_MAXANSWER},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1556,6 +1629,12 @@ static void parse_args(int argc, char **argv) {
   cfg.max_per_ip = 64;
   cfg.cache_mb = 64;
   cfg.grace_ms = 10000;
+  /* A sixty-fourth of the memory, from 32 to 256 MB. */
+  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+  size_t ram = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize : 0;
+  cfg.max_answer = ram / 64;
+  if (cfg.max_answer < ((size_t)32 << 20)) cfg.max_answer = (size_t)32 << 20;
+  if (cfg.max_answer > ((size_t)256 << 20)) cfg.max_answer = (size_t)256 << 20;
   cfg.lim.max_query_bytes = 4096;
   cfg.lim.max_limit = 1000;
   cfg.lim.max_offset = MAX_OFFSET;
@@ -1610,6 +1689,9 @@ static void parse_args(int argc, char **argv) {
       if (web_allow_host(optarg) != 0)
         die_use("too many --allow-host names (at most 32): '%s'", optarg);
       break;
+    case O_MAXANSWER:
+      cfg.max_answer = parse_num("--max-answer-mb", optarg, 4, 1 << 20) << 20;
+      break;
     case O_GRACE:
       cfg.grace_ms = (double)parse_num("--grace-ms", optarg, 0, 3600000);
       break;
@@ -1644,6 +1726,9 @@ int main(int argc, char **argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* Large buffers (answers, their JSON) mapped and unmapped: a fixed
+   * threshold, not glibc's, which rises to the largest buffer freed. */
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
   if (cfg.cache_mb && !(answers = bg_cache_new(cfg.cache_mb << 20))) {
     fprintf(stderr, "baogao-searchd: out of memory\n");
@@ -1675,7 +1760,8 @@ int main(int argc, char **argv) {
 
   pool.tids = calloc(cfg.threads, sizeof *pool.tids);
   pool.busy = calloc(cfg.threads, sizeof *pool.busy);
-  if (!pool.tids || !pool.busy) {
+  pool.heavy = calloc(cfg.threads, sizeof *pool.heavy);
+  if (!pool.tids || !pool.busy || !pool.heavy) {
     fprintf(stderr, "baogao-searchd: out of memory\n");
     return 1;
   }
@@ -1722,6 +1808,7 @@ int main(int argc, char **argv) {
        (intptr_t)io_threads, NULL},
       {MHD_OPTION_END, 0, NULL}};
   conns_init(cfg.max_connections, cfg.max_per_ip);
+  budget_init(cfg.max_answer);
   struct MHD_Daemon *d =
       MHD_start_daemon(flags, 0, conns_accept, NULL, on_request, NULL,
                        MHD_OPTION_ARRAY,
@@ -1749,6 +1836,9 @@ int main(int argc, char **argv) {
       note("SIGHUP: reopening the index");
     }
     if (sig < 0 || sig == SIGHUP) watch_index(&main_reader, &main_gen);
+    /* Give the memory of answers sent back to the system: after a burst
+     * of large answers the heap would otherwise stay at its peak. */
+    if (sig < 0 && atomic_load(&in_flight) == 0) malloc_trim(0);
   }
 
   /* Stop accepting at once: the listening socket is closed, so new
@@ -1790,6 +1880,7 @@ stop_workers:
     pthread_join(pool.tids[i], NULL);
   free(pool.tids);
   free(pool.busy);
+  free(pool.heavy);
   bg_reader_close(main_reader);
   bg_cache_free(answers);
   return status;
