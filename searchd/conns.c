@@ -18,6 +18,7 @@
 #include <time.h>
 
 #define NBUCKETS 1024
+#define CONN_SNDBUF (256 << 10)
 
 typedef struct addr {
   uint64_t client;
@@ -147,6 +148,12 @@ void conns_notify(void *cls, struct MHD_Connection *mc, void **ctx,
     c->client = conns_addr_hash(ci ? ci->client_addr : NULL);
     ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
     c->fd = ci ? (int)ci->connect_fd : -1;
+    /* A modest send buffer: libmicrohttpd sees a slow reader's progress
+     * (it closes a connection without progress for CONN_TIMEOUT_S), and
+     * unread answers do not pile up in the kernel. */
+    int sndbuf = CONN_SNDBUF;
+    if (c->fd >= 0)
+      setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     c->idle_since = clock_ms();
     pthread_mutex_lock(&K.mu);
     c->next = K.head;

@@ -135,6 +135,9 @@ static const char usage[] =
     "                        at most a quarter of it (400 answer_too_large);\n"
     "                        past it answers wait for room until their\n"
     "                        deadline, then 503 busy\n"
+    "  --show-paths          /v1/stats and /v1/reports show the index's and\n"
+    "                        the reports' paths on the server (default: the\n"
+    "                        last part of each path only)\n"
     "  --grace-ms MS         on SIGTERM, how long answers in flight may take\n"
     "                        to finish (default 10000); a second SIGTERM\n"
     "                        stops at once\n"
@@ -160,6 +163,7 @@ typedef struct config {
   size_t cache_mb;     /* answer cache, MB; 0: none */
   double grace_ms;     /* SIGTERM: how long requests in flight may finish */
   size_t max_answer;   /* bytes of answers in flight (budget.h) */
+  int show_paths;      /* /v1/stats and /v1/reports show server paths */
   bg_params_limits lim;
 } config;
 
@@ -1080,6 +1084,28 @@ static void serve_view(worker *w, request *rq) {
   json_decref(j);
 }
 
+/* The last part of a path ("/srv/reports/2025_北京市.txt" ->
+ * "2025_北京市.txt"): how the server's folders are laid out is not the
+ * clients' business (--show-paths shows it). */
+static void basename_of(json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  if (!s) return;
+  const char *slash = strrchr(s, '/');
+  if (slash) json_object_set_new(o, key, json_string(slash + 1));
+}
+
+/* Cuts the paths out of /v1/stats (the index) or /v1/reports (each
+ * report's source file). */
+static void hide_paths(json_t *v, int stats) {
+  if (stats) {
+    basename_of(v, "index");
+    return;
+  }
+  size_t i;
+  json_t *rep;
+  json_array_foreach(v, i, rep) basename_of(rep, "source");
+}
+
 static void serve_list(worker *w, request *rq) {
   bg_err err = {0};
   json_t *v = NULL;
@@ -1091,6 +1117,7 @@ static void serve_list(worker *w, request *rq) {
     view_failed(w, rq, rc, &err);
     return;
   }
+  if (!cfg.show_paths) hide_paths(v, rq->route == R_STATS);
   if (rq->route == R_STATS) {
     respond_json(rq, MHD_HTTP_OK, v);
   } else {
@@ -1460,7 +1487,15 @@ static void watch_index(bg_reader **r, unsigned *gen) {
   uint64_t paragraphs, units;
   bg_reader_totals(*r, &paragraphs, &units);
   atomic_store(&ix.documents, bg_reader_doccount(*r));
-  atomic_store(&ix.revision, bg_reader_revision(*r));
+  /* A compaction starts a new database at a lower revision: /healthz's
+   * revision only goes up (by one for a change that lowers it). */
+  static uint64_t last_sig;
+  uint64_t rev = bg_reader_revision(*r), last = atomic_load(&ix.revision);
+  uint64_t sig = bg_reader_signature(*r);
+  atomic_store(&ix.revision, rev > last                       ? rev
+                             : last && sig && sig != last_sig ? last + 1
+                                                              : last);
+  last_sig = sig;
   atomic_store(&ix.reports, bg_reader_doccount(*r)); /* one per report */
   atomic_store(&ix.paragraphs, paragraphs);
   atomic_store(&ix.units, units);
@@ -1596,6 +1631,7 @@ static void parse_args(int argc, char **argv) {
     O_ALLOW_HOST,
     O_GRACE,
     O_MAXANSWER,
+    O_SHOWPATHS,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1614,6 +1650,7 @@ static void parse_args(int argc, char **argv) {
       {"allow-host", required_argument, NULL, O_ALLOW_HOST},
       {"grace-ms", required_argument, NULL, O_GRACE},
       {"max-answer-mb", required_argument, NULL, O_MAXANSWER},
+      {"show-paths", no_argument, NULL, O_SHOWPATHS},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1688,6 +1725,9 @@ static void parse_args(int argc, char **argv) {
                 optarg);
       if (web_allow_host(optarg) != 0)
         die_use("too many --allow-host names (at most 32): '%s'", optarg);
+      break;
+    case O_SHOWPATHS:
+      cfg.show_paths = 1;
       break;
     case O_MAXANSWER:
       cfg.max_answer = parse_num("--max-answer-mb", optarg, 4, 1 << 20) << 20;
@@ -1828,8 +1868,10 @@ int main(int argc, char **argv) {
   /* Wait for signals; refresh the index figures between them. */
   int sig = 0;
   while (sig != SIGTERM && sig != SIGINT) {
-    struct timespec ts = {INDEX_POLL_MS / 1000,
-                          (INDEX_POLL_MS % 1000) * 1000000L};
+    /* While the index is down, look again five times as often: /healthz
+     * should not say 503 long after the workers answer again. */
+    long ms = atomic_load(&ix.up) ? INDEX_POLL_MS : INDEX_POLL_MS / 5;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     sig = sigtimedwait(&sigs, NULL, &ts);
     if (sig == SIGHUP) {
       atomic_fetch_add(&reopen_gen, 1);
