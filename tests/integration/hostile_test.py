@@ -20,7 +20,6 @@ usage: hostile_test.py --searchd BIN --indexer BIN --corpus DIR
                        [--shared-corpus DIR]
 """
 import argparse
-import http.client
 import json
 import os
 import re
@@ -35,6 +34,9 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from abuse_test import request as get  # noqa: E402
+
 FAILS = []
 LOCK = threading.Lock()
 CHEAP = "/v1/search?q=%E9%AB%98%E8%B4%A8%E9%87%8F%E5%8F%91%E5%B1%95&limit=5"
@@ -45,17 +47,6 @@ def check(cond, what):
         with LOCK:
             FAILS.append(what)
         print("FAIL: " + what, flush=True)
-
-
-def get(port, tgt, source="127.0.0.2", timeout=20):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
-                                   source_address=(source, 0))
-    try:
-        c.request("GET", tgt)
-        r = c.getresponse()
-        return r.status, r.read()
-    finally:
-        c.close()
 
 
 def q(path, **params):
