@@ -36,13 +36,16 @@ int bg_cancel_charge(size_t n) {
   return tc.max_bytes && tc.bytes > tc.max_bytes;
 }
 
-size_t bg_cancel_max(void) { return tc.max_bytes; }
+size_t bg_cancel_max(void) {
+  return tc.max_bytes;
+}
 
 int bg_cancelled(void) {
-  if (tc.gone && atomic_load_explicit(tc.gone, memory_order_relaxed))
-    return 2;
+  if (tc.gone && atomic_load_explicit(tc.gone, memory_order_relaxed)) return 2;
   if (tc.deadline > 0 && bg_now_ms() > tc.deadline) return 1;
   return 0;
 }
 
-double bg_cancel_deadline(void) { return tc.deadline; }
+double bg_cancel_deadline(void) {
+  return tc.deadline;
+}

@@ -21,7 +21,9 @@ static struct {
   uint64_t waited, refused;
 } B = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
-void budget_init(size_t max) { B.max = max; }
+void budget_init(size_t max) {
+  B.max = max;
+}
 
 static void give_back(void *cls) {
   held *h = cls;

@@ -18,7 +18,7 @@
 #include <time.h>
 
 #define NBUCKETS 1024
-#define CONN_SNDBUF (256 << 10)
+#define CONN_SNDBUF (1 << 20)
 
 typedef struct addr {
   uint64_t client;
@@ -75,7 +75,8 @@ uint64_t conns_addr_hash(const struct sockaddr *sa) {
 
 static addr **find(uint64_t client) {
   addr **a = &K.bucket[client % NBUCKETS];
-  while (*a && (*a)->client != client) a = &(*a)->next;
+  while (*a && (*a)->client != client)
+    a = &(*a)->next;
   return a;
 }
 
@@ -120,7 +121,8 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *sa,
   unsigned mine = held(client);
   unsigned cap = share(K.addresses + (mine == 0));
   unsigned closing = 0;
-  for (conn *c = K.head; c; c = c->next) closing += c->closing;
+  for (conn *c = K.head; c; c = c->next)
+    closing += c->closing;
   unsigned places = K.open - closing; /* evicted ones are on their way */
   int ok;
   if (mine >= cap)

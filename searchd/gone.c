@@ -67,11 +67,14 @@ void gone_unwatch(uint64_t ticket) {
 
 void gone_cancel_all(void) {
   pthread_mutex_lock(&G.mu);
-  for (size_t i = 0; i < G.n; i++) atomic_store(G.v[i].flag, 1);
+  for (size_t i = 0; i < G.n; i++)
+    atomic_store(G.v[i].flag, 1);
   pthread_mutex_unlock(&G.mu);
 }
 
-uint64_t gone_count(void) { return atomic_load(&G.seen); }
+uint64_t gone_count(void) {
+  return atomic_load(&G.seen);
+}
 
 static void *watch(void *arg) {
   (void)arg;

@@ -52,6 +52,7 @@
 #include "compare.h"
 #include "conns.h"
 #include "count.h"
+#include "endpoints.h"
 #include "error.h"
 #include "export.h"
 #include "fair.h"
@@ -71,24 +72,19 @@
 #define MIN_CONNECTION_MEMORY (256 << 10) /* per connection: request line
                                               and headers */
 
-static const char usage[] =
+/* --help: usage_head, a line per endpoint (its help in the endpoint
+ * table), usage_tail. */
+static const char usage_head[] =
     "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
     "                      [--max-connections N] [--max-connections-per-ip N]\n"
-    "                      [--cache-mb N] [--web DIR] [--allow-host NAME]\n"
+    "                      [--cache-mb N] [--max-answer-mb N] [--grace-ms MS]\n"
+    "                      [--show-paths] [--web DIR] [--allow-host NAME]\n"
     "\n"
-    "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
-    "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
-    "            [&sort=relevance|year|-year]\n"
-    "  /v1/count?q=QUERY[&by=year|region|report]\n"
-    "  /v1/kwic?q=QUERY[&width=N][&sort=year|left|right]\n"
-    "  /v1/similar?para=REPORT%23PARA|text=TEXT[&filter=FILTERS][&limit=N]\n"
-    "             [&reports=N]\n"
-    "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
-    "             [&phrases=N]\n"
-    "  /v1/keywords?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N][&min_g2=X]\n"
-    "  /v1/reports[?q=FILTERS]   /v1/stats   /healthz   /metrics\n"
+    "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n";
+
+static const char usage_tail[] =
     "The web workbench: / (also /search, /time, /kwic, /compare, /similar,\n"
     "/report/ID) and its files under /static/.\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
@@ -178,6 +174,7 @@ static atomic_long in_flight;  /* requests between request line and end */
 static struct {
   atomic_int up;
   atomic_uint_least64_t revision, documents, reports, paragraphs, units;
+  atomic_uint_least64_t health_revision; /* /healthz's: never goes back */
   pthread_mutex_t mu; /* guards why */
   char why[512];      /* why the index is not up */
 } ix = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -224,28 +221,32 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
 
 /* ---- routes and metrics ---- */
 
+/* The endpoints of core/endpoints.h (their table is `endpoints` below),
+ * then the workbench and everything else. */
 typedef enum {
-  R_SEARCH,
-  R_REPORTS,
-  R_STATS,
-  R_FREQ, /* /v1/count */
-  R_KWIC,
-  R_SIMILAR,
-  R_COMPARE,
-  R_KEYWORDS,
-  R_HEALTHZ,
-  R_METRICS,
-  R_PAGE,   /* the workbench's pages */
-  R_STATIC, /* its files */
+  R_SEARCH = BG_EP_SEARCH,
+  R_REPORTS = BG_EP_REPORTS,
+  R_STATS = BG_EP_STATS,
+  R_FREQ = BG_EP_COUNT,
+  R_KWIC = BG_EP_KWIC,
+  R_SIMILAR = BG_EP_SIMILAR,
+  R_COMPARE = BG_EP_COMPARE,
+  R_KEYWORDS = BG_EP_KEYWORDS,
+  R_HEALTHZ = BG_EP_HEALTHZ,
+  R_METRICS = BG_EP_METRICS,
+  R_PAGE = BG_EP_N, /* the workbench's pages */
+  R_STATIC,         /* its files */
   R_OTHER,
   R_NROUTES
 } route;
 
-static const char *const route_path[R_NROUTES] = {
-    "/v1/search",  "/v1/reports", "/v1/stats",    "/v1/count",
-    "/v1/kwic",    "/v1/similar", "/v1/compare",  "/v1/keywords",
-    "/healthz",    "/metrics",    "/",            "/static",
-    "other"};
+/* A route's path, the label of its figures in /metrics. */
+static const char *route_path(route r) {
+  return r < R_PAGE      ? bg_endpoint_path[r]
+         : r == R_PAGE   ? "/"
+         : r == R_STATIC ? "/static"
+                         : "other";
+}
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -295,7 +296,7 @@ static char *metrics_text(size_t *len) {
         fprintf(f,
                 "baogao_http_requests_total{route=\"%s\",status=\"%d\"} "
                 "%llu\n",
-                route_path[r], s, (unsigned long long)n);
+                route_path(r), s, (unsigned long long)n);
     }
   fprintf(f,
           "# HELP baogao_http_requests_aborted_total Requests closed "
@@ -320,17 +321,17 @@ static char *metrics_text(size_t *len) {
         fprintf(f,
                 "baogao_http_request_duration_seconds_bucket{route=\"%s\","
                 "le=\"%g\"} %llu\n",
-                route_path[r], bucket_le[b], (unsigned long long)cum);
+                route_path(r), bucket_le[b], (unsigned long long)cum);
       else
         fprintf(f,
                 "baogao_http_request_duration_seconds_bucket{route=\"%s\","
                 "le=\"+Inf\"} %llu\n",
-                route_path[r], (unsigned long long)cum);
+                route_path(r), (unsigned long long)cum);
     }
     fprintf(f,
             "baogao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
             "baogao_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-            route_path[r], atomic_load(&metrics.sum_us[r]) / 1e6, route_path[r],
+            route_path(r), atomic_load(&metrics.sum_us[r]) / 1e6, route_path(r),
             (unsigned long long)cum);
   }
   fprintf(f,
@@ -581,24 +582,36 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 static void respond(request *rq, unsigned status, char *body, size_t len,
                     const char *ctype);
 
+/* ---- the endpoint table ---- */
+
+struct worker;
+
+/* An endpoint: how its parameters are read, who answers it, whether its
+ * answer may be kept and given as a table, and its line of --help.  The
+ * dispatch, the 404 list, the format= check, the /metrics labels and
+ * --help are made from `endpoints` (defined after the handlers). */
+typedef struct endpoint {
+  /* Reads the query string into rq; an error into e. */
+  int (*parse)(request *rq, const char *qs, size_t qlen, bg_params_err *e);
+  /* Answers with the index, in a worker; NULL: answer instead. */
+  void (*serve)(struct worker *w, request *rq);
+  /* Answers without the index, in the polling thread. */
+  void (*answer)(request *rq);
+  int cacheable; /* depends only on the query string and the index */
+  int table;     /* format=tsv|csv gives it as a table (export.h) */
+  const char *help;
+} endpoint;
+
+static const endpoint endpoints[BG_EP_N];
+
 /* The command whose answer a route gives, for exports (export.h). */
 static const char *route_kind(route r) {
-  switch (r) {
-  case R_SEARCH: return "search";
-  case R_FREQ: return "count";
-  case R_KWIC: return "kwic";
-  case R_SIMILAR: return "similar";
-  case R_COMPARE: return "compare";
-  case R_KEYWORDS: return "keywords";
-  case R_REPORTS: return "reports";
-  default: return NULL;
-  }
+  return r < R_PAGE && endpoints[r].table ? bg_endpoint_name[r] : NULL;
 }
 
 /* Routes whose answers depend only on the query string and the index. */
 static int cacheable(route r) {
-  return r == R_SEARCH || r == R_FREQ || r == R_KWIC || r == R_SIMILAR ||
-         r == R_COMPARE || r == R_KEYWORDS;
+  return r < R_PAGE && endpoints[r].cacheable;
 }
 
 /* The cache key of rq: its route and query string. */
@@ -772,7 +785,7 @@ static void respond_timeout(request *rq, const char *message) {
   if (in) {
     char *asked = malloc(rq->qlen + 32);
     if (asked) {
-      int n = snprintf(asked, rq->qlen + 32, "%s?", route_path[rq->route]);
+      int n = snprintf(asked, rq->qlen + 32, "%s?", route_path(rq->route));
       memcpy(asked + n, rq->qs, rq->qlen);
       json_t *a = json_stringn(asked, (size_t)n + rq->qlen);
       if (a) json_object_set_new(in, "asked", a);
@@ -1010,78 +1023,101 @@ static void view_failed(worker *w, request *rq, int rc, const bg_err *err) {
   }
 }
 
-/* Answers /v1/count, /v1/kwic, /v1/similar or /v1/compare with the JSON
- * `baogao --json` prints for the same command. */
-static void serve_view(worker *w, request *rq) {
-  const bg_params_view *v = &rq->pv;
-  bg_err err = {0};
-  json_t *j = NULL;
-  int rc;
-  if (rq->route == R_FREQ) {
-    bg_count_result *c = NULL;
-    rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
-    if (rc == BG_OK) j = bg_json_count(c);
-    bg_count_free(c);
-    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
-  } else if (rq->route == R_KWIC) {
-    bg_kwic_result *k = NULL;
-    rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
-                 &err);
-    if (rc == BG_OK && k->nlines > cfg.max_hits) {
-      char msg[300];
-      snprintf(msg, sizeof msg,
-               "the query occurs %zu times, and /v1/kwic answers at most %zu "
-               "lines: narrow the query (year:, region:, report:)",
-               k->nlines, cfg.max_hits);
-      respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
-      bg_kwic_free(k);
-      return;
-    }
-    if (rc == BG_OK) j = bg_json_kwic(k);
-    bg_kwic_free(k);
-    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
-  } else if (rq->route == R_SIMILAR) {
-    bg_similar_opts o = {.report = v->report,
-                         .para = v->para,
-                         .text = v->text,
-                         .text_len = v->text_len,
-                         .filter = v->q,
-                         .filter_len = v->qlen,
-                         .limit = v->limit,
-                         .reports = v->reports,
-                         .timeout_ms = cfg.timeout_ms};
-    bg_similar_result *s = NULL;
-    rc = bg_similar(w->r, &o, &s, &err);
-    if (rc == BG_OK) j = bg_json_similar(s);
-    bg_similar_free(s);
-  } else if (rq->route == R_KEYWORDS) {
-    bg_keywords_opts o = {.vs = v->b,
-                          .vs_len = v->b ? v->text_len : 0,
-                          .limit = v->limit,
-                          .min_count = v->min_count,
-                          .min_g2 = v->threshold,
-                          .timeout_ms = cfg.timeout_ms};
-    bg_keywords_result *k = NULL;
-    rc = bg_keywords(w->r, v->q, v->qlen, &o, &k, &err);
-    if (rc == BG_OK) j = bg_json_keywords(k);
-    bg_keywords_free(k);
-  } else {
-    bg_compare_opts o = {.threshold = v->threshold,
-                         .min_count = v->min_count,
-                         .phrases = v->phrases,
-                         .timeout_ms = cfg.timeout_ms};
-    bg_compare_result *c = NULL;
-    rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
-    if (rc == BG_OK) j = bg_json_compare(c);
-    bg_compare_free(c);
-  }
-  if (rc == BG_OK && !j) rc = bg_err_set(&err, BG_ENOMEM, "out of memory");
+/* Answers a view with j, made by its core function with status rc. */
+static void view_done(worker *w, request *rq, int rc, json_t *j, bg_err *err) {
+  if (rc == BG_OK && !j) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   if (rc != BG_OK) {
-    view_failed(w, rq, rc, &err);
+    view_failed(w, rq, rc, err);
   } else {
     respond_json(rq, MHD_HTTP_OK, j);
   }
   json_decref(j);
+}
+
+/* The views answer with the JSON `baogao --json` prints for the same
+ * command. */
+static void serve_count(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  json_t *j = NULL;
+  bg_count_result *c = NULL;
+  int rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
+  if (rc == BG_OK) j = bg_json_count(c);
+  bg_count_free(c);
+  if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_kwic(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  json_t *j = NULL;
+  bg_kwic_result *k = NULL;
+  int rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
+                   &err);
+  if (rc == BG_OK && k->nlines > cfg.max_hits) {
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the query occurs %zu times, and /v1/kwic answers at most %zu "
+             "lines: narrow the query (year:, region:, report:)",
+             k->nlines, cfg.max_hits);
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
+    bg_kwic_free(k);
+    return;
+  }
+  if (rc == BG_OK) j = bg_json_kwic(k);
+  bg_kwic_free(k);
+  if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_similar(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_similar_opts o = {.report = v->report,
+                       .para = v->para,
+                       .text = v->text,
+                       .text_len = v->text_len,
+                       .filter = v->q,
+                       .filter_len = v->qlen,
+                       .limit = v->limit,
+                       .reports = v->reports,
+                       .timeout_ms = cfg.timeout_ms};
+  bg_similar_result *s = NULL;
+  int rc = bg_similar(w->r, &o, &s, &err);
+  json_t *j = rc == BG_OK ? bg_json_similar(s) : NULL;
+  bg_similar_free(s);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_keywords(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_keywords_opts o = {.vs = v->b,
+                        .vs_len = v->b ? v->text_len : 0,
+                        .limit = v->limit,
+                        .min_count = v->min_count,
+                        .min_g2 = v->threshold,
+                        .timeout_ms = cfg.timeout_ms};
+  bg_keywords_result *k = NULL;
+  int rc = bg_keywords(w->r, v->q, v->qlen, &o, &k, &err);
+  json_t *j = rc == BG_OK ? bg_json_keywords(k) : NULL;
+  bg_keywords_free(k);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_compare(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_compare_opts o = {.threshold = v->threshold,
+                       .min_count = v->min_count,
+                       .phrases = v->phrases,
+                       .timeout_ms = cfg.timeout_ms};
+  bg_compare_result *c = NULL;
+  int rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
+  json_t *j = rc == BG_OK ? bg_json_compare(c) : NULL;
+  bg_compare_free(c);
+  view_done(w, rq, rc, j, &err);
 }
 
 /* The last part of a path ("/srv/reports/2025_北京市.txt" ->
@@ -1156,14 +1192,8 @@ static void *worker_main(void *arg) {
       index_failed(&w, rq, err.code, &err);
     } else if (answer_from_cache(rq, bg_reader_signature(w.r))) {
       /* answered */
-    } else if (rq->route == R_SEARCH) {
-      serve_search(&w, rq);
-    } else if (rq->route == R_FREQ || rq->route == R_KWIC ||
-               rq->route == R_SIMILAR || rq->route == R_COMPARE ||
-               rq->route == R_KEYWORDS) {
-      serve_view(&w, rq);
     } else {
-      serve_list(&w, rq);
+      endpoints[rq->route].serve(&w, rq);
     }
     bg_cancel_end();
     if (atomic_load(&rq->gone)) {
@@ -1188,7 +1218,7 @@ static void *worker_main(void *arg) {
 
 static route route_of(const char *path, size_t n) {
   for (int r = 0; r < R_PAGE; r++)
-    if (strlen(route_path[r]) == n && !memcmp(route_path[r], path, n))
+    if (strlen(route_path(r)) == n && !memcmp(route_path(r), path, n))
       return (route)r;
   if (web_is_page(path, n)) return R_PAGE;
   if (n > 8 && !memcmp(path, "/static/", 8)) return R_STATIC;
@@ -1226,7 +1256,7 @@ static void respond_health(request *rq) {
   if (atomic_load(&ix.up)) {
     json_t *o = json_pack("{s:s, s:I, s:I}", "status", "ok", "reports",
                           (json_int_t)atomic_load(&ix.reports), "revision",
-                          (json_int_t)atomic_load(&ix.revision));
+                          (json_int_t)atomic_load(&ix.health_revision));
     respond_json(rq, MHD_HTTP_OK, o);
     json_decref(o);
   } else {
@@ -1237,6 +1267,87 @@ static void respond_health(request *rq) {
     respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "index_unavailable",
                   why[0] ? why : "the index is not open");
   }
+}
+
+static void answer_metrics(request *rq) {
+  size_t len = 0;
+  char *text = metrics_text(&len);
+  if (!text)
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                  "out of memory");
+  else
+    respond(rq, MHD_HTTP_OK, text, len,
+            "text/plain; version=0.0.4; charset=utf-8");
+}
+
+/* The parameter readers of the endpoints (params.h). */
+static int parse_search(request *rq, const char *qs, size_t qlen,
+                        bg_params_err *e) {
+  return bg_params_search(qs, qlen, &cfg.lim, &rq->pq, e);
+}
+
+#define VIEW_PARSER(name, fn)                                                \
+  static int name(request *rq, const char *qs, size_t qlen,                 \
+                  bg_params_err *e) {                                        \
+    return fn(qs, qlen, &cfg.lim, &rq->pv, e);                               \
+  }
+VIEW_PARSER(parse_count, bg_params_count)
+VIEW_PARSER(parse_kwic, bg_params_kwic)
+VIEW_PARSER(parse_similar, bg_params_similar)
+VIEW_PARSER(parse_compare, bg_params_compare)
+VIEW_PARSER(parse_keywords, bg_params_keywords)
+VIEW_PARSER(parse_reports, bg_params_reports)
+#undef VIEW_PARSER
+
+static int parse_none(request *rq, const char *qs, size_t qlen,
+                      bg_params_err *e) {
+  return bg_params_none(qs, qlen, route_path(rq->route), e);
+}
+
+static const endpoint endpoints[BG_EP_N] = {
+    [BG_EP_SEARCH] = {parse_search, serve_search, NULL, 1, 1,
+                      "?q=QUERY[&limit=N][&offset=N][&all=1]\n"
+                      "            [&sort=relevance|year|-year]"},
+    [BG_EP_COUNT] = {parse_count, serve_count, NULL, 1, 1,
+                     "?q=QUERY[&by=year|region|report]"},
+    [BG_EP_KWIC] = {parse_kwic, serve_kwic, NULL, 1, 1,
+                    "?q=QUERY[&width=N][&sort=year|left|right]"},
+    [BG_EP_SIMILAR] = {parse_similar, serve_similar, NULL, 1, 1,
+                       "?para=REPORT%23PARA|text=TEXT[&filter=FILTERS]"
+                       "[&limit=N]\n             [&reports=N]"},
+    [BG_EP_COMPARE] = {parse_compare, serve_compare, NULL, 1, 1,
+                       "?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]"
+                       "\n             [&phrases=N]"},
+    [BG_EP_KEYWORDS] = {parse_keywords, serve_keywords, NULL, 1, 1,
+                        "?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N]"
+                        "[&min_g2=X]"},
+    [BG_EP_REPORTS] = {parse_reports, serve_list, NULL, 0, 1,
+                       "[?q=FILTERS]"},
+    [BG_EP_STATS] = {parse_none, serve_list, NULL, 0, 0, ""},
+    [BG_EP_HEALTHZ] = {parse_none, NULL, respond_health, 0, 0, ""},
+    [BG_EP_METRICS] = {parse_none, NULL, answer_metrics, 0, 0, ""},
+};
+
+/* "/v1/search, /v1/count, ... and /metrics" for those endpoints that are
+ * tables (only_tables) or all, in buf. */
+static const char *endpoint_list(char *buf, size_t size, int only_tables) {
+  static const bg_endpoint order[] = {
+      BG_EP_SEARCH, BG_EP_COUNT,   BG_EP_KWIC,    BG_EP_SIMILAR,
+      BG_EP_COMPARE, BG_EP_KEYWORDS, BG_EP_REPORTS, BG_EP_STATS,
+      BG_EP_HEALTHZ, BG_EP_METRICS};
+  size_t n = 0, k = 0, total = 0;
+  for (size_t i = 0; i < BG_EP_N; i++)
+    total += !only_tables || endpoints[order[i]].table;
+  buf[0] = '\0';
+  for (size_t i = 0; i < BG_EP_N; i++) {
+    bg_endpoint e = order[i];
+    if (only_tables && !endpoints[e].table) continue;
+    k++;
+    n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
+                          k == 1 ? "" : k == total ? " and " : ", ",
+                          bg_endpoint_path[e]);
+  }
+  return buf;
 }
 
 /* Counts the headers that decide where a request ends. */
@@ -1264,7 +1375,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   size_t *upload_size, void **ctx) {
   (void)cls;
   (void)url;
-  (void)version;
   (void)upload;
   request *rq = *ctx;
   if (!rq) {
@@ -1339,10 +1449,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
                            &rq->bom, &fe);
   if (frc == BG_OK && rq->format && rq->route != R_OTHER &&
-      !route_kind(rq->route))
-    frc = bg_err_set(&fe, BG_EINVAL,
-                     "format=tsv|csv is for /v1/search, /v1/count, /v1/kwic, "
-                     "/v1/similar, /v1/compare, /v1/keywords and /v1/reports");
+      !route_kind(rq->route)) {
+    char list[256];
+    frc = bg_err_set(&fe, BG_EINVAL, "format=tsv|csv is for %s",
+                     endpoint_list(list, sizeof list, 1));
+  }
   if (frc == BG_OK && rq->params) {
     qs = rq->params;
     qlen = rq->nparams;
@@ -1357,6 +1468,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
    * resolve to this machine (DNS rebinding) must read nothing. */
   const char *host =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  if (!host && version && !strcmp(version, MHD_HTTP_VERSION_1_1)) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_request",
+                  "an HTTP/1.1 request needs a Host header");
+    return send_answer(rq);
+  }
   if (!web_host_ok(host)) {
     respond_error(rq, MHD_HTTP_FORBIDDEN, "bad_host",
                   "this daemon does not serve that host name: use "
@@ -1365,11 +1481,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return send_answer(rq);
   }
   if (rq->route == R_OTHER) {
-    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
-                  "no such endpoint; the endpoints are /v1/search, "
-                  "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
-                  "/v1/keywords, /v1/reports, /v1/stats, /healthz and "
-                  "/metrics, and the web page is at /");
+    char list[256], msg[400];
+    snprintf(msg, sizeof msg,
+             "no such endpoint; the endpoints are %s, and the web page is "
+             "at /",
+             endpoint_list(list, sizeof list, 0));
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found", msg);
     return send_answer(rq);
   }
   if (frc != BG_OK) {
@@ -1402,53 +1519,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     respond_file(rq, path, plen);
     return send_answer(rq);
   }
-  int (*view_params)(const char *, size_t, const bg_params_limits *,
-                     bg_params_view *, bg_params_err *) =
-      rq->route == R_FREQ      ? bg_params_count
-      : rq->route == R_KWIC    ? bg_params_kwic
-      : rq->route == R_SIMILAR ? bg_params_similar
-      : rq->route == R_COMPARE ? bg_params_compare
-      : rq->route == R_KEYWORDS ? bg_params_keywords
-      : rq->route == R_REPORTS ? bg_params_reports
-                               : NULL;
-  if (rq->route == R_SEARCH) {
-    if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
-      respond_params_err(rq, &e);
-      return send_answer(rq);
-    }
-  } else if (view_params) {
-    if (view_params(qs, qlen, &cfg.lim, &rq->pv, &e) != BG_OK) {
-      respond_params_err(rq, &e);
-      return send_answer(rq);
-    }
-  } else if (bg_params_none(qs, qlen, route_path[rq->route], &e) != BG_OK) {
+  const endpoint *ep = &endpoints[rq->route];
+  if (ep->parse(rq, qs, qlen, &e) != BG_OK) {
     respond_params_err(rq, &e);
     return send_answer(rq);
   }
-  switch (rq->route) {
-  case R_HEALTHZ:
-    respond_health(rq);
-    return send_answer(rq);
-  case R_METRICS: {
-    size_t len = 0;
-    char *text = metrics_text(&len);
-    if (!text)
-      respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
-                    "out of memory");
-    else
-      respond(rq, MHD_HTTP_OK, text, len,
-              "text/plain; version=0.0.4; charset=utf-8");
+  if (ep->answer) {
+    ep->answer(rq);
     return send_answer(rq);
   }
-  default:
-    rq->heavy = rq->route == R_SEARCH ? rq->pq.opts.all || rq->pq.opts.limit > 100
-                : rq->route != R_REPORTS && rq->route != R_STATS;
-    /* Suspend before queueing: a worker may resume it at once. */
-    rq->state = RQ_WAITING;
-    MHD_suspend_connection(c);
-    enqueue(rq);
-    return MHD_YES;
-  }
+  rq->heavy = rq->route == R_SEARCH
+                  ? rq->pq.opts.all || rq->pq.opts.limit > 100
+                  : rq->route != R_REPORTS && rq->route != R_STATS;
+  /* Suspend before queueing: a worker may resume it at once. */
+  rq->state = RQ_WAITING;
+  MHD_suspend_connection(c);
+  enqueue(rq);
+  return MHD_YES;
 }
 
 /* ---- the index as the main thread sees it ---- */
@@ -1490,12 +1577,15 @@ static void watch_index(bg_reader **r, unsigned *gen) {
   /* A compaction starts a new database at a lower revision: /healthz's
    * revision only goes up (by one for a change that lowers it). */
   static uint64_t last_sig;
-  uint64_t rev = bg_reader_revision(*r), last = atomic_load(&ix.revision);
+  uint64_t rev = bg_reader_revision(*r),
+           last = atomic_load(&ix.health_revision);
   uint64_t sig = bg_reader_signature(*r);
-  atomic_store(&ix.revision, rev > last                       ? rev
-                             : last && sig && sig != last_sig ? last + 1
-                                                              : last);
+  atomic_store(&ix.health_revision,
+               rev > last                       ? rev
+               : last && sig && sig != last_sig ? last + 1
+                                                : last);
   last_sig = sig;
+  atomic_store(&ix.revision, rev);
   atomic_store(&ix.reports, bg_reader_doccount(*r)); /* one per report */
   atomic_store(&ix.paragraphs, paragraphs);
   atomic_store(&ix.units, units);
@@ -1612,6 +1702,13 @@ static int listen_on(const char *spec, char *url, size_t urlsize, int *v6) {
   }
   snprintf(url, urlsize, *v6 ? "http://[%s]:%s" : "http://%s:%s", h, p);
   return fd;
+}
+
+static void print_usage(void) {
+  fputs(usage_head, stdout);
+  for (int e = 0; e < BG_EP_N; e++)
+    printf("  %s%s\n", bg_endpoint_path[e], endpoints[e].help);
+  fputs(usage_tail, stdout);
 }
 
 static void parse_args(int argc, char **argv) {
@@ -1736,7 +1833,7 @@ static void parse_args(int argc, char **argv) {
       cfg.grace_ms = (double)parse_num("--grace-ms", optarg, 0, 3600000);
       break;
     case 'h':
-      fputs(usage, stdout);
+      print_usage();
       exit(0);
     case O_VERSION:
       printf("baogao-searchd %s (libmicrohttpd %s)\n", BAOGAO_VERSION,
