@@ -24,6 +24,7 @@
 #include "count.h"
 #include "endpoints.h"
 #include "error.h"
+#include "escape.h"
 #include "export.h"
 #include "hints.h"
 #include "json.h"
@@ -515,8 +516,8 @@ static void print_reports(json_t *arr) {
     json_int_t y = json_integer_value(json_object_get(m, "year"));
     snprintf(num, sizeof num, "%lld", (long long)y);
     cell[i][C_YEAR] = strdup(y > 0 ? num : "-");
-    cell[i][C_REGION] = strdup(jstr(m, "region"));
-    cell[i][C_ID] = strdup(jstr(m, "id"));
+    cell[i][C_REGION] = bg_escape_name(jstr(m, "region"));
+    cell[i][C_ID] = bg_escape_name(jstr(m, "id"));
     snprintf(num, sizeof num, "%lld",
              (long long)json_integer_value(json_object_get(m, "paragraphs")));
     cell[i][C_PARAS] = strdup(num);
@@ -529,7 +530,7 @@ static void print_reports(json_t *arr) {
                                 : jstr(m, "encoding"));
     metadata_sources(m, from, sizeof from);
     cell[i][C_FROM] = strdup(from);
-    cell[i][C_SOURCE] = strdup(jstr(m, "source"));
+    cell[i][C_SOURCE] = bg_escape_name(jstr(m, "source"));
     for (int k = 0; k < NCOL; k++) {
       if (!cell[i][k]) continue;
       if (!cell[i][k][0]) {

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "index.h"
 #include "manifest.h"
 #include "report.h"
@@ -460,6 +461,11 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
     fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
     return -1;
   }
+  if (!bg_utf8_valid(abspath, strlen(abspath), NULL)) {
+    fprintf(stderr, "baogao-index: %s: the file name is not valid UTF-8: "
+                    "rename the file\n", path);
+    return -1;
+  }
   if (bg_source_read_flags(path, encoding, read_flags, &src, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
     return -1;
@@ -553,6 +559,9 @@ int main(int argc, char **argv) {
   long nshards_opt = 0; /* --shards N; 0: as the index was built */
   files fs = {0};
   int file_errors = 0;
+  /* File names reach the terminal in messages: control bytes escaped. */
+  FILE *escaped = bg_escape_stream(stderr);
+  if (escaped) stderr = escaped;
   /* Paths gather at the front of argv (writes never pass reads). */
   char **paths = argv + 1;
   size_t npaths = 0;

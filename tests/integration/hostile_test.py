@@ -9,6 +9,8 @@
      a second SIGTERM ends the wait;
   6. HTTP framing: duplicated or body framing is refused and the
      connection closed;
+  7. file names with control bytes are escaped in baogao-index's messages
+     and `baogao reports`, invalid UTF-8 names said to be so;
   8. /v1/stats and /v1/reports show no server paths; /healthz's revision
      does not go back.
 
@@ -428,6 +430,39 @@ def t6_framing(a, index):
         d.stop()
 
 
+# ---- 7. file names ----
+
+def t7_names(a, index):
+    tmp = tempfile.mkdtemp(prefix="baogao-names-")
+    try:
+        src = os.path.join(tmp, "src").encode()
+        os.mkdir(src)
+        esc = os.path.join(src, b"2024_\xe6\xb5\x8b\x1b[31m\r\xe5\xb8\x82.txt")
+        bad = os.path.join(src, b"2024_bad\xff\xfe.txt")
+        for p in (esc, bad):
+            with open(p, "w") as f:
+                f.write("测试段落。\n")
+        ix = os.path.join(tmp, "ix")
+        r = subprocess.run([a.indexer, "--index", ix, "-v", src],
+                           capture_output=True)
+        out = r.stderr
+        print("7. baogao-index -v: %r" % out[:300])
+        check(b"\x1b" not in out and b"\r" not in out,
+              "7: control bytes reach the terminal: %r" % out)
+        check(b"\\x1b[31m\\x0d" in out, "7: the name escaped: %r" % out)
+        check(b"not valid UTF-8" in out and b"out of memory" not in out,
+              "7: an invalid UTF-8 name said so: %r" % out)
+        cli = os.path.join(os.path.dirname(a.indexer), "baogao")
+        if os.path.exists(cli):
+            r = subprocess.run([cli, "--index", ix, "reports"],
+                               capture_output=True)
+            check(r.returncode == 0 and b"\x1b" not in r.stdout and
+                  b"\\x1b" in r.stdout, "7: baogao reports: %r" %
+                  r.stdout[:300])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ---- 8. minor ----
 
 def t8_minor(a, index, src):
@@ -497,6 +532,7 @@ def main():
             return 1
         tests = {"1": t1_cancel, "2": t2_deadline, "3": t3_fairness,
                  "4": t4_memory, "5": t5_shutdown, "6": t6_framing,
+                 "7": t7_names,
                  "8": lambda a, i: t8_minor(a, i, src)}
         only = a.only.split(",") if a.only else sorted(tests)
         t0 = time.monotonic()
