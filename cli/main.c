@@ -22,7 +22,9 @@
 
 #include "compare.h"
 #include "count.h"
+#include "endpoints.h"
 #include "error.h"
+#include "escape.h"
 #include "export.h"
 #include "hints.h"
 #include "json.h"
@@ -504,8 +506,8 @@ static void print_reports(json_t *arr) {
     json_int_t y = json_integer_value(json_object_get(m, "year"));
     snprintf(num, sizeof num, "%lld", (long long)y);
     cell[i][C_YEAR] = strdup(y > 0 ? num : "-");
-    cell[i][C_REGION] = strdup(jstr(m, "region"));
-    cell[i][C_ID] = strdup(jstr(m, "id"));
+    cell[i][C_REGION] = bg_escape_name(jstr(m, "region"));
+    cell[i][C_ID] = bg_escape_name(jstr(m, "id"));
     snprintf(num, sizeof num, "%lld",
              (long long)json_integer_value(json_object_get(m, "paragraphs")));
     cell[i][C_PARAS] = strdup(num);
@@ -518,7 +520,7 @@ static void print_reports(json_t *arr) {
                                 : jstr(m, "encoding"));
     metadata_sources(m, from, sizeof from);
     cell[i][C_FROM] = strdup(from);
-    cell[i][C_SOURCE] = strdup(jstr(m, "source"));
+    cell[i][C_SOURCE] = bg_escape_name(jstr(m, "source"));
     for (int k = 0; k < NCOL; k++) {
       if (!cell[i][k]) continue;
       if (!cell[i][k][0]) {
@@ -777,7 +779,7 @@ static int run_search(const cli *c, const char *q, size_t qlen,
     const char *sort = bg_sort_names[o->sort];
     const char *kv[] = {"q", q, "limit", limit, "offset", offset,
                         "sort", sort, "all", "1"};
-    return fetch(c, "/v1/search", kv, o->all ? 10 : 8, out);
+    return fetch(c, bg_endpoint_path[BG_EP_SEARCH], kv, o->all ? 10 : 8, out);
   }
   bg_reader *r = open_index(c);
   if (!r) return EXIT_INDEX;
@@ -957,7 +959,8 @@ static int run_view(const cli *c, int kwic, const char *q, size_t qlen,
       kv[2] = "width", kv[3] = width, kv[4] = "sort";
       kv[5] = bg_kwic_sort_name(a->ksort);
     }
-    return fetch(c, kwic ? "/v1/kwic" : "/v1/count", kv, kwic ? 6 : 4, out);
+    return fetch(c, bg_endpoint_path[kwic ? BG_EP_KWIC : BG_EP_COUNT], kv,
+                 kwic ? 6 : 4, out);
   }
   bg_reader *r = open_index(c);
   if (!r) return EXIT_INDEX;
@@ -1152,8 +1155,8 @@ static int cmd_list(const cli *c, int argc, char **argv, int stats) {
   json_t *v = NULL;
   if (c->server) {
     const char *kv[] = {"q", filter};
-    int rc = fetch(c, stats ? "/v1/stats" : "/v1/reports", kv, filter ? 2 : 0,
-                   &v);
+    int rc = fetch(c, bg_endpoint_path[stats ? BG_EP_STATS : BG_EP_REPORTS],
+                   kv, filter ? 2 : 0, &v);
     free(filter);
     if (rc != 0) return rc;
   } else {
@@ -1363,7 +1366,7 @@ static int cmd_similar(const cli *c, int argc, char **argv) {
     size_t nkv = 4;
     if (sa.flen) kv[nkv++] = "filter", kv[nkv++] = sa.filter;
     if (sa.reports) kv[nkv++] = "reports", kv[nkv++] = rep;
-    rc = fetch(c, "/v1/similar", kv, nkv, &j);
+    rc = fetch(c, bg_endpoint_path[BG_EP_SIMILAR], kv, nkv, &j);
   } else {
     bg_reader *r = open_index(c);
     if (!r) {
@@ -1787,7 +1790,7 @@ static int cmd_compare(const cli *c, int argc, char **argv) {
     if (thr) kv[nkv++] = "threshold", kv[nkv++] = thr;
     if (min_count) kv[nkv++] = "min_count", kv[nkv++] = mc;
     if (nphr) kv[nkv++] = "phrases", kv[nkv++] = ph;
-    rc = fetch(c, "/v1/compare", kv, nkv, &j);
+    rc = fetch(c, bg_endpoint_path[BG_EP_COMPARE], kv, nkv, &j);
   } else {
     bg_reader *r = open_index(c);
     if (!r) return EXIT_INDEX;
@@ -1927,7 +1930,7 @@ static int cmd_keywords(const cli *c, int argc, char **argv) {
     if (o.limit) kv[nkv++] = "limit", kv[nkv++] = lim;
     if (o.min_count) kv[nkv++] = "min_count", kv[nkv++] = mc;
     if (g2) kv[nkv++] = "min_g2", kv[nkv++] = g2;
-    rc = fetch(c, "/v1/keywords", kv, nkv, &j);
+    rc = fetch(c, bg_endpoint_path[BG_EP_KEYWORDS], kv, nkv, &j);
   } else {
     bg_reader *r = open_index(c);
     if (!r) {

@@ -3,6 +3,7 @@
  * compare.h).
  */
 #include "compare.h"
+#include "cancel.h"
 #include "tdoc.h"
 #include "util.h"
 
@@ -896,7 +897,8 @@ void bg_compare_free(bg_compare_result *c) {
 }
 
 static int timed_out(double t0, const bg_compare_opts *o, bg_err *err) {
-  if (o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms)
+  if ((o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms) ||
+      bg_cancelled())
     return bg_err_set(err, BG_ETIMEOUT,
                       "compare took longer than its time limit (%.0f ms)",
                       o->timeout_ms);

@@ -31,7 +31,8 @@ extern "C" {
   X(BG_ECORRUPT, -11, "index data is corrupt")                              \
   X(BG_ERANGE, -12, "value out of range")                                   \
   X(BG_EMODIFIED, -13, "index was modified while reading")                 \
-  X(BG_ETIMEOUT, -14, "search took longer than its time limit")
+  X(BG_ETIMEOUT, -14, "search took longer than its time limit")         \
+  X(BG_ETOOLARGE, -15, "the answer would be larger than its limit")
 
 typedef enum {
 #define BG_X_ENUM(name, value, msg) name = value,

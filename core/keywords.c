@@ -10,6 +10,7 @@
  * does not grow with its size.
  */
 #include "keywords.h"
+#include "cancel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -90,7 +91,8 @@ static int rest(bg_reader *r, char **not, size_t nnot, char ***ids, size_t *n,
 }
 
 static int timed_out(double t0, const bg_keywords_opts *o, bg_err *err) {
-  if (o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms)
+  if ((o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms) ||
+      bg_cancelled())
     return bg_err_set(err, BG_ETIMEOUT, "keywords took longer than %.0f ms",
                       o->timeout_ms);
   return BG_OK;

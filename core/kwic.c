@@ -2,6 +2,7 @@
  * kwic.c - concordance lines (see kwic.h).
  */
 #include "kwic.h"
+#include "cancel.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -123,6 +124,13 @@ static int on_doc(void *ctx, const bg_scan_doc *d) {
     l->right = bg_strndup(text + be, re - be);
     if (!l->report || !l->left || !l->match || !l->right)
       return bg_err_set(K->err, BG_ENOMEM, "out of memory");
+    /* A server's answer has a size limit (cancel.h): stop at it. */
+    if (bg_cancel_charge(re - ls + strlen(d->id) + 64))
+      return bg_err_set(K->err, BG_ETOOLARGE,
+                        "the concordance would hold more than %zu MB of "
+                        "text: narrow the query (year:, region:, report:) "
+                        "or ask for a smaller width",
+                        bg_cancel_max() >> 20);
     flatten(l->left);
     flatten(l->right);
   }

@@ -10,6 +10,8 @@
  * cost to minimise.
  */
 #include "match.h"
+
+#include "cancel.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -121,6 +123,10 @@ int bg_match_timed_out(run *R, double timeout_ms) {
                     timeout_ms);
 }
 
+int bg_match_late(double timeout_ms, double deadline) {
+  return (timeout_ms > 0 && bg_now_ms() > deadline) || bg_cancelled();
+}
+
 static int same_term(const term *a, const term *b) {
   return a->len == b->len && !memcmp(a->s, b->s, a->len);
 }
@@ -195,7 +201,7 @@ int bg_match_read_ahead(run *R, const uint32_t *ids, size_t nids,
         return rc;
     p->at[0] = R->pf_npos;
     for (size_t d = 0; d < lim; d++) {
-      if (timeout_ms > 0 && (d & 63) == 0 && bg_now_ms() > deadline)
+      if ((d & 63) == 0 && bg_match_late(timeout_ms, deadline))
         return bg_match_timed_out(R, timeout_ms);
       size_t end = R->pf_npos;
       if ((rc = bg_xdb_positions(R->db, ids[d], t->s, t->len, &R->pf_pos,

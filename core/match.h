@@ -106,6 +106,10 @@ void bg_match_reset(bg_match *M);
  * returns BG_ETIMEOUT. */
 int bg_match_timed_out(bg_match *M, double timeout_ms);
 
+/* Whether work must stop: past deadline (when timeout_ms > 0), or the
+ * calling thread's work cancelled (cancel.h: its client hung up). */
+int bg_match_late(double timeout_ms, double deadline);
+
 /* Chooses the terms whose lists are read ahead: the position terms of
  * phrases[0, n), at most BG_MATCH_PF_MAX_TERMS of them, for batches of at
  * most nids reports. */

@@ -21,6 +21,8 @@
  *      the page of hits asked for, with every occurrence highlighted.
  */
 #include "search.h"
+
+#include "cancel.h"
 #include "util.h"
 
 #include <math.h>
@@ -782,6 +784,12 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     const cand *c = &R->cands[pick[i]];
     const doc *dc = &R->docs[c->doc];
     bg_hit *h = &hits[i];
+    if ((k & 63) == 0 && bg_cancelled()) {
+      rc = bg_err_set(R->err, BG_ETIMEOUT,
+                      "the query's page of hits took longer than its time "
+                      "limit; ask for fewer hits (limit) or narrow it");
+      break;
+    }
     if (c->doc != loaded) {
       bg_docdata_free(d);
       d = NULL;
@@ -806,6 +814,13 @@ static int fill_hits(run *R, const size_t *pick, size_t n, bg_hit *hits) {
     h->para = c->para + 1;
     h->score = c->score;
     if ((rc = bg_hit_section_path(d, c->para, h, R->err)) != BG_OK) break;
+    if (bg_cancel_charge(tl + 128)) {
+      rc = bg_err_set(R->err, BG_ETOOLARGE,
+                      "the hits would hold more than %zu MB of text: ask "
+                      "for fewer (limit) or narrow the query",
+                      bg_cancel_max() >> 20);
+      break;
+    }
     if (highlight(R, h) != BG_OK)
       rc = bg_err_set(R->err, BG_ENOMEM, "out of memory");
   }
@@ -937,7 +952,7 @@ static int counts_from_postings(run *R, const bg_mnode *ph, double timeout_ms,
   size_t id_cap = 0;
   int rc = short_counts(R, ph, &ids, &nids, &occ, &extra);
   for (size_t i = 0; i < nids && rc == BG_OK; i++) {
-    if (timeout_ms > 0 && (i & 255) == 0 && bg_now_ms() > deadline) {
+    if ((i & 255) == 0 && bg_match_late(timeout_ms, deadline)) {
       rc = timed_out(R, timeout_ms);
       break;
     }
@@ -967,7 +982,7 @@ static int eval_docs(run *R, const uint32_t *ids, size_t nids,
   size_t batch_end = 0;
   int rc;
   for (size_t i = 0; i < nids; i++) {
-    if (timeout_ms > 0 && bg_now_ms() > deadline) return timed_out(R, timeout_ms);
+    if (bg_match_late(timeout_ms, deadline)) return timed_out(R, timeout_ms);
     if (ahead && i == batch_end) {
       size_t batch = 1;
       if ((rc = bg_match_read_ahead(&R->m, ids + i, nids - i, &batch, timeout_ms,

@@ -2,6 +2,7 @@
  * similar.c - similar passages (see similar.h).
  */
 #include "similar.h"
+#include "cancel.h"
 #include "util.h"
 
 #include <errno.h>
@@ -479,7 +480,8 @@ int bg_similar(bg_reader *r, const bg_similar_opts *o, bg_similar_result **out,
     goto done;
   }
   for (size_t i = 0; i < ndids; i++) {
-    if (o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms) {
+    if ((o->timeout_ms > 0 && bg_now_ms() - t0 > o->timeout_ms) ||
+        bg_cancelled()) {
       rc = bg_err_set(err, BG_ETIMEOUT,
                       "similar took longer than its time limit (%.0f ms)",
                       o->timeout_ms);

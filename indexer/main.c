@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "index.h"
 #include "manifest.h"
 #include "reader.h"
@@ -466,6 +467,11 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
     fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
     return -1;
   }
+  if (!bg_utf8_valid(abspath, strlen(abspath), NULL)) {
+    fprintf(stderr, "baogao-index: %s: the file name is not valid UTF-8: "
+                    "rename the file\n", path);
+    return -1;
+  }
   if (bg_source_read_flags(path, encoding, read_flags, &src, &err) != BG_OK) {
     fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
     return -1;
@@ -899,6 +905,9 @@ static int close_shards(bg_index **shards, size_t nix, uint32_t *total,
 /* As the README tells it: parse the options, collect the files, open the
  * shards, index the files with commits, prune, compact. */
 int main(int argc, char **argv) {
+  /* File names reach the terminal in messages: control bytes escaped. */
+  FILE *escaped = bg_escape_stream(stderr);
+  if (escaped) stderr = escaped;
   options o;
   int rc = parse_options(argc, argv, &o);
   if (rc >= 0) return rc;

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -39,50 +40,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "budget.h"
 #include "cache.h"
+#include "cancel.h"
 #include "compare.h"
+#include "conns.h"
 #include "count.h"
+#include "endpoints.h"
 #include "error.h"
 #include "export.h"
+#include "fair.h"
 #include "hints.h"
 #include "json.h"
 #include "params.h"
 #include "search.h"
 #include "similar.h"
 #include "kwic.h"
+#include "gone.h"
 #include "web.h"
 
 #define GZIP_MIN_BYTES 1024  /* smaller bodies are sent as they are */
 #define CONN_TIMEOUT_S 10    /* idle or slow connections are closed */
-#define GRACE_MS 5000        /* how long SIGTERM waits for requests */
 #define INDEX_POLL_MS 1000   /* the main thread's index refresh period */
 #define MAX_OFFSET 100000000 /* as the CLI */
 #define MIN_CONNECTION_MEMORY (256 << 10) /* per connection: request line
                                               and headers */
 
-static const char usage[] =
+/* --help: usage_head, a line per endpoint (its help in the endpoint
+ * table), usage_tail. */
+static const char usage_head[] =
     "usage: baogao-searchd [--index DIR] [--listen ADDR:PORT] [--threads N]\n"
     "                      [--quiet] [--timeout-ms MS] [--max-query-bytes N]\n"
     "                      [--max-limit N] [--max-hits N]\n"
     "                      [--max-connections N] [--max-connections-per-ip N]\n"
-    "                      [--cache-mb N] [--web DIR] [--allow-host NAME]\n"
+    "                      [--cache-mb N] [--max-answer-mb N] [--grace-ms MS]\n"
+    "                      [--show-paths] [--web DIR] [--allow-host NAME]\n"
     "\n"
-    "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n"
-    "  /v1/search?q=QUERY[&limit=N][&offset=N][&all=1]\n"
-    "            [&sort=relevance|year|-year]\n"
-    "  /v1/count?q=QUERY[&by=year|region|report]\n"
-    "  /v1/kwic?q=QUERY[&width=N][&sort=year|left|right]\n"
-    "  /v1/similar?para=REPORT%23PARA|text=TEXT[&filter=FILTERS][&limit=N]\n"
-    "             [&reports=N]\n"
-    "  /v1/compare?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]\n"
-    "             [&phrases=N]\n"
-    "  /v1/keywords?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N][&min_g2=X]\n"
-    "  /v1/reports[?q=FILTERS]   /v1/stats   /healthz   /metrics\n"
+    "HTTP search daemon over a baogao index.  Endpoints (GET or HEAD):\n";
+
+static const char usage_tail[] =
     "The web workbench: / (also /search, /time, /kwic, /compare, /similar,\n"
     "/report/ID) and its files under /static/.\n"
     "Answers are the JSON `baogao --json` prints; errors are\n"
@@ -107,10 +109,15 @@ static const char usage[] =
     "  --max-limit N         largest limit (default 1000)\n"
     "  --max-hits N          most hits an all=1 answer, or lines a kwic\n"
     "                        answer, may hold (default 50000)\n"
-    "  --max-connections N   open connections at most (default 256)\n"
+    "  --max-connections N   open connections at most (default 256); the\n"
+    "                        last N/16 (at least 4) only for addresses that\n"
+    "                        hold none; when all are taken the longest-idle\n"
+    "                        one is closed for a newcomer\n"
     "  --max-connections-per-ip N\n"
     "                        open connections from one address at most\n"
-    "                        (default 64; 0: no limit)\n"
+    "                        (default 64; 0: only the share), and never more\n"
+    "                        than its share: (N - N/16) / addresses, at\n"
+    "                        least 2\n"
     "  --cache-mb N          memory for answers kept to repeat (default 64;\n"
     "                        0: none); an answer is reused only while the\n"
     "                        index is at the state it was computed from\n"
@@ -119,6 +126,17 @@ static const char usage[] =
     "  --allow-host NAME     answer requests for host NAME too (repeatable;\n"
     "                        '*': any).  By default only IP addresses and\n"
     "                        localhost: other Host headers get 403\n"
+    "  --max-answer-mb N     memory for answers being sent (default: a 64th\n"
+    "                        of the machine's, 32 to 256); one answer holds\n"
+    "                        at most a quarter of it (400 answer_too_large);\n"
+    "                        past it answers wait for room until their\n"
+    "                        deadline, then 503 busy\n"
+    "  --show-paths          /v1/stats and /v1/reports show the index's and\n"
+    "                        the reports' paths on the server (default: the\n"
+    "                        last part of each path only)\n"
+    "  --grace-ms MS         on SIGTERM, how long answers in flight may take\n"
+    "                        to finish (default 10000); a second SIGTERM\n"
+    "                        stops at once\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
@@ -139,6 +157,9 @@ typedef struct config {
   unsigned max_connections;
   unsigned max_per_ip; /* 0: no limit */
   size_t cache_mb;     /* answer cache, MB; 0: none */
+  double grace_ms;     /* SIGTERM: how long requests in flight may finish */
+  size_t max_answer;   /* bytes of answers in flight (budget.h) */
+  int show_paths;      /* /v1/stats and /v1/reports show server paths */
   bg_params_limits lim;
 } config;
 
@@ -153,6 +174,7 @@ static atomic_long in_flight;  /* requests between request line and end */
 static struct {
   atomic_int up;
   atomic_uint_least64_t revision, documents, reports, paragraphs, units;
+  atomic_uint_least64_t health_revision; /* /healthz's: never goes back */
   pthread_mutex_t mu; /* guards why */
   char why[512];      /* why the index is not up */
 } ix = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -199,28 +221,32 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
 
 /* ---- routes and metrics ---- */
 
+/* The endpoints of core/endpoints.h (their table is `endpoints` below),
+ * then the workbench and everything else. */
 typedef enum {
-  R_SEARCH,
-  R_REPORTS,
-  R_STATS,
-  R_FREQ, /* /v1/count */
-  R_KWIC,
-  R_SIMILAR,
-  R_COMPARE,
-  R_KEYWORDS,
-  R_HEALTHZ,
-  R_METRICS,
-  R_PAGE,   /* the workbench's pages */
-  R_STATIC, /* its files */
+  R_SEARCH = BG_EP_SEARCH,
+  R_REPORTS = BG_EP_REPORTS,
+  R_STATS = BG_EP_STATS,
+  R_FREQ = BG_EP_COUNT,
+  R_KWIC = BG_EP_KWIC,
+  R_SIMILAR = BG_EP_SIMILAR,
+  R_COMPARE = BG_EP_COMPARE,
+  R_KEYWORDS = BG_EP_KEYWORDS,
+  R_HEALTHZ = BG_EP_HEALTHZ,
+  R_METRICS = BG_EP_METRICS,
+  R_PAGE = BG_EP_N, /* the workbench's pages */
+  R_STATIC,         /* its files */
   R_OTHER,
   R_NROUTES
 } route;
 
-static const char *const route_path[R_NROUTES] = {
-    "/v1/search",  "/v1/reports", "/v1/stats",    "/v1/count",
-    "/v1/kwic",    "/v1/similar", "/v1/compare",  "/v1/keywords",
-    "/healthz",    "/metrics",    "/",            "/static",
-    "other"};
+/* A route's path, the label of its figures in /metrics. */
+static const char *route_path(route r) {
+  return r < R_PAGE      ? bg_endpoint_path[r]
+         : r == R_PAGE   ? "/"
+         : r == R_STATIC ? "/static"
+                         : "other";
+}
 
 #define NBUCKETS 14
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -233,6 +259,7 @@ static struct {
   atomic_uint_least64_t sum_us[R_NROUTES];
   atomic_uint_least64_t aborted; /* closed before an answer was queued */
   atomic_uint_least64_t gzipped;
+  atomic_uint_least64_t cancelled; /* work stopped: its client hung up */
   atomic_uint busy; /* workers answering */
   atomic_uint queued;
 } metrics;
@@ -269,7 +296,7 @@ static char *metrics_text(size_t *len) {
         fprintf(f,
                 "baogao_http_requests_total{route=\"%s\",status=\"%d\"} "
                 "%llu\n",
-                route_path[r], s, (unsigned long long)n);
+                route_path(r), s, (unsigned long long)n);
     }
   fprintf(f,
           "# HELP baogao_http_requests_aborted_total Requests closed "
@@ -277,6 +304,12 @@ static char *metrics_text(size_t *len) {
           "# TYPE baogao_http_requests_aborted_total counter\n"
           "baogao_http_requests_aborted_total %llu\n",
           (unsigned long long)atomic_load(&metrics.aborted));
+  fprintf(f,
+          "# HELP baogao_requests_cancelled_total Requests whose work was "
+          "stopped because their client hung up.\n"
+          "# TYPE baogao_requests_cancelled_total counter\n"
+          "baogao_requests_cancelled_total %llu\n",
+          (unsigned long long)atomic_load(&metrics.cancelled));
   fprintf(f, "# HELP baogao_http_request_duration_seconds Time from the "
              "request line to the last byte of the answer.\n"
              "# TYPE baogao_http_request_duration_seconds histogram\n");
@@ -288,17 +321,17 @@ static char *metrics_text(size_t *len) {
         fprintf(f,
                 "baogao_http_request_duration_seconds_bucket{route=\"%s\","
                 "le=\"%g\"} %llu\n",
-                route_path[r], bucket_le[b], (unsigned long long)cum);
+                route_path(r), bucket_le[b], (unsigned long long)cum);
       else
         fprintf(f,
                 "baogao_http_request_duration_seconds_bucket{route=\"%s\","
                 "le=\"+Inf\"} %llu\n",
-                route_path[r], (unsigned long long)cum);
+                route_path(r), (unsigned long long)cum);
     }
     fprintf(f,
             "baogao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
             "baogao_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-            route_path[r], atomic_load(&metrics.sum_us[r]) / 1e6, route_path[r],
+            route_path(r), atomic_load(&metrics.sum_us[r]) / 1e6, route_path(r),
             (unsigned long long)cum);
   }
   fprintf(f,
@@ -346,6 +379,47 @@ static char *metrics_text(size_t *len) {
           (unsigned long long)atomic_load(&ix.paragraphs),
           (unsigned long long)atomic_load(&ix.units),
           (unsigned long long)atomic_load(&ix.revision));
+  budget_stats bs;
+  budget_get_stats(&bs);
+  fprintf(f,
+          "# HELP baogao_answer_bytes Bytes of answers made and not sent "
+          "yet.\n"
+          "# TYPE baogao_answer_bytes gauge\n"
+          "baogao_answer_bytes %zu\n"
+          "# HELP baogao_answer_max_bytes Memory budget of answers in "
+          "flight.\n"
+          "# TYPE baogao_answer_max_bytes gauge\n"
+          "baogao_answer_max_bytes %zu\n"
+          "# HELP baogao_answer_waits_total Answers that waited for room "
+          "in the budget.\n"
+          "# TYPE baogao_answer_waits_total counter\n"
+          "baogao_answer_waits_total %llu\n"
+          "# HELP baogao_answer_refused_total Answers replaced by 503 busy: "
+          "no room until their deadline.\n"
+          "# TYPE baogao_answer_refused_total counter\n"
+          "baogao_answer_refused_total %llu\n",
+          bs.used, bs.max, (unsigned long long)bs.waited,
+          (unsigned long long)bs.refused);
+  conns_stats ks;
+  conns_get_stats(&ks);
+  fprintf(f,
+          "# HELP baogao_connections_open Connections open.\n"
+          "# TYPE baogao_connections_open gauge\n"
+          "baogao_connections_open %u\n"
+          "# HELP baogao_connection_addresses Client addresses holding a "
+          "connection.\n"
+          "# TYPE baogao_connection_addresses gauge\n"
+          "baogao_connection_addresses %u\n"
+          "# HELP baogao_connections_refused_total Connections refused: "
+          "their address's share or every place was taken.\n"
+          "# TYPE baogao_connections_refused_total counter\n"
+          "baogao_connections_refused_total %llu\n"
+          "# HELP baogao_connections_evicted_total Idle connections closed "
+          "to make room for another.\n"
+          "# TYPE baogao_connections_evicted_total counter\n"
+          "baogao_connections_evicted_total %llu\n",
+          ks.open, ks.addresses, (unsigned long long)ks.refused,
+          (unsigned long long)ks.evicted);
   bg_cache_stats cs;
   bg_cache_get_stats(answers, &cs);
   fprintf(f,
@@ -417,6 +491,10 @@ typedef struct request {
   int format, bom;    /* format=tsv|csv and bom=1: the answer as a table */
   char *params;       /* the query string without format and bom */
   size_t nparams;
+  atomic_int gone;    /* its client hung up (gone.h) */
+  uint64_t watch;     /* its gone_watch() ticket; 0: not watched */
+  double t_queued;    /* when it was handed to the workers */
+  int heavy;          /* may be costly: all=1, a view (not on the last worker) */
 } request;
 
 /* Writes the request target for the log: bytes outside printable ASCII
@@ -442,22 +520,7 @@ static void log_target(char *buf, size_t size, const char *s) {
 static uint64_t client_of(struct MHD_Connection *c) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  const unsigned char *p = NULL;
-  size_t n = 0;
-  if (ci && ci->client_addr) {
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET) {
-      p = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
-      n = sizeof(struct in_addr);
-    } else if (sa->sa_family == AF_INET6) {
-      p = (const unsigned char *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
-      n = sizeof(struct in6_addr);
-    }
-  }
-  uint64_t h = 14695981039346656037ULL;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 1099511628211ULL;
-  return h ? h : 1;
+  return conns_addr_hash(ci ? ci->client_addr : NULL);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
@@ -474,6 +537,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
   }
   strcpy(rq->method, "-");
   rq->route = R_OTHER;
+  conns_busy(c, 1);
   atomic_fetch_add(&in_flight, 1);
   return rq;
 }
@@ -481,10 +545,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
                     enum MHD_RequestTerminationCode toe) {
   (void)cls;
-  (void)c;
   request *rq = *ctx;
   if (!rq) return;
   *ctx = NULL;
+  conns_busy(c, 0);
   double ms = now_ms() - rq->t0;
   unsigned status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->status : 0;
   count_request(rq->route, status, ms);
@@ -500,7 +564,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
             status                                          ? ""
             : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
             : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? " (shutdown)"
-            : rq->status                                    ? " (client gone)"
+            : atomic_load(&rq->gone) ? " (client gone, work cancelled)"
+            : rq->status             ? " (client gone)"
                                                             : " (no answer)");
   }
   if (rq->resp) MHD_destroy_response(rq->resp);
@@ -517,24 +582,36 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 static void respond(request *rq, unsigned status, char *body, size_t len,
                     const char *ctype);
 
+/* ---- the endpoint table ---- */
+
+struct worker;
+
+/* An endpoint: how its parameters are read, who answers it, whether its
+ * answer may be kept and given as a table, and its line of --help.  The
+ * dispatch, the 404 list, the format= check, the /metrics labels and
+ * --help are made from `endpoints` (defined after the handlers). */
+typedef struct endpoint {
+  /* Reads the query string into rq; an error into e. */
+  int (*parse)(request *rq, const char *qs, size_t qlen, bg_params_err *e);
+  /* Answers with the index, in a worker; NULL: answer instead. */
+  void (*serve)(struct worker *w, request *rq);
+  /* Answers without the index, in the polling thread. */
+  void (*answer)(request *rq);
+  int cacheable; /* depends only on the query string and the index */
+  int table;     /* format=tsv|csv gives it as a table (export.h) */
+  const char *help;
+} endpoint;
+
+static const endpoint endpoints[BG_EP_N];
+
 /* The command whose answer a route gives, for exports (export.h). */
 static const char *route_kind(route r) {
-  switch (r) {
-  case R_SEARCH: return "search";
-  case R_FREQ: return "count";
-  case R_KWIC: return "kwic";
-  case R_SIMILAR: return "similar";
-  case R_COMPARE: return "compare";
-  case R_KEYWORDS: return "keywords";
-  case R_REPORTS: return "reports";
-  default: return NULL;
-  }
+  return r < R_PAGE && endpoints[r].table ? bg_endpoint_name[r] : NULL;
 }
 
 /* Routes whose answers depend only on the query string and the index. */
 static int cacheable(route r) {
-  return r == R_SEARCH || r == R_FREQ || r == R_KWIC || r == R_SIMILAR ||
-         r == R_COMPARE || r == R_KEYWORDS;
+  return r < R_PAGE && endpoints[r].cacheable;
 }
 
 /* The cache key of rq: its route and query string. */
@@ -620,18 +697,29 @@ static void respond(request *rq, unsigned status, char *body, size_t len,
       gz = 1;
     }
   }
+  /* Charged to the answers in flight until sent; a worker waits for
+   * room until its deadline (bg_cancel_deadline(); 0 elsewhere). */
+  int busy = 0;
   struct MHD_Response *r =
-      MHD_create_response_from_buffer_with_free_callback(len, body, free);
+      budget_response(body, len, bg_cancel_deadline(), &rq->gone, &busy);
   if (!r) {
-    free(body);
     static const char oom[] =
         "{\"error\": {\"code\": \"out_of_memory\", \"message\": \"out of "
         "memory\"}}\n";
-    r = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
-                                        MHD_RESPMEM_PERSISTENT);
+    static const char full[] =
+        "{\"error\": {\"code\": \"busy\", \"message\": \"the answers "
+        "being sent fill the daemon's memory budget (--max-answer-mb); "
+        "try again later\"}}\n";
+    r = busy ? MHD_create_response_from_buffer(sizeof full - 1, (void *)full,
+                                               MHD_RESPMEM_PERSISTENT)
+             : MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                               MHD_RESPMEM_PERSISTENT);
     status = MHD_HTTP_SERVICE_UNAVAILABLE;
     gz = 0;
+    rq->format = 0;
+    ctype = "application/json";
     if (!r) return; /* the handler answers with an error of its own */
+    if (busy) MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
   }
   if (rq->format && status == MHD_HTTP_OK) {
     /* A table, as a download named after the endpoint. */
@@ -689,6 +777,27 @@ static void respond_error(request *rq, unsigned status, const char *code,
   json_decref(e);
 }
 
+/* 503 {"error": {"code": "timeout", ...}} saying what was asked (the
+ * endpoint and its query string, when they are UTF-8) and the limit. */
+static void respond_timeout(request *rq, const char *message) {
+  json_t *e = bg_json_error("timeout", message);
+  json_t *in = json_object_get(e, "error");
+  if (in) {
+    char *asked = malloc(rq->qlen + 32);
+    if (asked) {
+      int n = snprintf(asked, rq->qlen + 32, "%s?", route_path(rq->route));
+      memcpy(asked + n, rq->qs, rq->qlen);
+      json_t *a = json_stringn(asked, (size_t)n + rq->qlen);
+      if (a) json_object_set_new(in, "asked", a);
+      free(asked);
+    }
+    json_object_set_new(in, "timeout_ms",
+                        json_integer((json_int_t)cfg.timeout_ms));
+  }
+  respond_json(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e);
+  json_decref(e);
+}
+
 /* Queues the answer made for rq. */
 static enum MHD_Result send_answer(request *rq) {
   struct MHD_Response *r = rq->resp;
@@ -714,6 +823,7 @@ static struct {
   int stop;
   pthread_t *tids;
   uint64_t *busy; /* the client each worker answers; 0: idle */
+  unsigned char *heavy; /* the worker answers a costly address */
   unsigned started;
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
@@ -725,6 +835,10 @@ static unsigned client_cap(void) {
 }
 
 static void enqueue(request *rq) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  rq->t_queued = now_ms();
+  rq->watch = ci ? gone_watch((int)ci->connect_fd, &rq->gone) : 0;
   pthread_mutex_lock(&pool.mu);
   rq->next = NULL;
   if (pool.tail)
@@ -737,23 +851,52 @@ static void enqueue(request *rq) {
   pthread_mutex_unlock(&pool.mu);
 }
 
-/* The first queued job whose client holds fewer than client_cap()
- * workers (any job once the pool stops), unlinked; NULL when none. */
+/* Workers answering an address whose cost is FAIR_HEAVY_MS or more. */
+static unsigned heavy_busy(void) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < cfg.threads; i++) n += pool.heavy[i];
+  return n;
+}
+
+/* The queued job to run next, unlinked; NULL when none may run.  Of the
+ * jobs whose client holds fewer than client_cap() workers (any job once
+ * the pool stops), the one whose client has cost the least lately
+ * (fair.h; a worker held counts as one timeout's worth), the earliest
+ * of those.  A job that waited past the time limit, or whose client hung
+ * up, goes first: it takes no time. */
 static request *take_job(void) {
-  request *prev = NULL;
+  request *prev = NULL, *best = NULL, *best_prev = NULL;
+  double best_cost = 0, now = now_ms();
   for (request *rq = pool.head; rq; prev = rq, rq = rq->next) {
+    if (now - rq->t_queued > cfg.timeout_ms || atomic_load(&rq->gone)) {
+      /* Expired or abandoned: any worker answers it at once. */
+      best = rq;
+      best_prev = prev;
+      break;
+    }
     unsigned held = 0;
     for (unsigned i = 0; i < cfg.threads; i++)
       held += pool.busy[i] == rq->client;
     if (!pool.stop && held >= client_cap()) continue;
-    if (prev)
-      prev->next = rq->next;
-    else
-      pool.head = rq->next;
-    if (pool.tail == rq) pool.tail = prev;
-    return rq;
+    double cost = pool.stop ? 0 : fair_cost(rq->client) + held * cfg.timeout_ms;
+    /* One worker stays for cheap requests from cheap addresses. */
+    if (!pool.stop && (rq->heavy || cost >= FAIR_HEAVY_MS) &&
+        cfg.threads > 1 && heavy_busy() + 1 >= cfg.threads)
+      continue;
+    if (!best || cost < best_cost) {
+      best = rq;
+      best_prev = prev;
+      best_cost = cost;
+      if (cost == 0) break;
+    }
   }
-  return NULL;
+  if (!best) return NULL;
+  if (best_prev)
+    best_prev->next = best->next;
+  else
+    pool.head = best->next;
+  if (pool.tail == best) pool.tail = best_prev;
+  return best;
 }
 
 /* The next job for worker wi, or NULL when the pool stops and nothing is
@@ -762,12 +905,14 @@ static request *take_job(void) {
 static request *dequeue(unsigned wi, int *stop) {
   pthread_mutex_lock(&pool.mu);
   pool.busy[wi] = 0;
+  pool.heavy[wi] = 0;
   pthread_cond_broadcast(&pool.cv); /* a client may have a worker back */
   request *rq;
   while (!(rq = take_job()) && !pool.stop)
     pthread_cond_wait(&pool.cv, &pool.mu);
   if (rq) {
     pool.busy[wi] = rq->client;
+    pool.heavy[wi] = rq->heavy || fair_cost(rq->client) >= FAIR_HEAVY_MS;
     atomic_fetch_sub(&metrics.queued, 1);
   }
   *stop = pool.stop;
@@ -824,7 +969,9 @@ static void serve_search(worker *w, request *rq) {
   if (rc == BG_EQUERY) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
   } else if (rc == BG_ETIMEOUT) {
-    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout",
+    respond_timeout(rq, bg_err_msg(&err));
+  } else if (rc == BG_ETOOLARGE) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "answer_too_large",
                   bg_err_msg(&err));
   } else if (rc == BG_EINVAL || rc == BG_ERANGE) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_query", bg_err_msg(&err));
@@ -866,85 +1013,133 @@ static void view_failed(worker *w, request *rq, int rc, const bg_err *err) {
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_value", msg);
     break;
   case BG_ETIMEOUT:
-    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "timeout", msg);
+    respond_timeout(rq, msg);
+    break;
+  case BG_ETOOLARGE:
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "answer_too_large", msg);
     break;
   default:
     index_failed(w, rq, rc, err);
   }
 }
 
-/* Answers /v1/count, /v1/kwic, /v1/similar or /v1/compare with the JSON
- * `baogao --json` prints for the same command. */
-static void serve_view(worker *w, request *rq) {
-  const bg_params_view *v = &rq->pv;
-  bg_err err = {0};
-  json_t *j = NULL;
-  int rc;
-  if (rq->route == R_FREQ) {
-    bg_count_result *c = NULL;
-    rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
-    if (rc == BG_OK) j = bg_json_count(c);
-    bg_count_free(c);
-    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
-  } else if (rq->route == R_KWIC) {
-    bg_kwic_result *k = NULL;
-    rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
-                 &err);
-    if (rc == BG_OK && k->nlines > cfg.max_hits) {
-      char msg[300];
-      snprintf(msg, sizeof msg,
-               "the query occurs %zu times, and /v1/kwic answers at most %zu "
-               "lines: narrow the query (year:, region:, report:)",
-               k->nlines, cfg.max_hits);
-      respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
-      bg_kwic_free(k);
-      return;
-    }
-    if (rc == BG_OK) j = bg_json_kwic(k);
-    bg_kwic_free(k);
-    if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
-  } else if (rq->route == R_SIMILAR) {
-    bg_similar_opts o = {.report = v->report,
-                         .para = v->para,
-                         .text = v->text,
-                         .text_len = v->text_len,
-                         .filter = v->q,
-                         .filter_len = v->qlen,
-                         .limit = v->limit,
-                         .reports = v->reports,
-                         .timeout_ms = cfg.timeout_ms};
-    bg_similar_result *s = NULL;
-    rc = bg_similar(w->r, &o, &s, &err);
-    if (rc == BG_OK) j = bg_json_similar(s);
-    bg_similar_free(s);
-  } else if (rq->route == R_KEYWORDS) {
-    bg_keywords_opts o = {.vs = v->b,
-                          .vs_len = v->b ? v->text_len : 0,
-                          .limit = v->limit,
-                          .min_count = v->min_count,
-                          .min_g2 = v->threshold,
-                          .timeout_ms = cfg.timeout_ms};
-    bg_keywords_result *k = NULL;
-    rc = bg_keywords(w->r, v->q, v->qlen, &o, &k, &err);
-    if (rc == BG_OK) j = bg_json_keywords(k);
-    bg_keywords_free(k);
-  } else {
-    bg_compare_opts o = {.threshold = v->threshold,
-                         .min_count = v->min_count,
-                         .phrases = v->phrases,
-                         .timeout_ms = cfg.timeout_ms};
-    bg_compare_result *c = NULL;
-    rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
-    if (rc == BG_OK) j = bg_json_compare(c);
-    bg_compare_free(c);
-  }
-  if (rc == BG_OK && !j) rc = bg_err_set(&err, BG_ENOMEM, "out of memory");
+/* Answers a view with j, made by its core function with status rc. */
+static void view_done(worker *w, request *rq, int rc, json_t *j, bg_err *err) {
+  if (rc == BG_OK && !j) rc = bg_err_set(err, BG_ENOMEM, "out of memory");
   if (rc != BG_OK) {
-    view_failed(w, rq, rc, &err);
+    view_failed(w, rq, rc, err);
   } else {
     respond_json(rq, MHD_HTTP_OK, j);
   }
   json_decref(j);
+}
+
+/* The views answer with the JSON `baogao --json` prints for the same
+ * command. */
+static void serve_count(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  json_t *j = NULL;
+  bg_count_result *c = NULL;
+  int rc = bg_count(w->r, v->q, v->qlen, v->by, cfg.timeout_ms, &c, &err);
+  if (rc == BG_OK) j = bg_json_count(c);
+  bg_count_free(c);
+  if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_kwic(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  json_t *j = NULL;
+  bg_kwic_result *k = NULL;
+  int rc = bg_kwic(w->r, v->q, v->qlen, v->width, v->sort, cfg.timeout_ms, &k,
+                   &err);
+  if (rc == BG_OK && k->nlines > cfg.max_hits) {
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the query occurs %zu times, and /v1/kwic answers at most %zu "
+             "lines: narrow the query (year:, region:, report:)",
+             k->nlines, cfg.max_hits);
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_hits", msg);
+    bg_kwic_free(k);
+    return;
+  }
+  if (rc == BG_OK) j = bg_json_kwic(k);
+  bg_kwic_free(k);
+  if (j) bg_hints_attach(w->r, v->q, v->qlen, cfg.timeout_ms / 2, j);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_similar(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_similar_opts o = {.report = v->report,
+                       .para = v->para,
+                       .text = v->text,
+                       .text_len = v->text_len,
+                       .filter = v->q,
+                       .filter_len = v->qlen,
+                       .limit = v->limit,
+                       .reports = v->reports,
+                       .timeout_ms = cfg.timeout_ms};
+  bg_similar_result *s = NULL;
+  int rc = bg_similar(w->r, &o, &s, &err);
+  json_t *j = rc == BG_OK ? bg_json_similar(s) : NULL;
+  bg_similar_free(s);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_keywords(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_keywords_opts o = {.vs = v->b,
+                        .vs_len = v->b ? v->text_len : 0,
+                        .limit = v->limit,
+                        .min_count = v->min_count,
+                        .min_g2 = v->threshold,
+                        .timeout_ms = cfg.timeout_ms};
+  bg_keywords_result *k = NULL;
+  int rc = bg_keywords(w->r, v->q, v->qlen, &o, &k, &err);
+  json_t *j = rc == BG_OK ? bg_json_keywords(k) : NULL;
+  bg_keywords_free(k);
+  view_done(w, rq, rc, j, &err);
+}
+
+static void serve_compare(worker *w, request *rq) {
+  const bg_params_view *v = &rq->pv;
+  bg_err err = {0};
+  bg_compare_opts o = {.threshold = v->threshold,
+                       .min_count = v->min_count,
+                       .phrases = v->phrases,
+                       .timeout_ms = cfg.timeout_ms};
+  bg_compare_result *c = NULL;
+  int rc = bg_compare(w->r, v->report, v->b, &o, &c, &err);
+  json_t *j = rc == BG_OK ? bg_json_compare(c) : NULL;
+  bg_compare_free(c);
+  view_done(w, rq, rc, j, &err);
+}
+
+/* The last part of a path ("/srv/reports/2025_北京市.txt" ->
+ * "2025_北京市.txt"): how the server's folders are laid out is not the
+ * clients' business (--show-paths shows it). */
+static void basename_of(json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  if (!s) return;
+  const char *slash = strrchr(s, '/');
+  if (slash) json_object_set_new(o, key, json_string(slash + 1));
+}
+
+/* Cuts the paths out of /v1/stats (the index) or /v1/reports (each
+ * report's source file). */
+static void hide_paths(json_t *v, int stats) {
+  if (stats) {
+    basename_of(v, "index");
+    return;
+  }
+  size_t i;
+  json_t *rep;
+  json_array_foreach(v, i, rep) basename_of(rep, "source");
 }
 
 static void serve_list(worker *w, request *rq) {
@@ -958,6 +1153,7 @@ static void serve_list(worker *w, request *rq) {
     view_failed(w, rq, rc, &err);
     return;
   }
+  if (!cfg.show_paths) hide_paths(v, rq->route == R_STATS);
   if (rq->route == R_STATS) {
     respond_json(rq, MHD_HTTP_OK, v);
   } else {
@@ -976,22 +1172,39 @@ static void *worker_main(void *arg) {
   while ((rq = dequeue(wi, &stop)) != NULL) {
     atomic_fetch_add(&metrics.busy, 1);
     bg_err err = {0};
-    if (stop) {
+    double t_start = now_ms();
+    /* The work stops at the deadline or when the client hangs up. */
+    bg_cancel_begin(t_start + cfg.timeout_ms, &rq->gone);
+    bg_cancel_max_bytes(cfg.max_answer / 4);
+    if (atomic_load(&rq->gone)) {
+      /* Nobody to answer: the connection is closed on resumption. */
+    } else if (stop) {
       respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting_down",
                     "the daemon is stopping; try again later");
+    } else if (t_start - rq->t_queued > cfg.timeout_ms) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "the request waited %.0f ms for a worker, longer than the "
+               "time limit: the daemon is busy, try again later",
+               t_start - rq->t_queued);
+      respond_timeout(rq, msg);
     } else if (ensure_reader(&w, &err) != BG_OK) {
       index_failed(&w, rq, err.code, &err);
     } else if (answer_from_cache(rq, bg_reader_signature(w.r))) {
       /* answered */
-    } else if (rq->route == R_SEARCH) {
-      serve_search(&w, rq);
-    } else if (rq->route == R_FREQ || rq->route == R_KWIC ||
-               rq->route == R_SIMILAR || rq->route == R_COMPARE ||
-               rq->route == R_KEYWORDS) {
-      serve_view(&w, rq);
     } else {
-      serve_list(&w, rq);
+      endpoints[rq->route].serve(&w, rq);
     }
+    bg_cancel_end();
+    if (atomic_load(&rq->gone)) {
+      /* Hung up during the work: whatever was made is not sent. */
+      if (rq->resp) MHD_destroy_response(rq->resp);
+      rq->resp = NULL;
+      atomic_fetch_add(&metrics.cancelled, 1);
+    }
+    fair_charge(rq->client, now_ms() - t_start);
+    gone_unwatch(rq->watch);
+    rq->watch = 0;
     rq->state = RQ_ANSWERED;
     atomic_fetch_sub(&metrics.busy, 1);
     /* rq may be freed as soon as the connection resumes. */
@@ -1005,7 +1218,7 @@ static void *worker_main(void *arg) {
 
 static route route_of(const char *path, size_t n) {
   for (int r = 0; r < R_PAGE; r++)
-    if (strlen(route_path[r]) == n && !memcmp(route_path[r], path, n))
+    if (strlen(route_path(r)) == n && !memcmp(route_path(r), path, n))
       return (route)r;
   if (web_is_page(path, n)) return R_PAGE;
   if (n > 8 && !memcmp(path, "/static/", 8)) return R_STATIC;
@@ -1043,7 +1256,7 @@ static void respond_health(request *rq) {
   if (atomic_load(&ix.up)) {
     json_t *o = json_pack("{s:s, s:I, s:I}", "status", "ok", "reports",
                           (json_int_t)atomic_load(&ix.reports), "revision",
-                          (json_int_t)atomic_load(&ix.revision));
+                          (json_int_t)atomic_load(&ix.health_revision));
     respond_json(rq, MHD_HTTP_OK, o);
     json_decref(o);
   } else {
@@ -1056,13 +1269,112 @@ static void respond_health(request *rq) {
   }
 }
 
+static void answer_metrics(request *rq) {
+  size_t len = 0;
+  char *text = metrics_text(&len);
+  if (!text)
+    respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                  "out of memory");
+  else
+    respond(rq, MHD_HTTP_OK, text, len,
+            "text/plain; version=0.0.4; charset=utf-8");
+}
+
+/* The parameter readers of the endpoints (params.h). */
+static int parse_search(request *rq, const char *qs, size_t qlen,
+                        bg_params_err *e) {
+  return bg_params_search(qs, qlen, &cfg.lim, &rq->pq, e);
+}
+
+#define VIEW_PARSER(name, fn)                                                \
+  static int name(request *rq, const char *qs, size_t qlen,                 \
+                  bg_params_err *e) {                                        \
+    return fn(qs, qlen, &cfg.lim, &rq->pv, e);                               \
+  }
+VIEW_PARSER(parse_count, bg_params_count)
+VIEW_PARSER(parse_kwic, bg_params_kwic)
+VIEW_PARSER(parse_similar, bg_params_similar)
+VIEW_PARSER(parse_compare, bg_params_compare)
+VIEW_PARSER(parse_keywords, bg_params_keywords)
+VIEW_PARSER(parse_reports, bg_params_reports)
+#undef VIEW_PARSER
+
+static int parse_none(request *rq, const char *qs, size_t qlen,
+                      bg_params_err *e) {
+  return bg_params_none(qs, qlen, route_path(rq->route), e);
+}
+
+static const endpoint endpoints[BG_EP_N] = {
+    [BG_EP_SEARCH] = {parse_search, serve_search, NULL, 1, 1,
+                      "?q=QUERY[&limit=N][&offset=N][&all=1]\n"
+                      "            [&sort=relevance|year|-year]"},
+    [BG_EP_COUNT] = {parse_count, serve_count, NULL, 1, 1,
+                     "?q=QUERY[&by=year|region|report]"},
+    [BG_EP_KWIC] = {parse_kwic, serve_kwic, NULL, 1, 1,
+                    "?q=QUERY[&width=N][&sort=year|left|right]"},
+    [BG_EP_SIMILAR] = {parse_similar, serve_similar, NULL, 1, 1,
+                       "?para=REPORT%23PARA|text=TEXT[&filter=FILTERS]"
+                       "[&limit=N]\n             [&reports=N]"},
+    [BG_EP_COMPARE] = {parse_compare, serve_compare, NULL, 1, 1,
+                       "?a=REPORT_A&b=REPORT_B[&threshold=X][&min_count=N]"
+                       "\n             [&phrases=N]"},
+    [BG_EP_KEYWORDS] = {parse_keywords, serve_keywords, NULL, 1, 1,
+                        "?q=FILTERS[&vs=FILTERS][&limit=N][&min_count=N]"
+                        "[&min_g2=X]"},
+    [BG_EP_REPORTS] = {parse_reports, serve_list, NULL, 0, 1,
+                       "[?q=FILTERS]"},
+    [BG_EP_STATS] = {parse_none, serve_list, NULL, 0, 0, ""},
+    [BG_EP_HEALTHZ] = {parse_none, NULL, respond_health, 0, 0, ""},
+    [BG_EP_METRICS] = {parse_none, NULL, answer_metrics, 0, 0, ""},
+};
+
+/* "/v1/search, /v1/count, ... and /metrics" for those endpoints that are
+ * tables (only_tables) or all, in buf. */
+static const char *endpoint_list(char *buf, size_t size, int only_tables) {
+  static const bg_endpoint order[] = {
+      BG_EP_SEARCH, BG_EP_COUNT,   BG_EP_KWIC,    BG_EP_SIMILAR,
+      BG_EP_COMPARE, BG_EP_KEYWORDS, BG_EP_REPORTS, BG_EP_STATS,
+      BG_EP_HEALTHZ, BG_EP_METRICS};
+  size_t n = 0, k = 0, total = 0;
+  for (size_t i = 0; i < BG_EP_N; i++)
+    total += !only_tables || endpoints[order[i]].table;
+  buf[0] = '\0';
+  for (size_t i = 0; i < BG_EP_N; i++) {
+    bg_endpoint e = order[i];
+    if (only_tables && !endpoints[e].table) continue;
+    k++;
+    n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
+                          k == 1 ? "" : k == total ? " and " : ", ",
+                          bg_endpoint_path[e]);
+  }
+  return buf;
+}
+
+/* Counts the headers that decide where a request ends. */
+typedef struct framing {
+  unsigned content_length, transfer_encoding;
+  int nonzero; /* a Content-Length other than "0" */
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value) {
+  (void)kind;
+  framing *f = cls;
+  if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+    f->content_length++;
+    if (!value || strcmp(value, "0")) f->nonzero = 1;
+  } else if (key && !strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    f->transfer_encoding++;
+  }
+  return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
                                   size_t *upload_size, void **ctx) {
   (void)cls;
   (void)url;
-  (void)version;
   (void)upload;
   request *rq = *ctx;
   if (!rq) {
@@ -1089,11 +1401,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
      * close the connection: a request without a body is answered on the
      * next call.  No endpoint takes a body: one that announces a body is
      * answered now, rather than reading the body to its end. */
-    const char *cl = MHD_lookup_connection_value(
-        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    has_body = (cl && strcmp(cl, "0") != 0) ||
-               MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                           MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    has_body = f.nonzero || f.transfer_encoding;
+    if (f.content_length > 1 || f.transfer_encoding > 1) {
+      /* Two framings: a proxy in front may have read another end of this
+       * request than libmicrohttpd would.  Nothing more is read from the
+       * connection. */
+      respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_framing",
+                    "the request has more than one Content-Length or "
+                    "Transfer-Encoding header");
+      if (rq->resp)
+        MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CONNECTION,
+                                "close");
+      return send_answer(rq);
+    }
     if (!has_body) {
       rq->state = RQ_HEADERS;
       return MHD_YES;
@@ -1127,10 +1449,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
                            &rq->bom, &fe);
   if (frc == BG_OK && rq->format && rq->route != R_OTHER &&
-      !route_kind(rq->route))
-    frc = bg_err_set(&fe, BG_EINVAL,
-                     "format=tsv|csv is for /v1/search, /v1/count, /v1/kwic, "
-                     "/v1/similar, /v1/compare, /v1/keywords and /v1/reports");
+      !route_kind(rq->route)) {
+    char list[256];
+    frc = bg_err_set(&fe, BG_EINVAL, "format=tsv|csv is for %s",
+                     endpoint_list(list, sizeof list, 1));
+  }
   if (frc == BG_OK && rq->params) {
     qs = rq->params;
     qlen = rq->nparams;
@@ -1145,6 +1468,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
    * resolve to this machine (DNS rebinding) must read nothing. */
   const char *host =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  if (!host && version && !strcmp(version, MHD_HTTP_VERSION_1_1)) {
+    respond_error(rq, MHD_HTTP_BAD_REQUEST, "bad_request",
+                  "an HTTP/1.1 request needs a Host header");
+    return send_answer(rq);
+  }
   if (!web_host_ok(host)) {
     respond_error(rq, MHD_HTTP_FORBIDDEN, "bad_host",
                   "this daemon does not serve that host name: use "
@@ -1153,11 +1481,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return send_answer(rq);
   }
   if (rq->route == R_OTHER) {
-    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
-                  "no such endpoint; the endpoints are /v1/search, "
-                  "/v1/count, /v1/kwic, /v1/similar, /v1/compare, "
-                  "/v1/keywords, /v1/reports, /v1/stats, /healthz and "
-                  "/metrics, and the web page is at /");
+    char list[256], msg[400];
+    snprintf(msg, sizeof msg,
+             "no such endpoint; the endpoints are %s, and the web page is "
+             "at /",
+             endpoint_list(list, sizeof list, 0));
+    respond_error(rq, MHD_HTTP_NOT_FOUND, "not_found", msg);
     return send_answer(rq);
   }
   if (frc != BG_OK) {
@@ -1178,59 +1507,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return send_answer(rq);
   }
   if (has_body) {
+    /* Answered before the body is read, and the connection closed after
+     * the answer: no byte after the headers is read as a request. */
     respond_error(rq, MHD_HTTP_BAD_REQUEST, "unexpected_body",
                   "GET and HEAD requests take no body");
+    if (rq->resp)
+      MHD_add_response_header(rq->resp, MHD_HTTP_HEADER_CONNECTION, "close");
     return send_answer(rq);
   }
   if (rq->route == R_PAGE || rq->route == R_STATIC) {
     respond_file(rq, path, plen);
     return send_answer(rq);
   }
-  int (*view_params)(const char *, size_t, const bg_params_limits *,
-                     bg_params_view *, bg_params_err *) =
-      rq->route == R_FREQ      ? bg_params_count
-      : rq->route == R_KWIC    ? bg_params_kwic
-      : rq->route == R_SIMILAR ? bg_params_similar
-      : rq->route == R_COMPARE ? bg_params_compare
-      : rq->route == R_KEYWORDS ? bg_params_keywords
-      : rq->route == R_REPORTS ? bg_params_reports
-                               : NULL;
-  if (rq->route == R_SEARCH) {
-    if (bg_params_search(qs, qlen, &cfg.lim, &rq->pq, &e) != BG_OK) {
-      respond_params_err(rq, &e);
-      return send_answer(rq);
-    }
-  } else if (view_params) {
-    if (view_params(qs, qlen, &cfg.lim, &rq->pv, &e) != BG_OK) {
-      respond_params_err(rq, &e);
-      return send_answer(rq);
-    }
-  } else if (bg_params_none(qs, qlen, route_path[rq->route], &e) != BG_OK) {
+  const endpoint *ep = &endpoints[rq->route];
+  if (ep->parse(rq, qs, qlen, &e) != BG_OK) {
     respond_params_err(rq, &e);
     return send_answer(rq);
   }
-  switch (rq->route) {
-  case R_HEALTHZ:
-    respond_health(rq);
-    return send_answer(rq);
-  case R_METRICS: {
-    size_t len = 0;
-    char *text = metrics_text(&len);
-    if (!text)
-      respond_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
-                    "out of memory");
-    else
-      respond(rq, MHD_HTTP_OK, text, len,
-              "text/plain; version=0.0.4; charset=utf-8");
+  if (ep->answer) {
+    ep->answer(rq);
     return send_answer(rq);
   }
-  default:
-    /* Suspend before queueing: a worker may resume it at once. */
-    rq->state = RQ_WAITING;
-    MHD_suspend_connection(c);
-    enqueue(rq);
-    return MHD_YES;
-  }
+  rq->heavy = rq->route == R_SEARCH
+                  ? rq->pq.opts.all || rq->pq.opts.limit > 100
+                  : rq->route != R_REPORTS && rq->route != R_STATS;
+  /* Suspend before queueing: a worker may resume it at once. */
+  rq->state = RQ_WAITING;
+  MHD_suspend_connection(c);
+  enqueue(rq);
+  return MHD_YES;
 }
 
 /* ---- the index as the main thread sees it ---- */
@@ -1269,7 +1574,18 @@ static void watch_index(bg_reader **r, unsigned *gen) {
   uint64_t paragraphs, units;
   bg_reader_totals(*r, &paragraphs, &units);
   atomic_store(&ix.documents, bg_reader_doccount(*r));
-  atomic_store(&ix.revision, bg_reader_revision(*r));
+  /* A compaction starts a new database at a lower revision: /healthz's
+   * revision only goes up (by one for a change that lowers it). */
+  static uint64_t last_sig;
+  uint64_t rev = bg_reader_revision(*r),
+           last = atomic_load(&ix.health_revision);
+  uint64_t sig = bg_reader_signature(*r);
+  atomic_store(&ix.health_revision,
+               rev > last                       ? rev
+               : last && sig && sig != last_sig ? last + 1
+                                                : last);
+  last_sig = sig;
+  atomic_store(&ix.revision, rev);
   atomic_store(&ix.reports, bg_reader_doccount(*r)); /* one per report */
   atomic_store(&ix.paragraphs, paragraphs);
   atomic_store(&ix.units, units);
@@ -1388,6 +1704,13 @@ static int listen_on(const char *spec, char *url, size_t urlsize, int *v6) {
   return fd;
 }
 
+static void print_usage(void) {
+  fputs(usage_head, stdout);
+  for (int e = 0; e < BG_EP_N; e++)
+    printf("  %s%s\n", bg_endpoint_path[e], endpoints[e].help);
+  fputs(usage_tail, stdout);
+}
+
 static void parse_args(int argc, char **argv) {
   enum {
     O_INDEX = 256,
@@ -1403,6 +1726,9 @@ static void parse_args(int argc, char **argv) {
     O_CACHE,
     O_WEB,
     O_ALLOW_HOST,
+    O_GRACE,
+    O_MAXANSWER,
+    O_SHOWPATHS,
     O_VERSION
   };
   static const struct option opts[] = {
@@ -1419,6 +1745,9 @@ static void parse_args(int argc, char **argv) {
       {"cache-mb", required_argument, NULL, O_CACHE},
       {"web", required_argument, NULL, O_WEB},
       {"allow-host", required_argument, NULL, O_ALLOW_HOST},
+      {"grace-ms", required_argument, NULL, O_GRACE},
+      {"max-answer-mb", required_argument, NULL, O_MAXANSWER},
+      {"show-paths", no_argument, NULL, O_SHOWPATHS},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, O_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1433,6 +1762,13 @@ static void parse_args(int argc, char **argv) {
   cfg.max_connections = 256;
   cfg.max_per_ip = 64;
   cfg.cache_mb = 64;
+  cfg.grace_ms = 10000;
+  /* A sixty-fourth of the memory, from 32 to 256 MB. */
+  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+  size_t ram = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize : 0;
+  cfg.max_answer = ram / 64;
+  if (cfg.max_answer < ((size_t)32 << 20)) cfg.max_answer = (size_t)32 << 20;
+  if (cfg.max_answer > ((size_t)256 << 20)) cfg.max_answer = (size_t)256 << 20;
   cfg.lim.max_query_bytes = 4096;
   cfg.lim.max_limit = 1000;
   cfg.lim.max_offset = MAX_OFFSET;
@@ -1487,8 +1823,17 @@ static void parse_args(int argc, char **argv) {
       if (web_allow_host(optarg) != 0)
         die_use("too many --allow-host names (at most 32): '%s'", optarg);
       break;
+    case O_SHOWPATHS:
+      cfg.show_paths = 1;
+      break;
+    case O_MAXANSWER:
+      cfg.max_answer = parse_num("--max-answer-mb", optarg, 4, 1 << 20) << 20;
+      break;
+    case O_GRACE:
+      cfg.grace_ms = (double)parse_num("--grace-ms", optarg, 0, 3600000);
+      break;
     case 'h':
-      fputs(usage, stdout);
+      print_usage();
       exit(0);
     case O_VERSION:
       printf("baogao-searchd %s (libmicrohttpd %s)\n", BAOGAO_VERSION,
@@ -1518,6 +1863,9 @@ int main(int argc, char **argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* Large buffers (answers, their JSON) mapped and unmapped: a fixed
+   * threshold, not glibc's, which rises to the largest buffer freed. */
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
   if (cfg.cache_mb && !(answers = bg_cache_new(cfg.cache_mb << 20))) {
     fprintf(stderr, "baogao-searchd: out of memory\n");
@@ -1549,7 +1897,8 @@ int main(int argc, char **argv) {
 
   pool.tids = calloc(cfg.threads, sizeof *pool.tids);
   pool.busy = calloc(cfg.threads, sizeof *pool.busy);
-  if (!pool.tids || !pool.busy) {
+  pool.heavy = calloc(cfg.threads, sizeof *pool.heavy);
+  if (!pool.tids || !pool.busy || !pool.heavy) {
     fprintf(stderr, "baogao-searchd: out of memory\n");
     return 1;
   }
@@ -1559,6 +1908,11 @@ int main(int argc, char **argv) {
       fprintf(stderr, "baogao-searchd: cannot start worker threads\n");
       return 1;
     }
+
+  if (gone_start() != 0) {
+    fprintf(stderr, "baogao-searchd: cannot start a thread\n");
+    return 1;
+  }
 
   /* Polling threads only read, route and write: a few are plenty. */
   unsigned io_threads = cfg.threads / 8 + 1;
@@ -1578,8 +1932,11 @@ int main(int argc, char **argv) {
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
-      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.max_connections, NULL},
-      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.max_per_ip, NULL},
+      /* conns.c shares the places; libmicrohttpd's own cap leaves room
+       * for the connections being closed to make room. */
+      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(cfg.max_connections + 64),
+       NULL},
+      {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conns_notify, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
@@ -1587,8 +1944,11 @@ int main(int argc, char **argv) {
       {io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
        (intptr_t)io_threads, NULL},
       {MHD_OPTION_END, 0, NULL}};
+  conns_init(cfg.max_connections, cfg.max_per_ip);
+  budget_init(cfg.max_answer);
   struct MHD_Daemon *d =
-      MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY,
+      MHD_start_daemon(flags, 0, conns_accept, NULL, on_request, NULL,
+                       MHD_OPTION_ARRAY,
                        opts, MHD_OPTION_END);
   int status = 0;
   if (!d) {
@@ -1605,26 +1965,40 @@ int main(int argc, char **argv) {
   /* Wait for signals; refresh the index figures between them. */
   int sig = 0;
   while (sig != SIGTERM && sig != SIGINT) {
-    struct timespec ts = {INDEX_POLL_MS / 1000,
-                          (INDEX_POLL_MS % 1000) * 1000000L};
+    /* While the index is down, look again five times as often: /healthz
+     * should not say 503 long after the workers answer again. */
+    long ms = atomic_load(&ix.up) ? INDEX_POLL_MS : INDEX_POLL_MS / 5;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     sig = sigtimedwait(&sigs, NULL, &ts);
     if (sig == SIGHUP) {
       atomic_fetch_add(&reopen_gen, 1);
       note("SIGHUP: reopening the index");
     }
     if (sig < 0 || sig == SIGHUP) watch_index(&main_reader, &main_gen);
+    /* Give the memory of answers sent back to the system: after a burst
+     * of large answers the heap would otherwise stay at its peak. */
+    if (sig < 0 && atomic_load(&in_flight) == 0) malloc_trim(0);
   }
 
-  /* Stop accepting; let the requests in flight finish; then stop. */
+  /* Stop accepting at once: the listening socket is closed, so new
+   * clients are refused rather than left waiting in its backlog.  Let the
+   * requests in flight finish within the grace period; then stop.  Asked
+   * again, go at once. */
   note("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   atomic_store(&stopping, 1);
   MHD_socket quiesced = MHD_quiesce_daemon(d);
-  double deadline = now_ms() + GRACE_MS;
+  if (quiesced != MHD_INVALID_SOCKET) close(quiesced);
+  double deadline = now_ms() + cfg.grace_ms;
   while (atomic_load(&in_flight) > 0 && now_ms() < deadline) {
     struct timespec ts = {0, 10 * 1000000L};
     int s = sigtimedwait(&sigs, NULL, &ts);
-    if (s == SIGTERM || s == SIGINT) break; /* asked twice: go now */
+    if (s == SIGTERM || s == SIGINT) {
+      note("%s again: stopping now", s == SIGTERM ? "SIGTERM" : "SIGINT");
+      _exit(0);
+    }
   }
+  /* Past the grace period: the work still going on is cancelled. */
+  gone_cancel_all();
   pthread_mutex_lock(&pool.mu);
   pool.stop = 1;
   pthread_cond_broadcast(&pool.cv);
@@ -1633,7 +2007,7 @@ int main(int argc, char **argv) {
     pthread_join(pool.tids[i], NULL);
   pool.started = 0;
   MHD_stop_daemon(d);
-  if (quiesced != MHD_INVALID_SOCKET) close(quiesced);
+  gone_stop();
   note("stopped");
 
 stop_workers:
@@ -1645,6 +2019,7 @@ stop_workers:
     pthread_join(pool.tids[i], NULL);
   free(pool.tids);
   free(pool.busy);
+  free(pool.heavy);
   bg_reader_close(main_reader);
   bg_cache_free(answers);
   return status;

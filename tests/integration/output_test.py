@@ -100,7 +100,8 @@ def write(path, text, mode="w"):
 
 def start_searchd(a, index):
     d = subprocess.Popen([a.searchd, "--index", index, "--listen",
-                          "127.0.0.1:0", "--quiet", "--threads", "2"],
+                          "127.0.0.1:0", "--quiet", "--threads", "2",
+                          "--show-paths"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     line = d.stdout.readline().decode().strip()
     m = re.match(r"listening on http://127\.0\.0\.1:(\d+)$", line)

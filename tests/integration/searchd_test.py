@@ -305,7 +305,11 @@ def run(a, rng, tmp, daemons):
                            list(args), capture_output=True)
         return p.returncode, p.stdout
 
-    d = Daemon(a.searchd, index, tmp, "main", "--threads", "4")
+    # Answers compared with the CLI's: paths shown as it shows them, and
+    # time enough for all=1 on a loaded machine (the limits have
+    # hostile_test.py).
+    d = Daemon(a.searchd, index, tmp, "main", "--threads", "4",
+               "--show-paths", "--timeout-ms", "60000")
     daemons.append(d)
     port = d.port
     check(d.healthy(), "healthz 200 after start")
