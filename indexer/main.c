@@ -15,6 +15,10 @@
  * Simplified in it for good: the index records it, later runs keep it,
  * and readers apply it to queries.  An index with reports never changes
  * its folding (--t2s or --no-t2s against it is an error).
+ *
+ * --format 4|5 chooses how positions are stored (index.h); the format is
+ * part of the content hash, so a run in another format than the index's
+ * re-indexes every report: an upgrade in place.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +47,7 @@
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
-    "                    [--shards N] [--ocr]\n"
+    "                    [--shards N] [--ocr] [--format 4|5]\n"
     "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
@@ -69,6 +73,10 @@ static const char usage[] =
     "                   (DIR/shard-K, each report in the shard the hash of\n"
     "                   its id names) under one stub DIR/XAPIANDB that\n"
     "                   baogao and baogao-searchd open as one index\n"
+    "  --format N       write reports in index format N: 5 keeps positions\n"
+    "                   term by term in blocks of reports, 4 in a list per\n"
+    "                   report (default 4); an index in the other format\n"
+    "                   is upgraded in place (every report re-indexed)\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
     "  -q, --quiet      print errors only\n"
@@ -438,6 +446,7 @@ static int make_sharded(const char *dir, long n) {
 
 /* How files are read: BG_SOURCE_OCR with --ocr. */
 static int read_flags;
+static int index_format = BG_INDEX_FORMAT; /* --format */
 
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
@@ -478,7 +487,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
   snprintf(opts, opts_len, "%s%s%s", encoding ? encoding : "",
            row_str ? "|manifest|" : "", row_str ? row_str : "");
   free(row_str);
-  uint64_t hash = bg_index_hash(src.text, src.len, opts);
+  uint64_t hash = bg_index_hash_as(index_format, src.text, src.len, opts);
   int found = 0;
   uint64_t old_hash = 0;
   if (bg_index_lookup(ix, id, &found, &old_hash, &old_source, &err) != BG_OK) {
@@ -591,6 +600,14 @@ int main(int argc, char **argv) {
                 MAX_SHARDS, v);
         return 1;
       }
+    } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+      const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
+      if (strcmp(v, "4") && strcmp(v, "5")) {
+        fprintf(stderr, "baogao-index: --format takes 4 or 5, not '%s'\n",
+                v);
+        return 1;
+      }
+      index_format = v[0] - '0';
     } else if (!strcmp(a, "--t2s")) {
       t2s = 1;
     } else if (!strcmp(a, "--no-t2s")) {
@@ -702,6 +719,7 @@ int main(int argc, char **argv) {
     else
       snprintf(sdir, sizeof sdir, "%s", index_dir);
     if (bg_index_open(&shards[k], sdir, &err) != BG_OK ||
+        bg_index_set_format(shards[k], index_format, &err) != BG_OK ||
         (t2s >= 0 &&
          bg_index_set_fold(shards[k], t2s ? BG_FOLD_T2S : BG_FOLD_NONE, &err) !=
              BG_OK)) {
