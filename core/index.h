@@ -34,7 +34,7 @@
  * both, and an index holding both (one being upgraded). */
 #define BG_INDEX_FORMAT_LISTS 4
 #define BG_INDEX_FORMAT_BLOCKS 5
-#define BG_INDEX_FORMAT BG_INDEX_FORMAT_LISTS /* what the indexer writes */
+#define BG_INDEX_FORMAT BG_INDEX_FORMAT_BLOCKS /* what the indexer writes */
 
 typedef struct bg_index bg_index;
 

@@ -179,7 +179,7 @@ void bg_xdb_free(bg_xdb *db) {
 int bg_xdb_reopen(bg_xdb *db, int *changed, bg_err *err) {
   GUARD({
     bool c = db->db->reopen();
-    db->pos5.reset();
+    if (c) db->pos5.reset();
     if (changed) *changed = c ? 1 : 0;
     return BG_OK;
   })

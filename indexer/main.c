@@ -18,7 +18,8 @@
  *
  * --format 4|5 chooses how positions are stored (index.h); the format is
  * part of the content hash, so a run in another format than the index's
- * re-indexes every report: an upgrade in place.
+ * re-indexes every report: an upgrade in place.  $BAOGAO_INDEX_FORMAT
+ * sets the default (tests run in both formats with it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -75,8 +76,9 @@ static const char usage[] =
     "                   baogao and baogao-searchd open as one index\n"
     "  --format N       write reports in index format N: 5 keeps positions\n"
     "                   term by term in blocks of reports, 4 in a list per\n"
-    "                   report (default 4); an index in the other format\n"
-    "                   is upgraded in place (every report re-indexed)\n"
+    "                   report (default 5, or $BAOGAO_INDEX_FORMAT); an\n"
+    "                   index in the other format is upgraded in place\n"
+    "                   (every report re-indexed)\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
     "  -q, --quiet      print errors only\n"
@@ -559,6 +561,7 @@ int main(int argc, char **argv) {
   const char *encoding = NULL;
   int prune = 0, compact = -1, quiet = 0, verbose = 0;
   int t2s = -1;         /* -1: as the index was built */
+  int format_given = 0; /* --format N */
   long nshards_opt = 0; /* --shards N; 0: as the index was built */
   files fs = {0};
   int file_errors = 0;
@@ -608,6 +611,7 @@ int main(int argc, char **argv) {
         return 1;
       }
       index_format = v[0] - '0';
+      format_given = 1;
     } else if (!strcmp(a, "--t2s")) {
       t2s = 1;
     } else if (!strcmp(a, "--no-t2s")) {
@@ -632,6 +636,10 @@ int main(int argc, char **argv) {
     }
   }
   if (!index_dir || !index_dir[0]) index_dir = "data/index";
+  if (!format_given) {
+    const char *v = getenv("BAOGAO_INDEX_FORMAT");
+    if (v && (!strcmp(v, "4") || !strcmp(v, "5"))) index_format = v[0] - '0';
+  }
   if (npaths == 0 && !prune) {
     fprintf(stderr, "baogao-index: no files or folders given\n\n%s", usage);
     return 1;
