@@ -241,10 +241,14 @@ _baogao_index()
             return
             ;;
         --shards) return ;;
+        --format)
+            COMPREPLY=($(compgen -W "4 5" -- "$cur"))
+            return
+            ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--index --encoding --prune --t2s --no-t2s --compact
-            --no-compact --shards --quiet --verbose --help --version" -- "$cur"))
+            --no-compact --shards --format --quiet --verbose --help --version" -- "$cur"))
         return
     fi
     _filedir

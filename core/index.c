@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "posblock.h"
 #include "terms.h"
 #include "units.h"
 #include "util.h"
@@ -34,7 +35,12 @@ struct bg_index {
   unsigned fold; /* BG_FOLD_*: the index's, for every report */
   int fold_recorded; /* the metadata names it */
   bg_units units;
+  int format;     /* BG_INDEX_FORMAT_* that reports are written in */
+  bg_posbuf *pb;  /* format 5: positions not yet in their blocks */
 };
+
+static int flush_positions(bg_index *ix, bg_err *err);
+static int drop_changes(bg_index *ix, bg_err *err);
 
 /* ---- a growable byte buffer with varints ---- */
 
@@ -357,6 +363,11 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   }
   ix->compaction_interrupted = remove_stale(dir, ix->gen);
   if ((rc = read_fold(ix, err)) != BG_OK) goto fail;
+  ix->format = BG_INDEX_FORMAT;
+  if (!(ix->pb = bg_posbuf_new(bg_xdb_lastdocid(ix->db)))) {
+    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    goto fail;
+  }
   *out = ix;
   return BG_OK;
 fail:
@@ -367,7 +378,8 @@ fail:
 int bg_index_close(bg_index *ix, bg_err *err) {
   if (!ix) return BG_OK;
   int rc = BG_OK;
-  if (ix->db) rc = bg_xdb_commit(ix->db, err);
+  if (ix->db) rc = bg_index_commit(ix, err);
+  bg_posbuf_free(ix->pb);
   bg_xdb_free(ix->db);
   if (ix->lockfd >= 0) close(ix->lockfd);
   bg_units_reset(&ix->units);
@@ -400,11 +412,12 @@ int bg_index_set_fold(bg_index *ix, unsigned fold, bg_err *err) {
 }
 
 int bg_index_commit(bg_index *ix, bg_err *err) {
-  return bg_xdb_commit(ix->db, err);
+  int rc = flush_positions(ix, err);
+  return rc != BG_OK ? rc : bg_xdb_commit(ix->db, err);
 }
 
 int bg_index_compact(bg_index *ix, bg_err *err) {
-  int rc = bg_xdb_commit(ix->db, err);
+  int rc = bg_index_commit(ix, err);
   if (rc != BG_OK) return rc;
   char *src = bg_reader_part(ix->dir, BG_PART_DB, ix->gen);
   char *dst = bg_reader_part(ix->dir, BG_PART_DB, ix->gen + 1);
@@ -439,6 +452,111 @@ cleanup:
 int bg_index_compaction_interrupted(const bg_index *ix) {
   return ix->compaction_interrupted;
 }
+
+/* ---- format 5: positions in blocks (posblock.h) ---- */
+
+static int store_get(void *ctx, const char *key, size_t klen, char **out,
+                     size_t *len, bg_err *err) {
+  return bg_xdb_get_metadata_n(ctx, key, klen, out, len, err);
+}
+
+static int store_set(void *ctx, const char *key, size_t klen, const char *v,
+                     size_t len, bg_err *err) {
+  return bg_xdb_set_metadata_n(ctx, key, klen, v, len, err);
+}
+
+/* Writes the positions buffered since the last commit into their blocks
+ * (before every commit, so a commit never holds a report without its
+ * positions). */
+static int flush_positions(bg_index *ix, bg_err *err) {
+  if (!ix->pb || bg_posbuf_bytes(ix->pb) == 0) return BG_OK;
+  bg_posstore st = {ix->db, store_get, store_set};
+  int rc = bg_posbuf_flush(ix->pb, &st, err);
+  if (rc != BG_OK) drop_changes(ix, err);
+  return rc;
+}
+
+/* After a report's positions could not all be buffered or written, the
+ * uncommitted reports may lack some: every change since the last commit
+ * is dropped (Xapian would otherwise commit them when closing), so that
+ * the index stays as of its last commit, whole, and a re-run redoes the
+ * rest.  Says so in err. */
+static int drop_changes(bg_index *ix, bg_err *err) {
+  bg_err e2 = {0};
+  int rc = bg_xdb_discard(ix->db, &e2);
+  bg_posbuf_free(ix->pb);
+  /* Blocks may now be on disk anywhere: read each before writing it. */
+  ix->pb = bg_posbuf_new(UINT32_MAX);
+  if (rc != BG_OK) return rc;
+  bg_err_prefix(err, "%s: changes since the last commit dropped", ix->dir);
+  return BG_OK;
+}
+
+typedef struct forget_ctx {
+  bg_index *ix;
+  uint32_t did;
+  int v5;
+} forget_ctx;
+
+static int on_old_term(void *ctx, const char *t, size_t len, uint32_t wdf) {
+  forget_ctx *f = ctx;
+  (void)wdf;
+  if (len == strlen(BG_TERM_V5) && !memcmp(t, BG_TERM_V5, len)) f->v5 = 1;
+  if (!bg_posblock_positional(t, len)) return BG_OK;
+  return bg_posbuf_add(f->ix->pb, t, len, f->did, NULL, 0);
+}
+
+/* Before the report of id term t is replaced or removed: when it is in
+ * format 5, its terms' blocks drop it. */
+static int forget_positions(bg_index *ix, const char *t, size_t tl,
+                            bg_err *err) {
+  uint32_t did = 0;
+  int has = 0, rc;
+  if ((rc = bg_xdb_find(ix->db, t, tl, &did, err)) != BG_OK || !did)
+    return rc;
+  if ((rc = bg_xdb_has_term(ix->db, did, BG_TERM_V5, strlen(BG_TERM_V5),
+                            &has, err)) != BG_OK ||
+      !has)
+    return rc;
+  if (!ix->pb && !(ix->pb = bg_posbuf_new(UINT32_MAX)))
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  forget_ctx f = {ix, did, 0};
+  rc = bg_xdb_termlist(ix->db, did, on_old_term, &f, err);
+  if (rc == BG_ENOMEM) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  return rc;
+}
+
+typedef struct keep_ctx {
+  bg_posbuf *pb;
+  uint32_t did;
+} keep_ctx;
+
+static int on_new_positions(void *ctx, const char *t, size_t len,
+                            const uint32_t *pos, size_t n) {
+  keep_ctx *k = ctx;
+  return bg_posbuf_add(k->pb, t, len, k->did, pos, n);
+}
+
+/* The positions doc kept aside, into the buffer as document did's. */
+static int keep_positions(bg_index *ix, const bg_xdoc *doc, uint32_t did,
+                          bg_err *err) {
+  if (!ix->pb && !(ix->pb = bg_posbuf_new(UINT32_MAX)))
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  keep_ctx k = {ix->pb, did};
+  if (bg_xdoc_each_positions(doc, on_new_positions, &k) != BG_OK)
+    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  return BG_OK;
+}
+
+int bg_index_set_format(bg_index *ix, int format, bg_err *err) {
+  if (format != BG_INDEX_FORMAT_LISTS && format != BG_INDEX_FORMAT_BLOCKS)
+    return bg_err_set(err, BG_EINVAL,
+                      "unknown index format %d (4 or 5)", format);
+  ix->format = format;
+  return BG_OK;
+}
+
+int bg_index_format(const bg_index *ix) { return ix->format; }
 
 /* ---- lookups ---- */
 
@@ -495,13 +613,23 @@ int bg_index_remove(bg_index *ix, const char *id, bg_err *err) {
   char t[BG_TERM_MAX];
   size_t tl = id_term(id, t);
   if (!tl) return bg_err_set(err, BG_EINVAL, "report id too long: %s", id);
+  int rc = forget_positions(ix, t, tl, err);
+  if (rc != BG_OK) {
+    drop_changes(ix, err);
+    return rc;
+  }
   return bg_xdb_delete(ix->db, t, tl, err);
 }
 
 uint64_t bg_index_hash(const char *text, size_t len,
                        const char *encoding_opt) {
+  return bg_index_hash_as(BG_INDEX_FORMAT, text, len, encoding_opt);
+}
+
+uint64_t bg_index_hash_as(int format, const char *text, size_t len,
+                          const char *encoding_opt) {
   char head[32];
-  int n = snprintf(head, sizeof head, "baogao-%d|", BG_INDEX_FORMAT);
+  int n = snprintf(head, sizeof head, "baogao-%d|", format);
   uint64_t h = bg_fnv1a(BG_FNV_INIT, head, (size_t)n);
   if (encoding_opt) h = bg_fnv1a(h, encoding_opt, strlen(encoding_opt));
   h = bg_fnv1a(h, "|", 1);
@@ -709,6 +837,10 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   uint64_t units = 0;
   int rc = BG_OK;
   uint16_t shortest[2];
+  if (doc && ix->format == BG_INDEX_FORMAT_BLOCKS &&
+      (bg_xdoc_positions_aside(doc) != BG_OK ||
+       bg_xdoc_add_boolean(doc, BG_TERM_V5, strlen(BG_TERM_V5)) != BG_OK))
+    goto oom;
   if (!doc ||
       (rc = add_text(ix, r, doc, &paras, &units, shortest)) != BG_OK) {
     rc = bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -764,7 +896,19 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (!(meta = meta_json(r, m, units))) goto oom;
   if (build_data(r, meta, doc, &data) != BG_OK) goto oom;
   if (bg_xdoc_set_data(doc, data.p, data.len) != BG_OK) goto oom;
+  /* Format 5: the old report's blocks forget it, the new one's learn it. */
+  uint32_t did = 0;
+  if ((rc = bg_xdb_find(ix->db, t, idl, &did, err)) != BG_OK)
+    goto cleanup;
+  if (did && (rc = forget_positions(ix, t, idl, err)) != BG_OK) {
+    drop_changes(ix, err);
+    goto cleanup;
+  }
+  if (!did) did = bg_xdb_lastdocid(ix->db) + 1;
   rc = bg_xdb_replace(ix->db, t, idl, doc, err);
+  if (rc == BG_OK && ix->format == BG_INDEX_FORMAT_BLOCKS &&
+      (rc = keep_positions(ix, doc, did, err)) != BG_OK)
+    drop_changes(ix, err);
   goto cleanup;
 oom:
   rc = bg_err_set(err, BG_ENOMEM, "out of memory");

@@ -23,8 +23,13 @@
 #include "xap.h"
 
 /* Bumped when the stored form changes; part of every content hash, so an
- * indexer of a newer format re-indexes everything. */
-#define BG_INDEX_FORMAT 4
+ * indexer of another format re-indexes everything (which upgrades an
+ * index in place).  Format 4 keeps positions in Xapian's position lists;
+ * format 5 in blocks of reports, term by term (posblock.h).  Readers read
+ * both, and an index holding both (one being upgraded). */
+#define BG_INDEX_FORMAT_LISTS 4
+#define BG_INDEX_FORMAT_BLOCKS 5
+#define BG_INDEX_FORMAT BG_INDEX_FORMAT_BLOCKS /* what the indexer writes */
 
 typedef struct bg_index bg_index;
 
@@ -47,8 +52,16 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err);
 int bg_index_close(bg_index *ix, bg_err *err);
 
 /* The content hash of a decoded report text under the given options
- * (any string: the indexer's --encoding and the report's manifest row). */
+ * (any string: the indexer's --encoding and the report's manifest row),
+ * for index format BG_INDEX_FORMAT, or for `format`. */
 uint64_t bg_index_hash(const char *text, size_t len, const char *encoding_opt);
+uint64_t bg_index_hash_as(int format, const char *text, size_t len,
+                          const char *encoding_opt);
+
+/* The format reports are written in from now on (BG_INDEX_FORMAT_*;
+ * BG_INDEX_FORMAT when not set); BG_EINVAL for another number. */
+int bg_index_set_format(bg_index *ix, int format, bg_err *err);
+int bg_index_format(const bg_index *ix);
 
 /* Looks up report id: *found 0 when absent, else its stored hash and
  * source path (*source malloc'd, caller frees). */

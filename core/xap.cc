@@ -6,20 +6,62 @@
  * this file.
  */
 #include "xap.h"
+#include "posblock.h"
 #include "util.h"
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <memory>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+/* Format 5 (posblock.h): how positions are read from one database. */
+struct pos5_leaf {
+  Xapian::Database *db = nullptr; /* owned unless it is bg_xdb's own */
+  bool owned = false;
+  int mode = 0; /* 0: no blocks; 1: some reports in blocks; 2: all */
+};
+
+struct pos5_cached {
+  size_t leaf = 0;
+  std::string key, value;
+  bool used = false;
+};
+
+struct pos5_state {
+  bool ready = false;
+  bool unreadable = false; /* combined shards that cannot be told apart */
+  std::vector<pos5_leaf> leaves;
+  pos5_cached cache[16];
+  size_t next = 0;
+  ~pos5_state() { reset(); }
+  void reset() {
+    for (auto &l : leaves)
+      if (l.owned) delete l.db;
+    leaves.clear();
+    for (auto &c : cache) {
+      c.used = false;
+      c.key.clear();
+      c.value.clear();
+    }
+    ready = unreadable = false;
+  }
+};
 
 struct bg_xdb {
   Xapian::Database *db = nullptr;         /* always set */
   Xapian::WritableDatabase *wdb = nullptr; /* set when writable */
+  std::string path;
+  pos5_state pos5;
   ~bg_xdb() {
+    pos5.reset();
     if (wdb)
       delete wdb; /* db points at the same object */
     else
@@ -29,6 +71,9 @@ struct bg_xdb {
 
 struct bg_xdoc {
   Xapian::Document doc;
+  /* Format 5: positions kept aside, by term, for blocks */
+  bool aside = false;
+  std::unordered_map<std::string, std::vector<uint32_t>> pos;
 };
 
 struct bg_xq {
@@ -84,6 +129,10 @@ static int copy_out(const std::string &s, char **out, size_t *len,
   return BG_OK;
 }
 
+static int pos5_read(bg_xdb *db, uint32_t did, const char *term, size_t len,
+                     uint32_t **pos, size_t *n, size_t *cap, bg_err *err);
+static int pos5_warm(bg_xdb *db, uint32_t did, int *found, bg_err *err);
+
 extern "C" {
 
 int bg_xdb_open(bg_xdb **out, const char *path, bg_err *err) {
@@ -92,6 +141,7 @@ int bg_xdb_open(bg_xdb **out, const char *path, bg_err *err) {
     bg_xdb *h = new bg_xdb;
     try {
       h->db = new Xapian::Database(path);
+      h->path = path;
     } catch (...) {
       delete h;
       throw;
@@ -129,6 +179,7 @@ void bg_xdb_free(bg_xdb *db) {
 int bg_xdb_reopen(bg_xdb *db, int *changed, bg_err *err) {
   GUARD({
     bool c = db->db->reopen();
+    if (c) db->pos5.reset();
     if (changed) *changed = c ? 1 : 0;
     return BG_OK;
   })
@@ -311,6 +362,7 @@ int bg_xdb_set_metadata(bg_xdb *db, const char *key, const char *value,
                         size_t len, bg_err *err) {
   if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
   GUARD({
+    db->pos5.reset();
     db->wdb->set_metadata(key, std::string(value, len));
     return BG_OK;
   })
@@ -348,6 +400,8 @@ int bg_xdb_warm_positions(bg_xdb *db, uint32_t did, const char *term,
                           size_t len, int *found, bg_err *err) {
   if (found) *found = 0;
   GUARD({
+    int rc = pos5_warm(db, did, found, err);
+    if (rc != BG_ENOTFOUND) return rc;
     std::string t(term, len);
     Xapian::TermIterator it = db->db->termlist_begin(did);
     Xapian::TermIterator end = db->db->termlist_end(did);
@@ -379,6 +433,8 @@ int bg_xdb_wdfs(bg_xdb *db, const char *term, size_t len, const uint32_t *ids,
 int bg_xdb_positions(bg_xdb *db, uint32_t did, const char *term, size_t len,
                      uint32_t **pos, size_t *n, size_t *cap, bg_err *err) {
   GUARD({
+    int rc = pos5_read(db, did, term, len, pos, n, cap, err);
+    if (rc != BG_ENOTFOUND) return rc;
     std::string t(term, len);
     Xapian::PositionIterator it = db->db->positionlist_begin(did, t);
     Xapian::PositionIterator end = db->db->positionlist_end(did, t);
@@ -477,6 +533,12 @@ int bg_xdoc_add_posting(bg_xdoc *doc, const char *term, size_t len,
                         uint32_t pos) {
   bg_err *err = nullptr;
   GUARD({
+    if (doc->aside) {
+      std::string t(term, len);
+      doc->doc.add_term(t, 1);
+      doc->pos[t].push_back(pos);
+      return BG_OK;
+    }
     doc->doc.add_posting(std::string(term, len), pos);
     return BG_OK;
   })
@@ -520,6 +582,7 @@ int bg_xdb_replace(bg_xdb *db, const char *idterm, size_t len,
                    const bg_xdoc *doc, bg_err *err) {
   if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
   GUARD({
+    db->pos5.reset();
     db->wdb->replace_document(std::string(idterm, len), doc->doc);
     return BG_OK;
   })
@@ -528,6 +591,7 @@ int bg_xdb_replace(bg_xdb *db, const char *idterm, size_t len,
 int bg_xdb_delete(bg_xdb *db, const char *term, size_t len, bg_err *err) {
   if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
   GUARD({
+    db->pos5.reset();
     db->wdb->delete_document(std::string(term, len));
     return BG_OK;
   })
@@ -536,6 +600,7 @@ int bg_xdb_delete(bg_xdb *db, const char *term, size_t len, bg_err *err) {
 int bg_xdb_commit(bg_xdb *db, bg_err *err) {
   if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
   GUARD({
+    db->pos5.reset();
     db->wdb->commit();
     return BG_OK;
   })
@@ -638,5 +703,236 @@ double bg_xap_unsortable(const char *buf, size_t len) {
 }
 
 const char *bg_xap_version(void) { return Xapian::version_string(); }
+
+} /* extern "C" */
+
+/* ---- index format 5: positions in blocks (posblock.h) ----
+ *
+ * A reader finds the positions of (term, report) in the block entry of
+ * the database holding the report.  Xapian 1.4 reads user metadata of a
+ * combined database (a stub of shards) from its first database only, so
+ * for shards each one is opened on its own as well, from the stub's
+ * lines, and document ids are mapped: combined id = (shard id - 1) *
+ * shards + shard index + 1.  A database whose reports are all in format 5
+ * is read from blocks only; one with some (an index being upgraded) falls
+ * back to Xapian's position lists for reports without a block entry. */
+
+static bool is_dir(const std::string &p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const std::string &p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void add_leaf(std::vector<pos5_leaf> &out, Xapian::Database *d) {
+  std::unique_ptr<Xapian::Database> own(d);
+  out.emplace_back();
+  out.back().db = own.release();
+  out.back().owned = true;
+}
+
+/* The databases path names, one by one, as Xapian would combine them. */
+static void open_leaves(const std::string &path, std::vector<pos5_leaf> &out,
+                        int depth) {
+  if (depth > 8) throw Xapian::DatabaseOpeningError("stubs nest too deep");
+  std::string stub = path;
+  if (is_dir(path)) {
+    stub = path + "/XAPIANDB";
+    if (!is_file(stub)) {
+      add_leaf(out, new Xapian::Database(path));
+      return;
+    }
+  }
+  std::ifstream in(stub);
+  if (!in) throw Xapian::DatabaseOpeningError("cannot read " + stub);
+  std::string base = ".";
+  size_t slash = stub.rfind('/');
+  if (slash != std::string::npos) base = slash ? stub.substr(0, slash) : "/";
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t a = line.find_first_not_of(" \t\r");
+    if (a == std::string::npos || line[a] == '#') continue;
+    size_t sp = line.find_first_of(" \t", a);
+    std::string type = line.substr(a, sp == std::string::npos ? sp : sp - a);
+    std::string rest;
+    if (sp != std::string::npos) {
+      size_t b = line.find_first_not_of(" \t", sp);
+      size_t e = line.find_last_not_of(" \t\r");
+      if (b != std::string::npos) rest = line.substr(b, e - b + 1);
+    }
+    if (type == "remote") {
+      size_t colon = rest.rfind(':');
+      if (colon == std::string::npos || colon == 0)
+        throw Xapian::DatabaseOpeningError("remote program shards");
+      std::string host = rest.substr(0, colon);
+      unsigned port = (unsigned)std::strtoul(rest.c_str() + colon + 1,
+                                             nullptr, 10);
+      add_leaf(out, new Xapian::Database(Xapian::Remote::open(host, port)));
+      continue;
+    }
+    if (rest.empty()) throw Xapian::DatabaseOpeningError("stub line " + line);
+    std::string p = rest[0] == '/' ? rest : base + "/" + rest;
+    if (type == "auto")
+      open_leaves(p, out, depth + 1);
+    else if (type == "glass" || type == "chert" || type == "honey")
+      add_leaf(out, new Xapian::Database(p));
+    else
+      throw Xapian::DatabaseOpeningError("stub line " + line);
+  }
+}
+
+static int leaf_mode(Xapian::Database *d) {
+  Xapian::doccount n5 = d->get_termfreq(BG_TERM_V5);
+  if (n5 == 0) return 0;
+  return n5 == d->get_doccount() ? 2 : 1;
+}
+
+static void pos5_prepare(bg_xdb *db) {
+  pos5_state &S = db->pos5;
+  if (S.ready) return;
+  S.reset();
+  size_t nsub = db->db->size();
+  if (nsub > 1 && !db->wdb && !db->path.empty()) {
+    bool ok = true;
+    try {
+      open_leaves(db->path, S.leaves, 0);
+    } catch (const Xapian::Error &) {
+      ok = false;
+    }
+    if (ok && S.leaves.size() == nsub) {
+      for (auto &l : S.leaves) l.mode = leaf_mode(l.db);
+      S.ready = true;
+      return;
+    }
+    S.reset();
+  }
+  S.leaves.emplace_back();
+  S.leaves.back().db = db->db;
+  if (nsub > 1)
+    S.unreadable = db->db->get_termfreq(BG_TERM_V5) > 0;
+  else
+    S.leaves.back().mode = leaf_mode(db->db);
+  S.ready = true;
+}
+
+/* BG_ENOTFOUND: read did's list from Xapian's positions instead. */
+static int pos5_read(bg_xdb *db, uint32_t did, const char *term, size_t len,
+                     uint32_t **pos, size_t *n, size_t *cap, bg_err *err) {
+  pos5_state &S = db->pos5;
+  pos5_prepare(db);
+  if (S.unreadable)
+    return bg_err_set(err, BG_EXAPIAN,
+                      "cannot read the positions of these shards: name "
+                      "each in a stub file of 'auto PATH' or 'remote "
+                      "HOST:PORT' lines");
+  size_t nl = S.leaves.size();
+  size_t li = nl > 1 ? (did - 1) % nl : 0;
+  uint32_t sdid = nl > 1 ? (uint32_t)((did - 1) / nl + 1) : did;
+  pos5_leaf &L = S.leaves[li];
+  if (L.mode == 0) return BG_ENOTFOUND;
+  char key[BG_POSKEY_MAX];
+  size_t kl = bg_posblock_key(term, len, bg_posblock_of(sdid), key);
+  const std::string *v = nullptr;
+  for (size_t k = 0; k < 16 && !v; k++) {
+    pos5_cached &c = S.cache[(S.next + 15 - k) % 16];
+    if (c.used && c.leaf == li && c.key.size() == kl &&
+        !std::memcmp(c.key.data(), key, kl))
+      v = &c.value;
+  }
+  if (!v) {
+    pos5_cached &c = S.cache[S.next];
+    c.used = false;
+    c.key.assign(key, kl);
+    c.value = L.db->get_metadata(c.key);
+    c.leaf = li;
+    c.used = true;
+    S.next = (S.next + 1) % 16;
+    v = &c.value;
+  }
+  int rc = bg_posblock_find(v->data(), v->size(), sdid, pos, n, cap);
+  if (rc == BG_ENOTFOUND) return L.mode == 2 ? BG_OK : BG_ENOTFOUND;
+  if (rc == BG_ENOMEM) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  if (rc != BG_OK)
+    return bg_err_set(err, BG_ECORRUPT, "index: a position block is damaged");
+  return BG_OK;
+}
+
+/* Warming is for Xapian's position lists: nothing to do for blocks. */
+static int pos5_warm(bg_xdb *db, uint32_t did, int *found, bg_err *err) {
+  (void)err;
+  pos5_state &S = db->pos5;
+  pos5_prepare(db);
+  size_t nl = S.leaves.size();
+  size_t li = nl > 1 ? (did - 1) % nl : 0;
+  if (S.unreadable || S.leaves[li].mode == 2) {
+    if (found) *found = 1;
+    return BG_OK;
+  }
+  return BG_ENOTFOUND;
+}
+
+extern "C" {
+
+int bg_xdoc_positions_aside(bg_xdoc *doc) {
+  doc->aside = true;
+  return BG_OK;
+}
+
+int bg_xdoc_each_positions(const bg_xdoc *doc, bg_xpos_fn fn, void *ctx) {
+  for (const auto &kv : doc->pos) {
+    int rc = fn(ctx, kv.first.data(), kv.first.size(), kv.second.data(),
+                kv.second.size());
+    if (rc) return rc;
+  }
+  return BG_OK;
+}
+
+int bg_xdb_termlist(bg_xdb *db, uint32_t did, bg_xterm_fn fn, void *ctx,
+                    bg_err *err) {
+  GUARD({
+    for (auto t = db->db->termlist_begin(did); t != db->db->termlist_end(did);
+         ++t) {
+      std::string term = *t;
+      int rc = fn(ctx, term.data(), term.size(), t.get_wdf());
+      if (rc) return rc;
+    }
+    return BG_OK;
+  })
+}
+
+int bg_xdb_discard(bg_xdb *db, bg_err *err) {
+  if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
+  GUARD({
+    db->pos5.reset();
+    /* Cancelling an unflushed transaction drops every change since the
+     * last commit, not only the transaction's. */
+    db->wdb->begin_transaction(false);
+    db->wdb->cancel_transaction();
+    return BG_OK;
+  })
+}
+
+int bg_xdb_get_metadata_n(bg_xdb *db, const char *key, size_t klen,
+                          char **out, size_t *len, bg_err *err) {
+  *out = nullptr;
+  *len = 0;
+  GUARD({
+    return copy_out(db->db->get_metadata(std::string(key, klen)), out, len,
+                    err);
+  })
+}
+
+int bg_xdb_set_metadata_n(bg_xdb *db, const char *key, size_t klen,
+                          const char *value, size_t len, bg_err *err) {
+  if (!db->wdb) return bg_err_set(err, BG_EINVAL, "index is read-only");
+  GUARD({
+    db->pos5.reset();
+    db->wdb->set_metadata(std::string(key, klen), std::string(value, len));
+    return BG_OK;
+  })
+}
 
 } /* extern "C" */

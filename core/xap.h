@@ -193,6 +193,41 @@ double bg_xap_unsortable(const char *buf, size_t len);
 /* Xapian's version string. */
 const char *bg_xap_version(void);
 
+/* ---- index format 5: positions in blocks (posblock.h) ----
+ *
+ * bg_xdb_positions() and bg_xdb_warm_positions() above read a report's
+ * positions from its block when its database holds format 5 reports
+ * (shards of a stub file each from their own), else from Xapian's
+ * position lists. */
+
+/* From now on the postings added to doc carry no Xapian positions: they
+ * add to the term's wdf and their positions are kept aside, for
+ * bg_xdoc_each_positions(). */
+int bg_xdoc_positions_aside(bg_xdoc *doc);
+
+/* Calls fn for every term of doc with positions kept aside, with its
+ * positions in the order added; fn returning non-zero stops with that
+ * status. */
+typedef int (*bg_xpos_fn)(void *ctx, const char *term, size_t len,
+                          const uint32_t *pos, size_t n);
+int bg_xdoc_each_positions(const bg_xdoc *doc, bg_xpos_fn fn, void *ctx);
+
+/* Calls fn for every term of document did, in term order, with its wdf
+ * (in place of the term frequency). */
+int bg_xdb_termlist(bg_xdb *db, uint32_t did, bg_xterm_fn fn, void *ctx,
+                    bg_err *err);
+
+/* Drops every change made to the writable db since its last commit. */
+int bg_xdb_discard(bg_xdb *db, bg_err *err);
+
+/* User metadata with keys of any bytes (klen of them): as
+ * bg_xdb_get_metadata() and bg_xdb_set_metadata(); an empty value
+ * removes the key. */
+int bg_xdb_get_metadata_n(bg_xdb *db, const char *key, size_t klen,
+                          char **out, size_t *len, bg_err *err);
+int bg_xdb_set_metadata_n(bg_xdb *db, const char *key, size_t klen,
+                          const char *value, size_t len, bg_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,11 @@
  * Simplified in it for good: the index records it, later runs keep it,
  * and readers apply it to queries.  An index with reports never changes
  * its folding (--t2s or --no-t2s against it is an error).
+ *
+ * --format 4|5 chooses how positions are stored (index.h); the format is
+ * part of the content hash, so a run in another format than the index's
+ * re-indexes every report: an upgrade in place.  $BAOGAO_INDEX_FORMAT
+ * sets the default (tests run in both formats with it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,7 +51,7 @@
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
-    "                    [--shards N] [--ocr]\n"
+    "                    [--shards N] [--ocr] [--format 4|5]\n"
     "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
@@ -72,6 +77,11 @@ static const char usage[] =
     "                   (DIR/shard-K, each report in the shard the hash of\n"
     "                   its id names) under one stub DIR/XAPIANDB that\n"
     "                   baogao and baogao-searchd open as one index\n"
+    "  --format N       write reports in index format N: 5 keeps positions\n"
+    "                   term by term in blocks of reports, 4 in a list per\n"
+    "                   report (default 5, or $BAOGAO_INDEX_FORMAT); an\n"
+    "                   index in the other format is upgraded in place\n"
+    "                   (every report re-indexed)\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
     "  -q, --quiet      print errors only\n"
@@ -445,6 +455,7 @@ static int make_sharded(const char *dir, long n) {
 
 /* How files are read: BG_SOURCE_OCR with --ocr. */
 static int read_flags;
+static int index_format = BG_INDEX_FORMAT; /* --format */
 
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
@@ -490,7 +501,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
   snprintf(opts, opts_len, "%s%s%s", encoding ? encoding : "",
            row_str ? "|manifest|" : "", row_str ? row_str : "");
   free(row_str);
-  uint64_t hash = bg_index_hash(src.text, src.len, opts);
+  uint64_t hash = bg_index_hash_as(index_format, src.text, src.len, opts);
   int found = 0;
   uint64_t old_hash = 0;
   if (bg_index_lookup(ix, id, &found, &old_hash, &old_source, &err) != BG_OK) {
@@ -575,6 +586,7 @@ static int parse_options(int argc, char **argv, options *o) {
   o->index_dir = getenv("BAOGAO_INDEX");
   o->compact = -1;
   o->t2s = -1;
+  int format_given = 0; /* --format N */
   /* Paths gather at the front of argv (writes never pass reads). */
   o->paths = argv + 1;
   int opts_done = 0;
@@ -612,6 +624,15 @@ static int parse_options(int argc, char **argv, options *o) {
                 MAX_SHARDS, v);
         return 1;
       }
+    } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+      const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
+      if (strcmp(v, "4") && strcmp(v, "5")) {
+        fprintf(stderr, "baogao-index: --format takes 4 or 5, not '%s'\n",
+                v);
+        return 1;
+      }
+      index_format = v[0] - '0';
+      format_given = 1;
     } else if (!strcmp(a, "--t2s")) {
       o->t2s = 1;
     } else if (!strcmp(a, "--no-t2s")) {
@@ -636,6 +657,10 @@ static int parse_options(int argc, char **argv, options *o) {
     }
   }
   if (!o->index_dir || !o->index_dir[0]) o->index_dir = "data/index";
+  if (!format_given) {
+    const char *v = getenv("BAOGAO_INDEX_FORMAT");
+    if (v && (!strcmp(v, "4") || !strcmp(v, "5"))) index_format = v[0] - '0';
+  }
   if (o->npaths == 0 && !o->prune) {
     fprintf(stderr, "baogao-index: no files or folders given\n\n%s", usage);
     return 1;
@@ -737,6 +762,7 @@ static int open_shards(const options *o, bg_index **shards, size_t *nix) {
                   : bg_err_set(&err, BG_ENOMEM, "out of memory");
     free(sdir);
     if (rc != BG_OK ||
+        bg_index_set_format(shards[k], index_format, &err) != BG_OK ||
         (o->t2s >= 0 &&
          bg_index_set_fold(shards[k], o->t2s ? BG_FOLD_T2S : BG_FOLD_NONE,
                            &err) != BG_OK)) {

@@ -843,10 +843,11 @@ check_eq "10. ... the good files are indexed" "2030_好 2031_好页" \
 
 # On a small tmpfs (root can mount one; elsewhere these checks are skipped):
 # the indexer that runs out of space, or finds its folder read-only, says
-# so, exits non-zero, and leaves the index as it was.
+# so, exits non-zero, and leaves the index as it was.  (2 MB: room for the
+# first report, uncompacted and compacted, in either index format.)
 SMALL=$T/small
 mkdir -p "$SMALL"
-if mount -t tmpfs -o size=1m baogao-test "$SMALL" 2>/dev/null; then
+if mount -t tmpfs -o size=2m baogao-test "$SMALL" 2>/dev/null; then
   mounted_small=1
   IS=$SMALL/idx
   run ix --index "$IS" "$seed_file"

@@ -296,7 +296,7 @@ def test_output(a, t, tmp):
     rc, out, _ = t.run("stats", index=index)
     check(re.search(r"^size_bytes\s+\d+ \([\d.]+ MiB on disk\)$", out, re.M)
           and re.search(r"^  postlist\s+\d+", out, re.M)
-          and re.search(r"^  position\s+\d+", out, re.M),
+          and re.search(r"^  termlist\s+\d+", out, re.M),
           "stats prints the size, total and per table:\n" + out)
     rc, out, _ = t.run("stats", "--help")
     check("size on disk" in out, "stats --help promises the size")
