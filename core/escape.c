@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* fopencookie */
 #include "escape.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,10 +73,16 @@ char *bg_escape_name(const char *s) {
 }
 
 typedef struct stream {
+  struct stream *next; /* open streams, in `open_streams` */
   FILE *to;
   unsigned char carry[4]; /* the start of a sequence cut by a write */
   size_t ncarry;
 } stream;
+
+/* The streams not closed: one made for stderr lives until exit, and is
+ * still reachable then, not a leak. */
+static stream *open_streams;
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static ssize_t stream_write(void *cookie, const char *buf, size_t size) {
   stream *st = cookie;
@@ -106,6 +113,12 @@ static int stream_close(void *cookie) {
     fwrite(out, 1, o, st->to);
   }
   fflush(st->to);
+  pthread_mutex_lock(&open_mu);
+  stream **p = &open_streams;
+  while (*p && *p != st)
+    p = &(*p)->next;
+  if (*p) *p = st->next;
+  pthread_mutex_unlock(&open_mu);
   free(st);
   return 0;
 }
@@ -121,5 +134,9 @@ FILE *bg_escape_stream(FILE *f) {
     return NULL;
   }
   setvbuf(out, NULL, _IOLBF, 0);
+  pthread_mutex_lock(&open_mu);
+  st->next = open_streams;
+  open_streams = st;
+  pthread_mutex_unlock(&open_mu);
   return out;
 }

@@ -180,7 +180,9 @@ def main():
               f"stats has no table: {p.stderr!r}")
 
         # -- searchd ------------------------------------------------------
-        daemon = subprocess.Popen([searchd, "--index", idx, "--listen", "127.0.0.1:0"],
+        # --show-paths: /v1/reports's sources as the CLI prints them.
+        daemon = subprocess.Popen([searchd, "--index", idx, "--listen",
+                                   "127.0.0.1:0", "--show-paths"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True)
         url = None
