@@ -213,7 +213,10 @@ def t2_deadline(a, index):
                       e.get("asked", "").startswith(tgt.split("?")[0]) and
                       e.get("timeout_ms") == 300,
                       "2: %d %r" % (st, body[:200]))
-            check(took < 0.3 + 1.0, "2: answered in %.2f s: %s" %
+            # Wall time also holds the queue and the sending, which a busy
+            # or sanitizer build stretches; unbounded work (seconds per
+            # query before the deadline was enforced) still fails here.
+            check(took < 0.3 + 3.0, "2: answered in %.2f s: %s" %
                   (took, tgt[:60]))
         g.end("2. expensive queries, limit 300 ms")
         print("   slowest expensive answer %.0f ms" % (1e3 * worst))
