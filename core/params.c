@@ -375,7 +375,7 @@ done:
 
 /* ---- format= and bom=, before an endpoint's own parameters ---- */
 
-int bg_export_params(const char *qs, size_t len, char **rest, size_t *rest_len,
+int bg_params_export(const char *qs, size_t len, char **rest, size_t *rest_len,
                      int *format, int *bom, bg_err *err) {
   *rest = bg_malloc(len + 1);
   *rest_len = 0;

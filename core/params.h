@@ -156,7 +156,7 @@ long bg_params_decode(const char *s, size_t len, char *out, size_t *bad);
 /* Takes the parameters format= (tsv, csv, json) and bom= (0, 1) out of
  * the query string qs[0, len): *rest (caller frees) holds the others, in
  * order.  BG_EINVAL with a message for a bad value. */
-int bg_export_params(const char *qs, size_t len, char **rest, size_t *rest_len,
+int bg_params_export(const char *qs, size_t len, char **rest, size_t *rest_len,
                      int *format, int *bom, bg_err *err);
 
 #endif

@@ -1446,7 +1446,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   bg_err fe = {0};
   int frc = BG_OK;
   if (rq->route != R_PAGE && rq->route != R_STATIC)
-    frc = bg_export_params(qs, qlen, &rq->params, &rq->nparams, &rq->format,
+    frc = bg_params_export(qs, qlen, &rq->params, &rq->nparams, &rq->format,
                            &rq->bom, &fe);
   if (frc == BG_OK && rq->format && rq->route != R_OTHER &&
       !route_kind(rq->route)) {

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -37,6 +36,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from abuse_test import raise_nofile  # noqa: E402
 from abuse_test import request as get  # noqa: E402
 
 FAILS = []
@@ -512,10 +512,7 @@ def main():
     ap.add_argument("--shared-corpus")
     ap.add_argument("--only", help="comma-separated test numbers")
     a = ap.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = 8192 if hard == resource.RLIM_INFINITY else min(hard, 8192)
-    if soft < want:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    raise_nofile()
     tmp = tempfile.mkdtemp(prefix="baogao-hostile-")
     try:
         src = os.path.join(tmp, "reports")
