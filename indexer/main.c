@@ -457,6 +457,21 @@ static int make_sharded(const char *dir, long n) {
 static int read_flags;
 static int index_format = BG_INDEX_FORMAT; /* --format */
 
+/* A line break in a file name would end the line of every message that
+ * shows it (stderr escapes other control bytes, not the line breaks of
+ * its messages), so such a file is refused, its name shown escaped.
+ * Returns -1. */
+static int refuse_line_break(const char *path) {
+  char *shown = bg_escape_name(path);
+  fflush(stderr);
+  dprintf(STDERR_FILENO,
+          "baogao-index: %s: the file name holds a line break: rename the "
+          "file\n",
+          shown ? shown : "(a file name)");
+  free(shown);
+  return -1;
+}
+
 /* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
  * failure (reported). */
 static int index_file(bg_index **shards, size_t nshards, const file *f,
@@ -469,6 +484,7 @@ static int index_file(bg_index **shards, size_t nshards, const file *f,
   char *old_source = NULL, *opts = NULL;
   int result = -1;
   char id[1024], abspath[PATH_MAX];
+  if (strchr(path, '\n')) return refuse_line_break(path);
   if (bg_source_id(path, id, sizeof id) != BG_OK) {
     fprintf(stderr, "baogao-index: %s: not a report file name\n", path);
     return -1;
@@ -573,6 +589,7 @@ typedef struct options {
   const char *index_dir;
   const char *encoding;
   int prune, compact, quiet, verbose; /* compact -1: when it pays */
+  int index_default; /* no --index nor $BAOGAO_INDEX: ./data/index */
   int t2s;       /* -1: as the index was built */
   long nshards;  /* --shards N; 0: as the index was built */
   char **paths;  /* files and folders to index, at the front of argv */
@@ -656,7 +673,10 @@ static int parse_options(int argc, char **argv, options *o) {
       return 1;
     }
   }
-  if (!o->index_dir || !o->index_dir[0]) o->index_dir = "data/index";
+  if (!o->index_dir || !o->index_dir[0]) {
+    o->index_dir = "data/index";
+    o->index_default = 1;
+  }
   if (!format_given) {
     const char *v = getenv("BAOGAO_INDEX_FORMAT");
     if (v && (!strcmp(v, "4") || !strcmp(v, "5"))) index_format = v[0] - '0';
@@ -680,7 +700,15 @@ static int collect_files(const options *o, files *fs, int *errors) {
     char *path = o->paths[i];
     struct stat st;
     if (stat(path, &st) != 0) {
-      fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
+      int e = errno;
+      fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(e));
+      /* `baogao-index NEWDIR corpus/` means an index in NEWDIR, most
+       * likely: say how, as the run goes on into ./data/index. */
+      if (e == ENOENT && i == 0 && o->index_default && o->npaths > 1)
+        fprintf(stderr,
+                "baogao-index: (the index goes to %s; to build it in %s, "
+                "give --index %s)\n",
+                o->index_dir, path, path);
       (*errors)++;
     } else if (S_ISDIR(st.st_mode)) {
       /* "dir/" walks as "dir", so that paths below it read "dir/x". */

@@ -448,7 +448,8 @@ def t7_names(a, index):
         os.mkdir(src)
         esc = os.path.join(src, b"2024_\xe6\xb5\x8b\x1b[31m\r\xe5\xb8\x82.txt")
         bad = os.path.join(src, b"2024_bad\xff\xfe.txt")
-        for p in (esc, bad):
+        lf = os.path.join(src, b"2024_two\nlines.txt")
+        for p in (esc, bad, lf):
             with open(p, "w") as f:
                 f.write("测试段落。\n")
         ix = os.path.join(tmp, "ix")
@@ -461,6 +462,9 @@ def t7_names(a, index):
         check(b"\\x1b[31m\\x0d" in out, "7: the name escaped: %r" % out)
         check(b"not valid UTF-8" in out and b"out of memory" not in out,
               "7: an invalid UTF-8 name said so: %r" % out)
+        check(b"2024_two\\x0alines.txt: the file name holds a line break"
+              in out and b"two\nlines" not in out,
+              "7: a name with a line break refused, shown escaped: %r" % out)
         cli = os.path.join(os.path.dirname(a.indexer), "baogao")
         if os.path.exists(cli):
             r = subprocess.run([cli, "--index", ix, "reports"],

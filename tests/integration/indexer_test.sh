@@ -439,6 +439,14 @@ check_eq "5. a missing PATH: exit 1, named" "1 1" \
   "$rc $(grep -c 'no-such-file' "$T/err" || true)"
 run ix --index "$I5" --bogus "$C5"
 check_eq "5. an unknown option: exit 1" 1 "$rc"
+# A first PATH that does not exist, without --index: most likely the index
+# folder meant; the run goes on into ./data/index and says how to ask.
+mkdir -p "$T/cwd5"
+run env -u BAOGAO_INDEX -C "$T/cwd5" "$INDEX_BIN" "$T/new-index" "$C5/2030_好.txt"
+check_eq "5. a missing first PATH without --index: exit 1, the rest indexed" \
+  "1 1" "$rc $(doccount "$T/cwd5/data/index")"
+check_grep "5. ... and the message tells to give --index" \
+  "give --index $T/new-index" "$T/err"
 
 # ===== 6. the lock =====
 
