@@ -36,7 +36,7 @@ struct bg_index {
   int fold_recorded; /* the metadata names it */
   bg_units units;
   int format;     /* BG_INDEX_FORMAT_* that reports are written in */
-  bg_posbuf *pb;  /* format 5: positions not yet in their blocks */
+  bg_posbuf *pb;  /* formats 5, 6: positions not yet in blocks */
 };
 
 static int flush_positions(bg_index *ix, bg_err *err);
@@ -453,7 +453,7 @@ int bg_index_compaction_interrupted(const bg_index *ix) {
   return ix->compaction_interrupted;
 }
 
-/* ---- format 5: positions in blocks (posblock.h) ---- */
+/* ---- formats 5 and 6: positions in blocks (posblock.h) ---- */
 
 static int store_get(void *ctx, const char *key, size_t klen, char **out,
                      size_t *len, bg_err *err) {
@@ -507,7 +507,8 @@ static int on_old_term(void *ctx, const char *t, size_t len, uint32_t wdf) {
 }
 
 /* Before the report of id term t is replaced or removed: when it is in
- * format 5, its terms' blocks drop it. */
+ * format 5 or 6, its terms' blocks drop it (in format 6 its pair terms
+ * have none: looking finds nothing and writes nothing). */
 static int forget_positions(bg_index *ix, const char *t, size_t tl,
                             bg_err *err) {
   uint32_t did = 0;
@@ -549,9 +550,9 @@ static int keep_positions(bg_index *ix, const bg_xdoc *doc, uint32_t did,
 }
 
 int bg_index_set_format(bg_index *ix, int format, bg_err *err) {
-  if (format != BG_INDEX_FORMAT_LISTS && format != BG_INDEX_FORMAT_BLOCKS)
+  if (format < BG_INDEX_FORMAT_LISTS || format > BG_INDEX_FORMAT_UNITS)
     return bg_err_set(err, BG_EINVAL,
-                      "unknown index format %d (4 or 5)", format);
+                      "unknown index format %d (4, 5 or 6)", format);
   ix->format = format;
   return BG_OK;
 }
@@ -687,8 +688,8 @@ static int add_extras(pterms *P, bg_xdoc *doc) {
   return rc;
 }
 
-/* Adds the unit and pair terms of every paragraph with their positions and
- * fills the paragraph table. */
+/* Adds the unit and pair terms of every paragraph with their positions
+ * (format 6: pairs with their wdf only) and fills the paragraph table. */
 static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
                     buf *paras, uint64_t *total_units, uint16_t shortest[2]) {
   uint32_t base = 1;
@@ -696,6 +697,7 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
   char t[BG_TERM_MAX];
   pterms P = {0};
   int rc = BG_OK;
+  int pair_pos = ix->format != BG_INDEX_FORMAT_UNITS;
   *total_units = 0;
   for (size_t p = 0; p < r->npara && rc == BG_OK; p++) {
     const bg_para *pa = &r->para[p];
@@ -711,7 +713,9 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
         rc = BG_ENOMEM;
       if (i + 1 < u->n && rc == BG_OK) {
         tl = bg_term_pair(u, i, t);
-        if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK ||
+        if ((pair_pos
+                 ? bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i)
+                 : bg_xdoc_add_term(doc, t, tl, 1)) != BG_OK ||
             pterms_add(&P, t, tl) != BG_OK)
           rc = BG_ENOMEM;
       }
@@ -837,9 +841,12 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   uint64_t units = 0;
   int rc = BG_OK;
   uint16_t shortest[2];
-  if (doc && ix->format == BG_INDEX_FORMAT_BLOCKS &&
+  if (doc && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
       (bg_xdoc_positions_aside(doc) != BG_OK ||
        bg_xdoc_add_boolean(doc, BG_TERM_V5, strlen(BG_TERM_V5)) != BG_OK))
+    goto oom;
+  if (doc && ix->format == BG_INDEX_FORMAT_UNITS &&
+      bg_xdoc_add_boolean(doc, BG_TERM_V6, strlen(BG_TERM_V6)) != BG_OK)
     goto oom;
   if (!doc ||
       (rc = add_text(ix, r, doc, &paras, &units, shortest)) != BG_OK) {
@@ -906,7 +913,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   }
   if (!did) did = bg_xdb_lastdocid(ix->db) + 1;
   rc = bg_xdb_replace(ix->db, t, idl, doc, err);
-  if (rc == BG_OK && ix->format == BG_INDEX_FORMAT_BLOCKS &&
+  if (rc == BG_OK && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
       (rc = keep_positions(ix, doc, did, err)) != BG_OK)
     drop_changes(ix, err);
   goto cleanup;

@@ -25,11 +25,15 @@
 /* Bumped when the stored form changes; part of every content hash, so an
  * indexer of another format re-indexes everything (which upgrades an
  * index in place).  Format 4 keeps positions in Xapian's position lists;
- * format 5 in blocks of reports, term by term (posblock.h).  Readers read
- * both, and an index holding both (one being upgraded). */
+ * format 5 in blocks of reports, term by term (posblock.h), for unit and
+ * pair terms; format 6 in blocks for unit terms only (pairs keep their
+ * postings and wdf, for candidates, ranking and counts, and a phrase is
+ * proved by its units' positions).  Readers read every one, and an index
+ * mixing them (one being upgraded). */
 #define BG_INDEX_FORMAT_LISTS 4
 #define BG_INDEX_FORMAT_BLOCKS 5
-#define BG_INDEX_FORMAT BG_INDEX_FORMAT_BLOCKS /* what the indexer writes */
+#define BG_INDEX_FORMAT_UNITS 6
+#define BG_INDEX_FORMAT BG_INDEX_FORMAT_UNITS /* what the indexer writes */
 
 typedef struct bg_index bg_index;
 

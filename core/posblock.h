@@ -1,9 +1,9 @@
 /*
  * posblock.h - index format 5: positions stored term-major in blocks.
  *
- * In format 5 the unit and pair terms of a report carry no Xapian
+ * In formats 5 and 6 the unit and pair terms of a report carry no Xapian
  * positions (their postings keep the wdf, for candidates, BM25 and
- * counts).  Their positions live in the same Xapian database as user
+ * counts).  Their positions (format 6: the units' only) live in the same Xapian database as user
  * metadata, one entry per (term, block of BG_POSBLOCK_DOCS consecutive
  * document ids), so that reading a term over many reports reads a few
  * entries through one B-tree cursor (or a few round trips to a remote
@@ -38,8 +38,11 @@ extern "C" {
 #define BG_POSBLOCK_DOCS 64
 #define BG_POSKEY_TERM 200
 #define BG_POSKEY_MAX (1 + BG_POSKEY_TERM + 17 + 1 + 4)
-/* In every report written by index format 5. */
+/* In every report written by index format 5 or 6 (positions in blocks). */
 #define BG_TERM_V5 "XFv5"
+/* In every report written by index format 6: its pair terms have no
+ * positions, so phrases are proved by unit positions. */
+#define BG_TERM_V6 "XFv6"
 
 /* The block of document id did (ids start at 1). */
 static inline uint32_t bg_posblock_of(uint32_t did) {

@@ -66,6 +66,9 @@ typedef struct compiler {
   size_t nphrases, cap;
   bg_mnode **all_phrases; /* every phrase node */
   size_t nall, allcap;
+  /* Phrases proved by the positions of every other pair (every report
+   * has pair positions) rather than of every unit (index format 6). */
+  int pair_pos;
 } compiler;
 
 /* Frees what a compiler holds (not the nodes, which the tree owns). */
@@ -84,6 +87,23 @@ static int push(bg_mnode ***arr, size_t *n, size_t *cap, bg_mnode *e) {
   }
   (*arr)[(*n)++] = e;
   return BG_OK;
+}
+
+/* Every other pair of phrase e and its last, which together hold every
+ * unit: into t[] and their offsets into off[]; returns how many. */
+static size_t cover_pairs(const bg_mnode *e, bg_mterm *t, uint32_t *off) {
+  size_t k = 0;
+  for (size_t i = 0; i + 1 < e->nunits; i += 2) {
+    t[k] = e->pairs[i];
+    if (off) off[k] = (uint32_t)i;
+    k++;
+  }
+  if (e->nunits >= 2 && (e->nunits - 2) % 2 != 0) {
+    t[k] = e->pairs[e->nunits - 2];
+    if (off) off[k] = (uint32_t)(e->nunits - 2);
+    k++;
+  }
+  return k;
 }
 
 static int compile_phrase(compiler *c, const bg_qnode *q, bg_mnode *e) {
@@ -108,21 +128,17 @@ static int compile_phrase(compiler *c, const bg_qnode *q, bg_mnode *e) {
     size_t tl = bg_term_pair(u, i, t);
     if (term_dup(&e->pairs[i], t, tl) != BG_OK) return BG_ENOMEM;
   }
-  if (u->n == 1) {
-    e->pos_terms[0] = e->units[0];
-    e->pos_offs[0] = 0;
-    e->npos = 1;
+  if (u->n == 1 || !c->pair_pos) {
+    /* Unit positions are a paragraph's units numbered in order, with a
+     * gap between paragraphs: units at p, p + 1, ... are a phrase inside
+     * one paragraph. */
+    for (size_t i = 0; i < u->n; i++) {
+      e->pos_terms[i] = e->units[i];
+      e->pos_offs[i] = (uint32_t)i;
+    }
+    e->npos = u->n;
   } else {
-    size_t k = 0;
-    for (size_t i = 0; i + 1 < u->n; i += 2) {
-      e->pos_terms[k] = e->pairs[i];
-      e->pos_offs[k++] = (uint32_t)i;
-    }
-    if ((u->n - 2) % 2 != 0) {
-      e->pos_terms[k] = e->pairs[u->n - 2];
-      e->pos_offs[k++] = (uint32_t)(u->n - 2);
-    }
-    e->npos = k;
+    e->npos = cover_pairs(e, e->pos_terms, e->pos_offs);
   }
   return BG_OK;
 }
@@ -284,19 +300,23 @@ static void mark_guaranteed(bg_mnode *root) {
 static bg_xq *candidates(const bg_mnode *e) {
   switch (e->kind) {
   case BG_Q_PHRASE: {
-    /* Reports holding every pair of the phrase.  Past 8 units, only the
-     * pairs whose positions prove it: they are already rare together,
-     * and each other posting list costs more to open than the few
-     * reports it would spare the position check. */
-    const bg_mterm *t = e->nunits > 8 ? e->pos_terms : e->pairs;
-    size_t n = e->nunits > 8 ? e->npos : e->nunits - 1;
-    if (e->nunits == 1) {
-      t = e->units;
-      n = 1;
+    /* Reports holding every pair of the phrase.  Past 8 units, every
+     * other pair (and the last), which hold every unit: they are already
+     * rare together, and each other posting list costs more to open than
+     * the few reports it would spare the position check. */
+    if (e->nunits == 1) return bg_xq_term(e->units[0].s, e->units[0].len);
+    bg_mterm *cover = NULL;
+    const bg_mterm *t = e->pairs;
+    size_t n = e->nunits - 1;
+    if (e->nunits > 8) {
+      if (!(cover = bg_malloc(e->nunits * sizeof *cover))) return NULL;
+      n = cover_pairs(e, cover, NULL);
+      t = cover;
     }
     bg_xq *q = bg_xq_term(t[0].s, t[0].len);
     for (size_t i = 1; i < n && q; i++)
       q = bg_xq_and(q, bg_xq_term(t[i].s, t[i].len));
+    free(cover);
     return q;
   }
   case BG_Q_YEAR:
@@ -1186,6 +1206,7 @@ static int evaluate(run *R, bg_reader *r, const bg_qnode *q,
   R->m.db = bg_reader_db(r);
   R->m.err = err;
   R->c.r = r;
+  R->c.pair_pos = bg_xdb_pair_positions(R->m.db);
   bg_units_init(&R->c.units);
   bg_units_set_fold(&R->c.units, bg_reader_fold(r));
   uint32_t *ids = NULL;

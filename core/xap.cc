@@ -41,6 +41,7 @@ struct pos5_state {
   std::vector<pos5_leaf> leaves;
   pos5_cached cache[16];
   size_t next = 0;
+  int pair_pos = -1; /* every report has pair positions: 1, 0, -1 unknown */
   ~pos5_state() { reset(); }
   void reset() {
     for (auto &l : leaves)
@@ -52,6 +53,7 @@ struct pos5_state {
       c.value.clear();
     }
     ready = unreadable = false;
+    pair_pos = -1;
   }
 };
 
@@ -860,6 +862,13 @@ static int pos5_read(bg_xdb *db, uint32_t did, const char *term, size_t len,
   return BG_OK;
 }
 
+/* Format 6 reports (BG_TERM_V6) keep no pair positions. */
+static int pair_positions(bg_xdb *db) {
+  pos5_state &S = db->pos5;
+  if (S.pair_pos < 0) S.pair_pos = db->db->get_termfreq(BG_TERM_V6) == 0;
+  return S.pair_pos;
+}
+
 /* Warming is for Xapian's position lists: nothing to do for blocks. */
 static int pos5_warm(bg_xdb *db, uint32_t did, int *found, bg_err *err) {
   (void)err;
@@ -875,6 +884,14 @@ static int pos5_warm(bg_xdb *db, uint32_t did, int *found, bg_err *err) {
 }
 
 extern "C" {
+
+int bg_xdb_pair_positions(bg_xdb *db) {
+  try {
+    return pair_positions(db);
+  } catch (...) {
+    return 0; /* unit positions prove a phrase in every format */
+  }
+}
 
 int bg_xdoc_positions_aside(bg_xdoc *doc) {
   doc->aside = true;

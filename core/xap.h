@@ -200,6 +200,11 @@ const char *bg_xap_version(void);
  * (shards of a stub file each from their own), else from Xapian's
  * position lists. */
 
+/* 1 when every report of db has positions on its pair terms (no report
+ * of index format 6); 0 when phrases must be proved by unit positions
+ * (or on an error reading the database). */
+int bg_xdb_pair_positions(bg_xdb *db);
+
 /* From now on the postings added to doc carry no Xapian positions: they
  * add to the term's wdf and their positions are kept aside, for
  * bg_xdoc_each_positions(). */

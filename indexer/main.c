@@ -16,7 +16,7 @@
  * and readers apply it to queries.  An index with reports never changes
  * its folding (--t2s or --no-t2s against it is an error).
  *
- * --format 4|5 chooses how positions are stored (index.h); the format is
+ * --format 4|5|6 chooses how positions are stored (index.h); the format is
  * part of the content hash, so a run in another format than the index's
  * re-indexes every report: an upgrade in place.  $BAOGAO_INDEX_FORMAT
  * sets the default (tests run in both formats with it).
@@ -51,7 +51,7 @@
 static const char usage[] =
     "usage: baogao-index [--index DIR] [--encoding NAME] [--prune]\n"
     "                    [--t2s | --no-t2s] [--compact | --no-compact]\n"
-    "                    [--shards N] [--ocr] [--format 4|5]\n"
+    "                    [--shards N] [--ocr] [--format 4|5|6]\n"
     "                    [-q | -v] PATH...\n"
     "\n"
     "Indexes report files (.txt, .md, .docx, .html, .htm, .shtml, .pdf, any\n"
@@ -77,10 +77,11 @@ static const char usage[] =
     "                   (DIR/shard-K, each report in the shard the hash of\n"
     "                   its id names) under one stub DIR/XAPIANDB that\n"
     "                   baogao and baogao-searchd open as one index\n"
-    "  --format N       write reports in index format N: 5 keeps positions\n"
-    "                   term by term in blocks of reports, 4 in a list per\n"
-    "                   report (default 5, or $BAOGAO_INDEX_FORMAT); an\n"
-    "                   index in the other format is upgraded in place\n"
+    "  --format N       write reports in index format N: 6 keeps the\n"
+    "                   positions of units term by term in blocks of\n"
+    "                   reports, 5 those of units and pairs, 4 a list per\n"
+    "                   report and term (default 6, or $BAOGAO_INDEX_FORMAT);\n"
+    "                   an index in another format is upgraded in place\n"
     "                   (every report re-indexed)\n"
     "  --compact        compact the index at the end of the run\n"
     "  --no-compact     never compact (default: compact after a bulk change)\n"
@@ -457,6 +458,12 @@ static int make_sharded(const char *dir, long n) {
 static int read_flags;
 static int index_format = BG_INDEX_FORMAT; /* --format */
 
+/* Whether v names an index format baogao-index writes. */
+static int valid_format(const char *v) {
+  return v[0] >= '0' + BG_INDEX_FORMAT_LISTS &&
+         v[0] <= '0' + BG_INDEX_FORMAT_UNITS && v[1] == '\0';
+}
+
 /* A line break in a file name would end the line of every message that
  * shows it (stderr escapes other control bytes, not the line breaks of
  * its messages), so such a file is refused, its name shown escaped.
@@ -643,9 +650,9 @@ static int parse_options(int argc, char **argv, options *o) {
       }
     } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
       const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
-      if (strcmp(v, "4") && strcmp(v, "5")) {
-        fprintf(stderr, "baogao-index: --format takes 4 or 5, not '%s'\n",
-                v);
+      if (!valid_format(v)) {
+        fprintf(stderr,
+                "baogao-index: --format takes 4, 5 or 6, not '%s'\n", v);
         return 1;
       }
       index_format = v[0] - '0';
@@ -679,7 +686,7 @@ static int parse_options(int argc, char **argv, options *o) {
   }
   if (!format_given) {
     const char *v = getenv("BAOGAO_INDEX_FORMAT");
-    if (v && (!strcmp(v, "4") || !strcmp(v, "5"))) index_format = v[0] - '0';
+    if (v && valid_format(v)) index_format = v[0] - '0';
   }
   if (o->npaths == 0 && !o->prune) {
     fprintf(stderr, "baogao-index: no files or folders given\n\n%s", usage);

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""format_test.py - index formats 4 and 5 give the same answers.
+"""format_test.py - index formats 4, 5 and 6 give the same answers.
 
 usage: format_test.py BAOGAO BAOGAO_INDEX CORPUS SHARED
 
 Builds the same reports (CORPUS, plus 40 of SHARED/corpus when it is
-there) in index format 4 and in format 5 and compares every answer
-(search --all, count --by year, kwic) of a set of queries; then upgrades a
-copy of the format 4 index in place, first half of the reports (an index
-holding both formats) and then all, and compares again; then changes,
-removes and adds reports in the format 5 index and compares it with a
-fresh build of the changed files; then two shards in format 5.  Exit 1 on
+there) in index formats 4, 5 and 6 and compares every answer (search
+--all, count --by year, kwic) of a set of queries; then upgrades copies of
+the format 4 and format 5 indexes in place, first half of the reports (an
+index holding two formats) and then all, and compares again; then changes,
+removes and adds reports in the format 6 index and compares it with a
+fresh build of the changed files; then two shards in format 6.  Exit 1 on
 the first difference.
 """
 import glob
@@ -83,30 +83,35 @@ def main():
         env = dict(os.environ)
         env.pop("BAOGAO_INDEX_FORMAT", None)
 
-        i4, i5 = os.path.join(tmp, "i4"), os.path.join(tmp, "i5")
+        i4, i5, i6 = (os.path.join(tmp, n) for n in ("i4", "i5", "i6"))
         index(indexer, i4, [src], "--format", "4")
         index(indexer, i5, [src], "--format", "5")
+        index(indexer, i6, [src], "--format", "6")
         a4 = answers(baogao, i4)
-        a5 = answers(baogao, i5)
-        same("format 5 = format 4", a4, a5)
+        same("format 5 = format 4", a4, answers(baogao, i5))
+        same("format 6 = format 4", a4, answers(baogao, i6))
 
-        # Upgrade in place: half, then all.
-        up = os.path.join(tmp, "up")
-        shutil.copytree(i4, up, symlinks=True)
+        # Upgrade in place (the default format is 6): half, then all.
         half = first[: len(first) // 2]
-        index(indexer, up, half)
-        same("format 4 index half upgraded = format 4", a4,
-             answers(baogao, up))
-        index(indexer, up, [src])
-        same("format 4 index upgraded = format 4", a4, answers(baogao, up))
-        # And back: --format 4 on a format 5 index.
-        down = os.path.join(tmp, "down")
-        shutil.copytree(i5, down, symlinks=True)
-        index(indexer, down, half, "--format", "4")
-        same("format 5 index half in format 4 = format 4", a4,
-             answers(baogao, down))
+        for old in (i4, i5):
+            name = os.path.basename(old)[1]
+            up = os.path.join(tmp, "up" + name)
+            shutil.copytree(old, up, symlinks=True)
+            index(indexer, up, half)
+            same("format %s index half upgraded = format 4" % name, a4,
+                 answers(baogao, up))
+            index(indexer, up, [src])
+            same("format %s index upgraded = format 4" % name, a4,
+                 answers(baogao, up))
+        # And back: --format 4 and --format 5 on a format 6 index.
+        for fmt in ("4", "5"):
+            down = os.path.join(tmp, "down" + fmt)
+            shutil.copytree(i6, down, symlinks=True)
+            index(indexer, down, half, "--format", fmt)
+            same("format 6 index half in format %s = format 4" % fmt, a4,
+                 answers(baogao, down))
 
-        # Changes in a format 5 index: a report edited, one removed, one
+        # Changes in a format 6 index: a report edited, one removed, one
         # added, and the same report edited twice in one run.
         edited = first[3]
         with open(edited, encoding="utf-8") as f:
@@ -118,22 +123,23 @@ def main():
         os.remove(first[7])
         with open(os.path.join(src, "2031_测试县.txt"), "w") as f:
             f.write("2031年政府工作报告\n发展经济，稳中求进，测试段落甲乙。\n")
-        index(indexer, i5, [src], "--prune")
+        index(indexer, i6, [src], "--prune")
         fresh = os.path.join(tmp, "fresh")
         index(indexer, fresh, [src])
         af = answers(baogao, fresh)
-        same("format 5 index updated = fresh build", af, answers(baogao, i5))
+        same("format 6 index updated = fresh build", af, answers(baogao, i6))
 
-        # Shards in format 5, read as one.
+        # Shards in format 6, read as one.
         sh = os.path.join(tmp, "sh")
         index(indexer, sh, [src], "--shards", "2")
-        same("two format 5 shards = one index", af, answers(baogao, sh))
+        same("two format 6 shards = one index", af, answers(baogao, sh))
 
-        rc, _, se = run([indexer, "--index", os.path.join(tmp, "x"),
-                         "--format", "6", src])
-        if rc != 1 or "--format" not in se:
-            sys.exit("FAIL --format 6: exit %d: %s" % (rc, se))
-        print("ok   --format 6 refused")
+        for bad in ("7", "3", "66"):
+            rc, _, se = run([indexer, "--index", os.path.join(tmp, "x"),
+                             "--format", bad, src])
+            if rc != 1 or "--format" not in se:
+                sys.exit("FAIL --format %s: exit %d: %s" % (bad, rc, se))
+            print("ok   --format %s refused" % bad)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
