@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "posblock.h"
+#include "rterms.h"
 #include "terms.h"
 #include "units.h"
 #include "util.h"
@@ -35,6 +36,7 @@ struct bg_index {
   unsigned fold; /* BG_FOLD_*: the index's, for every report */
   int fold_recorded; /* the metadata names it */
   bg_units units;
+  bg_rterms rt;   /* the terms of the report being written */
   int format;     /* BG_INDEX_FORMAT_* that reports are written in */
   bg_posbuf *pb;  /* formats 5, 6: positions not yet in blocks */
 };
@@ -318,6 +320,7 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   if (!ix) return bg_err_set(err, BG_ENOMEM, "out of memory");
   ix->lockfd = -1;
   bg_units_init(&ix->units);
+  bg_rterms_init(&ix->rt);
   int rc = BG_OK;
   ix->dir = bg_strdup(dir);
   if (!ix->dir) {
@@ -383,6 +386,7 @@ int bg_index_close(bg_index *ix, bg_err *err) {
   bg_xdb_free(ix->db);
   if (ix->lockfd >= 0) close(ix->lockfd);
   bg_units_reset(&ix->units);
+  bg_rterms_free(&ix->rt);
   free(ix->dir);
   free(ix);
   return rc;
@@ -527,25 +531,16 @@ static int forget_positions(bg_index *ix, const char *t, size_t tl,
   return rc;
 }
 
-typedef struct keep_ctx {
-  bg_posbuf *pb;
-  uint32_t did;
-} keep_ctx;
-
-static int on_new_positions(void *ctx, const char *t, size_t len,
-                            const uint32_t *pos, size_t n) {
-  keep_ctx *k = ctx;
-  return bg_posbuf_add(k->pb, t, len, k->did, pos, n);
-}
-
-/* The positions doc kept aside, into the buffer as document did's. */
-static int keep_positions(bg_index *ix, const bg_xdoc *doc, uint32_t did,
-                          bg_err *err) {
+/* The positions gathered in ix->rt, into the buffer as document did's. */
+static int keep_positions(bg_index *ix, uint32_t did, bg_err *err) {
   if (!ix->pb && !(ix->pb = bg_posbuf_new(UINT32_MAX)))
     return bg_err_set(err, BG_ENOMEM, "out of memory");
-  keep_ctx k = {ix->pb, did};
-  if (bg_xdoc_each_positions(doc, on_new_positions, &k) != BG_OK)
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
+  const bg_rterms *rt = &ix->rt;
+  for (size_t i = 0; i < rt->n; i++)
+    if (rt->v[i].npos &&
+        bg_posbuf_add(ix->pb, bg_rterm_text(rt, i), rt->v[i].len, did,
+                      bg_rterm_pos(rt, i), rt->v[i].npos) != BG_OK)
+      return bg_err_set(err, BG_ENOMEM, "out of memory");
   return BG_OK;
 }
 
@@ -639,65 +634,43 @@ uint64_t bg_index_hash_as(int format, const char *text, size_t len,
 
 /* ---- writing a report ---- */
 
-/* The terms of one paragraph, to find those it holds more than once. */
-typedef struct pterm {
-  const char *s;
-  uint32_t off, len;
-} pterm;
-
-typedef struct pterms {
-  buf bytes;
-  pterm *v;
-  size_t n, cap;
-} pterms;
-
-static int pterms_add(pterms *P, const char *t, size_t len) {
-  if (bg_grow((void **)&P->v, &P->cap, P->n + 1, sizeof *P->v))
-    return BG_ENOMEM;
-  P->v[P->n].off = (uint32_t)P->bytes.len;
-  P->v[P->n++].len = (uint32_t)len;
-  buf_put(&P->bytes, t, len);
-  return P->bytes.oom ? BG_ENOMEM : BG_OK;
-}
-
-static int cmp_pterm(const void *a, const void *b) {
-  const pterm *x = a, *y = b;
-  if (x->len != y->len) return x->len < y->len ? -1 : 1;
-  return memcmp(x->s, y->s, x->len);
-}
-
-/* Adds to doc, for every term the paragraph in P holds k > 1 times, k - 1
- * to the wdf of its BG_PREFIX_EXTRA term; then empties P. */
-static int add_extras(pterms *P, bg_xdoc *doc) {
-  for (size_t i = 0; i < P->n; i++) P->v[i].s = P->bytes.p + P->v[i].off;
-  if (P->n > 1) qsort(P->v, P->n, sizeof *P->v, cmp_pterm);
+/* Adds the terms gathered in ix->rt to doc: each once with its wdf (in
+ * format 4 the positional ones with their Xapian positions), and the
+ * BG_PREFIX_EXTRA term of each held more than once by a paragraph. */
+static int add_terms(bg_index *ix, bg_xdoc *doc) {
+  const bg_rterms *rt = &ix->rt;
   char t[BG_TERM_MAX];
   size_t pl = strlen(BG_PREFIX_EXTRA);
   memcpy(t, BG_PREFIX_EXTRA, pl);
-  int rc = BG_OK;
-  for (size_t i = 0, j; i < P->n && rc == BG_OK; i = j) {
-    for (j = i + 1; j < P->n && !cmp_pterm(&P->v[i], &P->v[j]); j++) {
-    }
-    if (j - i < 2) continue;
-    if (pl + P->v[i].len > BG_TERM_MAX) return BG_EINVAL; /* cannot be */
-    memcpy(t + pl, P->v[i].s, P->v[i].len);
-    rc = bg_xdoc_add_term(doc, t, pl + P->v[i].len, (uint32_t)(j - i - 1));
+  for (size_t i = 0; i < rt->n; i++) {
+    const bg_rterm *e = &rt->v[i];
+    const char *s = bg_rterm_text(rt, i);
+    int rc = e->npos && ix->format == BG_INDEX_FORMAT_LISTS
+                 ? bg_xdoc_add_postings(doc, s, e->len, bg_rterm_pos(rt, i),
+                                        e->npos)
+                 : bg_xdoc_add_term(doc, s, e->len, e->wdf);
+    if (rc != BG_OK) return rc;
+    if (!e->extra) continue;
+    if (pl + e->len > BG_TERM_MAX) return BG_EINVAL; /* cannot be */
+    memcpy(t + pl, s, e->len);
+    if ((rc = bg_xdoc_add_term(doc, t, pl + e->len, e->extra)) != BG_OK)
+      return rc;
   }
-  P->n = 0;
-  P->bytes.len = 0;
-  return rc;
+  return BG_OK;
 }
 
-/* Adds the unit and pair terms of every paragraph with their positions
- * (format 6: pairs with their wdf only) and fills the paragraph table. */
+/* Gathers the unit and pair terms of every paragraph in ix->rt, with the
+ * positions of units (and of pairs, but in format 6), adds them to doc and
+ * fills the paragraph table. */
 static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
                     buf *paras, uint64_t *total_units, uint16_t shortest[2]) {
   uint32_t base = 1;
   shortest[0] = shortest[1] = UINT16_MAX;
   char t[BG_TERM_MAX];
-  pterms P = {0};
+  bg_rterms *rt = &ix->rt;
   int rc = BG_OK;
   int pair_pos = ix->format != BG_INDEX_FORMAT_UNITS;
+  bg_rterms_clear(rt);
   *total_units = 0;
   for (size_t p = 0; p < r->npara && rc == BG_OK; p++) {
     const bg_para *pa = &r->para[p];
@@ -706,21 +679,16 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
       break;
     }
     const bg_units *u = &ix->units;
+    uint32_t pi = (uint32_t)p;
     for (size_t i = 0; i < u->n && rc == BG_OK; i++) {
+      uint32_t at = base + (uint32_t)i;
       size_t tl = bg_term_unit(u, i, t);
-      if (bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i) != BG_OK ||
-          pterms_add(&P, t, tl) != BG_OK)
-        rc = BG_ENOMEM;
+      rc = bg_rterms_add(rt, t, tl, pi, 1, at);
       if (i + 1 < u->n && rc == BG_OK) {
         tl = bg_term_pair(u, i, t);
-        if ((pair_pos
-                 ? bg_xdoc_add_posting(doc, t, tl, base + (uint32_t)i)
-                 : bg_xdoc_add_term(doc, t, tl, 1)) != BG_OK ||
-            pterms_add(&P, t, tl) != BG_OK)
-          rc = BG_ENOMEM;
+        rc = bg_rterms_add(rt, t, tl, pi, pair_pos, at);
       }
     }
-    if (rc == BG_OK) rc = add_extras(&P, doc);
     for (size_t k = 0; k < 2; k++)
       if (u->n > k && u->n < shortest[k]) shortest[k] = (uint16_t)u->n;
     buf_u32le(paras, base);
@@ -729,8 +697,8 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
     /* A gap of one position keeps phrases from spanning paragraphs. */
     base += (uint32_t)u->n + 1;
   }
-  free(P.bytes.p);
-  free(P.v);
+  if (rc == BG_OK) rc = bg_rterms_done(rt);
+  if (rc == BG_OK) rc = add_terms(ix, doc);
   if (rc != BG_OK) return rc;
   return paras->oom ? BG_ENOMEM : BG_OK;
 }
@@ -842,8 +810,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   int rc = BG_OK;
   uint16_t shortest[2];
   if (doc && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
-      (bg_xdoc_positions_aside(doc) != BG_OK ||
-       bg_xdoc_add_boolean(doc, BG_TERM_V5, strlen(BG_TERM_V5)) != BG_OK))
+      bg_xdoc_add_boolean(doc, BG_TERM_V5, strlen(BG_TERM_V5)) != BG_OK)
     goto oom;
   if (doc && ix->format == BG_INDEX_FORMAT_UNITS &&
       bg_xdoc_add_boolean(doc, BG_TERM_V6, strlen(BG_TERM_V6)) != BG_OK)
@@ -914,7 +881,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (!did) did = bg_xdb_lastdocid(ix->db) + 1;
   rc = bg_xdb_replace(ix->db, t, idl, doc, err);
   if (rc == BG_OK && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
-      (rc = keep_positions(ix, doc, did, err)) != BG_OK)
+      (rc = keep_positions(ix, did, err)) != BG_OK)
     drop_changes(ix, err);
   goto cleanup;
 oom:

@@ -73,9 +73,6 @@ struct bg_xdb {
 
 struct bg_xdoc {
   Xapian::Document doc;
-  /* Format 5: positions kept aside, by term, for blocks */
-  bool aside = false;
-  std::unordered_map<std::string, std::vector<uint32_t>> pos;
 };
 
 struct bg_xq {
@@ -531,17 +528,12 @@ bg_xdoc *bg_xdoc_new(void) {
 
 void bg_xdoc_free(bg_xdoc *doc) { delete doc; }
 
-int bg_xdoc_add_posting(bg_xdoc *doc, const char *term, size_t len,
-                        uint32_t pos) {
+int bg_xdoc_add_postings(bg_xdoc *doc, const char *term, size_t len,
+                         const uint32_t *pos, size_t n) {
   bg_err *err = nullptr;
   GUARD({
-    if (doc->aside) {
-      std::string t(term, len);
-      doc->doc.add_term(t, 1);
-      doc->pos[t].push_back(pos);
-      return BG_OK;
-    }
-    doc->doc.add_posting(std::string(term, len), pos);
+    std::string t(term, len);
+    for (size_t i = 0; i < n; i++) doc->doc.add_posting(t, pos[i]);
     return BG_OK;
   })
 }
@@ -891,20 +883,6 @@ int bg_xdb_pair_positions(bg_xdb *db) {
   } catch (...) {
     return 0; /* unit positions prove a phrase in every format */
   }
-}
-
-int bg_xdoc_positions_aside(bg_xdoc *doc) {
-  doc->aside = true;
-  return BG_OK;
-}
-
-int bg_xdoc_each_positions(const bg_xdoc *doc, bg_xpos_fn fn, void *ctx) {
-  for (const auto &kv : doc->pos) {
-    int rc = fn(ctx, kv.first.data(), kv.first.size(), kv.second.data(),
-                kv.second.size());
-    if (rc) return rc;
-  }
-  return BG_OK;
 }
 
 int bg_xdb_termlist(bg_xdb *db, uint32_t did, bg_xterm_fn fn, void *ctx,

@@ -151,8 +151,9 @@ int bg_xdb_top(bg_xdb *db, const bg_xq *q, const bg_xq *filter, size_t k,
 
 bg_xdoc *bg_xdoc_new(void);
 void bg_xdoc_free(bg_xdoc *doc);
-int bg_xdoc_add_posting(bg_xdoc *doc, const char *term, size_t len,
-                        uint32_t pos);
+/* Adds term at the n positions pos[] (its wdf grows by n). */
+int bg_xdoc_add_postings(bg_xdoc *doc, const char *term, size_t len,
+                         const uint32_t *pos, size_t n);
 int bg_xdoc_add_term(bg_xdoc *doc, const char *term, size_t len, uint32_t wdf);
 int bg_xdoc_add_boolean(bg_xdoc *doc, const char *term, size_t len);
 int bg_xdoc_set_value(bg_xdoc *doc, unsigned slot, const char *v, size_t len);
@@ -193,10 +194,10 @@ double bg_xap_unsortable(const char *buf, size_t len);
 /* Xapian's version string. */
 const char *bg_xap_version(void);
 
-/* ---- index format 5: positions in blocks (posblock.h) ----
+/* ---- index formats 5 and 6: positions in blocks (posblock.h) ----
  *
  * bg_xdb_positions() and bg_xdb_warm_positions() above read a report's
- * positions from its block when its database holds format 5 reports
+ * positions from its block when its database holds format 5 or 6 reports
  * (shards of a stub file each from their own), else from Xapian's
  * position lists. */
 
@@ -204,18 +205,6 @@ const char *bg_xap_version(void);
  * of index format 6); 0 when phrases must be proved by unit positions
  * (or on an error reading the database). */
 int bg_xdb_pair_positions(bg_xdb *db);
-
-/* From now on the postings added to doc carry no Xapian positions: they
- * add to the term's wdf and their positions are kept aside, for
- * bg_xdoc_each_positions(). */
-int bg_xdoc_positions_aside(bg_xdoc *doc);
-
-/* Calls fn for every term of doc with positions kept aside, with its
- * positions in the order added; fn returning non-zero stops with that
- * status. */
-typedef int (*bg_xpos_fn)(void *ctx, const char *term, size_t len,
-                          const uint32_t *pos, size_t n);
-int bg_xdoc_each_positions(const bg_xdoc *doc, bg_xpos_fn fn, void *ctx);
 
 /* Calls fn for every term of document did, in term order, with its wdf
  * (in place of the term frequency). */
