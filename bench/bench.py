@@ -2,7 +2,8 @@
 """bench.py - baogao against SQLite FTS5 (trigram) and ripgrep, in one run.
 
 usage: bench.py --build DIR --out DIR [--runs N] [--cli-runs N] [--rg-runs N]
-                [--seed N] [--duration SECS] [--no-scale-check] PATH...
+                [--seed N] [--duration SECS] [--formats LIST] [--no-scale-check]
+                PATH...
 
 PATH... make up ONE corpus: a file is taken as it is; a folder gives its
 top-level *.txt files and every *.md file under it (README.md excluded), so
@@ -11,15 +12,22 @@ Markdown files.  Two files with the same name (the same report id) keep the
 first one in sorted order.  `bench/run.sh` installs what this needs, builds
 baogao and calls it; see the Benchmarks section of README.md.
 
+--formats LIST (e.g. 4,6) measures one baogao index per index format listed
+(`baogao-index --format N`, in OUT/baogao-index-fN): steps 1 to 4 are done
+for each format's index (FTS5 and rg once), step 5 for the last format
+listed (the one the report's targets are for).  Without it: one index
+(OUT/baogao-index) in the indexer's default format, and the report reads
+as it always did.
+
 What it does, all in one run over the same files:
   1. builds the baogao index (baogao-index, under /usr/bin/time -v) and an
      SQLite FTS5 table (tokenize='trigram', one row per paragraph, built by
      a child `bench.py fts5-build` under /usr/bin/time -v): build time, peak
-     memory, size, size / raw text;
+     memory, size, size / raw text, and baogao's size by Xapian table;
   2. computes the exact paragraph count of every query of the mix by brute
      force with the reference oracle of the matching contract
      (../shared/oracle/units.py, else tests/oracle): exit status 1 when any
-     of baogao's counts differs from it;
+     of baogao's counts (of any format) differs from it;
   3. times every query through baogao (searchd without its answer cache
      over one keep-alive HTTP connection; the CLI's own took_ms; the whole
      CLI command), FTS5 (one
@@ -30,7 +38,9 @@ What it does, all in one run over the same files:
      default (the mix repeats, so most answers come from the cache);
   5. with more than one PATH, indexes the first PATH alone and loads searchd
      on it too, to see whether memory grows with the corpus;
-  6. prints the report: figures, targets, count differences by engine.
+  6. prints the report: figures, targets, count differences by engine;
+     with several formats, first a table of them side by side with FTS5
+     and rg, and the targets of the last format listed.
 """
 import argparse
 import bisect
@@ -543,6 +553,52 @@ def du(path):
     return total
 
 
+def glass_tables(path):
+    """Sizes of the Xapian tables under an index folder: {table: bytes},
+    the *.glass files summed by name over every database (shard) in it,
+    plus "other" for every other file (report texts, metadata)."""
+    out = {}
+    for d, _, fs in os.walk(path):
+        for f in fs:
+            fp = os.path.join(d, f)
+            if os.path.islink(fp):
+                continue
+            key = f[:-len(".glass")] if f.endswith(".glass") else "other"
+            out[key] = out.get(key, 0) + os.path.getsize(fp)
+    return out
+
+
+class Fmt:
+    """One baogao index format under test: its index, build figures,
+    timings (engine names as for one format) and counts."""
+
+    def __init__(self, fmt, several, out):
+        self.fmt = fmt                  # None: the indexer's default format
+        self.flag = [] if fmt is None else ["--format", str(fmt)]
+        # names in the report: as they always were with one format
+        self.label = "baogao f%s" % fmt if several else "baogao"
+        self.short = "f%s" % fmt if several else ""
+        self.index_name = "baogao-index f%s" % fmt if several else "baogao-index"
+        self.ix = os.path.join(out, "baogao-index" if fmt is None else "baogao-index-f%s" % fmt)
+        self.T = Timing()
+        self.got = {}
+
+    def name(self, engine):
+        """engine ("baogao searchd", "count CLI took_ms") for this format."""
+        if not self.short:
+            return engine
+        return engine.replace("baogao", self.label) if engine.startswith("baogao") \
+            else "%s %s" % (self.label, engine)
+
+    def exact(self, want):
+        """Queries on which each of the three baogao counts equals want."""
+        return [i for i in range(len(want))
+                if all(self.got[e][i] == want[i] for e in BAOGAO_COUNTS)]
+
+
+BAOGAO_COUNTS = ("baogao searchd", "baogao CLI", "baogao count by year")
+
+
 class Searchd:
     def __init__(self, build, index, *extra):
         self.proc = subprocess.Popen([os.path.join(build, "baogao-searchd"), "--index", index,
@@ -617,6 +673,11 @@ def fmt_ms(x):
     return "%.2f" % x if x < 10 else "%.1f" % x if x < 1000 else "%.0f" % x
 
 
+def fmt_mb(n):
+    x = mb(n)
+    return "%.2f" % x if x < 10 else "%.1f" % x
+
+
 def pad(s, n):
     """s padded to n terminal columns (CJK and full-width characters: 2)."""
     import unicodedata
@@ -654,6 +715,69 @@ def time_it(fn, runs):
     return out, res
 
 
+def measure_baogao(a, B, qs):
+    """Every baogao measurement on format B's index, into B.T and B.got."""
+    baogao = os.path.join(a.build, "baogao")
+    # 3a. baogao through searchd, one keep-alive connection; no answer
+    # cache, so that every timed run computes its answer
+    sd = Searchd(a.build, B.ix, "--cache-mb", "0")
+    B.got["baogao searchd"], B.got["baogao count by year"] = [], []
+    for i, q in enumerate(qs):
+        progress(B.label + " searchd: query %d/%d" % (i + 1, len(qs)))
+        path = search_path(q)
+        sd.get(path)  # warm-up
+        took = []
+        ms, res = time_it(lambda: took.append(sd.get(path)) or took[-1], a.runs)
+        for x in ms:
+            B.T.add("baogao searchd", i, x)
+        for r in took:
+            B.T.add("baogao searchd took_ms", i, r["took_ms"])
+        B.got["baogao searchd"].append(res["total"])
+        cpath = "/v1/count?" + urllib.parse.urlencode({"q": q.baogao(), "by": "year"})
+        sd.get(cpath)
+        ms, res = time_it(lambda: sd.get(cpath), a.runs)
+        for x in ms:
+            B.T.add("baogao searchd count", i, x)
+        B.got["baogao count by year"].append(sum(b["paragraphs"] for b in res["buckets"]))
+
+    # 4. searchd under load: every answer computed (--cache-mb 0), then
+    # with the answer cache as it is by default (the mix repeats)
+    progress(B.label + " searchd: wrk, 16 connections, %d s, no cache ..." % a.duration)
+    B.load = wrk_load(sd.url, [search_path(q) for q in qs], a.duration)
+    B.sd_peak = sd.peak_kb()
+    sd.stop()
+    progress(B.label + " searchd: %.0f req/s without cache" % B.load[0], final=True)
+    sdc = Searchd(a.build, B.ix)
+    progress(B.label + " searchd: wrk, 16 connections, %d s, answer cache ..." % a.duration)
+    B.loadc = wrk_load(sdc.url, [search_path(q) for q in qs], a.duration)
+    B.sd_peakc = sdc.peak_kb()
+    sdc.stop()
+    progress(B.label + " searchd: %.0f req/s with the answer cache" % B.loadc[0], final=True)
+
+    # 3b. the CLI: its took_ms and the whole command
+    B.got["baogao CLI"] = []
+    for i, q in enumerate(qs):
+        progress(B.label + " CLI: query %d/%d" % (i + 1, len(qs)))
+        for r in range(a.cli_runs + 1):
+            t0 = time.perf_counter()
+            out = subprocess.run([baogao, "--index", B.ix, "--json", "search", q.baogao(),
+                                  "--limit", "10"], capture_output=True, check=True).stdout
+            wall = (time.perf_counter() - t0) * 1000
+            j = json.loads(out)
+            if r:
+                B.T.add("baogao CLI took_ms", i, j["took_ms"])
+                B.T.add("baogao CLI command", i, wall)
+        B.got["baogao CLI"].append(j["total"])
+        for r in range(a.cli_runs + 1):
+            t0 = time.perf_counter()
+            out = subprocess.run([baogao, "--index", B.ix, "--json", "count", q.baogao(),
+                                  "--by", "year"], capture_output=True, check=True).stdout
+            wall = (time.perf_counter() - t0) * 1000
+            if r:
+                B.T.add("count CLI took_ms", i, json.loads(out)["took_ms"])
+                B.T.add("count CLI command", i, wall)
+
+
 # --------------------------------------------------------------------- main
 
 def main():
@@ -666,8 +790,16 @@ def main():
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--duration", type=int, default=30, help="seconds of wrk load")
     ap.add_argument("--no-scale-check", action="store_true")
+    ap.add_argument("--formats", default=None, metavar="LIST",
+                    help="index formats to build and measure, e.g. 4,6 (default: the indexer's own)")
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
+    try:
+        a.formats = [int(x) for x in a.formats.split(",")] if a.formats else [None]
+    except ValueError:
+        ap.error("--formats: a comma-separated list of numbers, e.g. 4,6")
+    if len(set(a.formats)) != len(a.formats):
+        ap.error("--formats: a format listed twice")
 
     os.makedirs(a.out, exist_ok=True)
     oracle, oracle_path = load_oracle()
@@ -681,19 +813,20 @@ def main():
     baogao = os.path.join(a.build, "baogao")
     progress("corpus: %d files, %.1f MB" % (len(files), mb(raw)), final=True)
 
-    # 1. builds
-    ix = os.path.join(a.out, "baogao-index")
-    shutil.rmtree(ix, ignore_errors=True)
-    progress("baogao-index: building ...")
-    # the file list goes through xargs-like chunks? one call keeps it one build
+    # 1. builds: one baogao index per format
     # status 1: some file was not indexed (an empty one, say); those files
     # are left out of the corpus for every engine below
-    b_secs, b_peak = timed_child([os.path.join(a.build, "baogao-index"), "--index", ix, "-q"] + files,
-                                 ok=(0, 1))
-    b_size = du(ix)
-    progress("baogao-index: %.1f s, %.0f MB" % (b_secs, mb(b_size)), final=True)
+    fmts = [Fmt(f, len(a.formats) > 1, a.out) for f in a.formats]
+    for B in fmts:
+        shutil.rmtree(B.ix, ignore_errors=True)
+        progress("%s: building ..." % B.index_name)
+        B.secs, B.peak = timed_child([os.path.join(a.build, "baogao-index")] + B.flag +
+                                     ["--index", B.ix, "-q"] + files, ok=(0, 1))
+        B.size = du(B.ix)
+        B.tables = glass_tables(B.ix)
+        progress("%s: %.1f s, %.0f MB" % (B.index_name, B.secs, mb(B.size)), final=True)
 
-    reps = json.loads(subprocess.run([baogao, "--index", ix, "--json", "reports"],
+    reps = json.loads(subprocess.run([baogao, "--index", fmts[0].ix, "--json", "reports"],
                                      capture_output=True, check=True).stdout)["reports"]
     # `baogao reports` gives year 0 for a report without a year (searches
     # give null): unknown either way, matched by no year filter
@@ -729,67 +862,12 @@ def main():
     del ref
     progress("reference: %d queries counted" % len(qs), final=True)
 
-    T = Timing()
-    got = {}  # engine -> [count per query]
+    # 3a, 4, 3b: every baogao measurement, one format after the other
+    for B in fmts:
+        measure_baogao(a, B, qs)
 
-    # 3a. baogao through searchd, one keep-alive connection; no answer
-    # cache, so that every timed run computes its answer
-    sd = Searchd(a.build, ix, "--cache-mb", "0")
-    got["baogao searchd"], got["baogao count by year"] = [], []
-    for i, q in enumerate(qs):
-        progress("baogao searchd: query %d/%d" % (i + 1, len(qs)))
-        path = search_path(q)
-        sd.get(path)  # warm-up
-        took = []
-        ms, res = time_it(lambda: took.append(sd.get(path)) or took[-1], a.runs)
-        for x in ms:
-            T.add("baogao searchd", i, x)
-        for r in took:
-            T.add("baogao searchd took_ms", i, r["took_ms"])
-        got["baogao searchd"].append(res["total"])
-        cpath = "/v1/count?" + urllib.parse.urlencode({"q": q.baogao(), "by": "year"})
-        sd.get(cpath)
-        ms, res = time_it(lambda: sd.get(cpath), a.runs)
-        for x in ms:
-            T.add("baogao searchd count", i, x)
-        got["baogao count by year"].append(sum(b["paragraphs"] for b in res["buckets"]))
-
-    # 4. searchd under load: every answer computed (--cache-mb 0), then
-    # with the answer cache as it is by default (the mix repeats)
-    progress("searchd: wrk, 16 connections, %d s, no cache ..." % a.duration)
-    load = wrk_load(sd.url, [search_path(q) for q in qs], a.duration)
-    sd_peak = sd.peak_kb()
-    sd.stop()
-    progress("searchd: %.0f req/s without cache" % load[0], final=True)
-    sdc = Searchd(a.build, ix)
-    progress("searchd: wrk, 16 connections, %d s, answer cache ..." % a.duration)
-    loadc = wrk_load(sdc.url, [search_path(q) for q in qs], a.duration)
-    sd_peakc = sdc.peak_kb()
-    sdc.stop()
-    progress("searchd: %.0f req/s with the answer cache" % loadc[0], final=True)
-
-    # 3b. the CLI: its took_ms and the whole command
-    got["baogao CLI"] = []
-    for i, q in enumerate(qs):
-        progress("baogao CLI: query %d/%d" % (i + 1, len(qs)))
-        for r in range(a.cli_runs + 1):
-            t0 = time.perf_counter()
-            out = subprocess.run([baogao, "--index", ix, "--json", "search", q.baogao(),
-                                  "--limit", "10"], capture_output=True, check=True).stdout
-            wall = (time.perf_counter() - t0) * 1000
-            j = json.loads(out)
-            if r:
-                T.add("baogao CLI took_ms", i, j["took_ms"])
-                T.add("baogao CLI command", i, wall)
-        got["baogao CLI"].append(j["total"])
-        for r in range(a.cli_runs + 1):
-            t0 = time.perf_counter()
-            out = subprocess.run([baogao, "--index", ix, "--json", "count", q.baogao(),
-                                  "--by", "year"], capture_output=True, check=True).stdout
-            wall = (time.perf_counter() - t0) * 1000
-            if r:
-                T.add("count CLI took_ms", i, json.loads(out)["took_ms"])
-                T.add("count CLI command", i, wall)
+    T = Timing()     # FTS5 and rg; each format's baogao figures are in B.T
+    got = {}         # engine -> [count per query]
 
     # 3c. FTS5 in this long-lived process
     con = sqlite3.connect(db)
@@ -817,15 +895,16 @@ def main():
         got["rg"].append(res)
     progress("queries done", final=True)
 
-    # 5. memory at 1x: the first PATH alone
+    # 5. memory at 1x: the first PATH alone, in the last format listed
+    # (the one the targets are for)
     scale = None
     if len(a.paths) > 1 and not a.no_scale_check:
         f1, _ = collect(a.paths[:1])
         ix1 = os.path.join(a.out, "baogao-index-1x")
         shutil.rmtree(ix1, ignore_errors=True)
         progress("1x: indexing %s ..." % a.paths[0])
-        s1, p1 = timed_child([os.path.join(a.build, "baogao-index"), "--index", ix1, "-q"] + f1,
-                             ok=(0, 1))
+        s1, p1 = timed_child([os.path.join(a.build, "baogao-index")] + fmts[-1].flag +
+                             ["--index", ix1, "-q"] + f1, ok=(0, 1))
         peaks1, loads1 = [], []
         for extra in (("--cache-mb", "0"), ()):
             sd1 = Searchd(a.build, ix1, *extra)
@@ -840,20 +919,22 @@ def main():
 
     # 6. the report
     report = render(a, files, (dropped, len(missing)), raw, npara, nunits, oracle_path,
-                    (b_secs, b_peak, b_size), (f_secs, f_peak, f_size),
-                    qs, want, got, T, (load, loadc), (sd_peak, sd_peakc), scale)
+                    fmts, (f_secs, f_peak, f_size), qs, want, got, T, scale)
     sys.stdout.write(report)
     with open(os.path.join(a.out, "report.txt"), "w", encoding="utf-8") as f:
         f.write(report)
-    bad = [i for i, q in enumerate(qs)
-           if any(got[e][i] != want[i] for e in ("baogao searchd", "baogao CLI", "baogao count by year"))]
-    return 1 if bad else 0
+    return 1 if any(len(B.exact(want)) != len(qs) for B in fmts) else 0
 
 
-def render(a, files, dropped, raw, npara, nunits, oracle_path, bb, fb, qs, want, got, T,
-           load, sd_peak, scale):
+def render(a, files, dropped, raw, npara, nunits, oracle_path, fmts, fb, qs, want, got, T, scale):
+    """The report.  With one format it reads as it always did; with several,
+    a side-by-side table comes first and every baogao line is given once
+    per format; the targets are those of the last format listed."""
     L = []
     w = L.append
+    several = len(fmts) > 1
+    BL = fmts[-1]                       # the format the targets are for
+    B1 = fmts[-1]                       # and of the 1x memory check
     cpu = ""
     try:
         with open("/proc/cpuinfo") as f:
@@ -876,19 +957,76 @@ def render(a, files, dropped, raw, npara, nunits, oracle_path, bb, fb, qs, want,
     w("machine    %d CPUs (%s), shared with other work: timings are noisy" % (os.cpu_count(), cpu))
     rev = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                          capture_output=True, text=True).stdout.strip() or "?"
-    w("engines    baogao %s (Release build), SQLite %s FTS5 tokenize='trigram' (python3 sqlite3), %s" %
-      (rev, sqlite_v, rg_v))
+    given = [B.fmt for B in fmts if B.fmt is not None]
+    fmt_note = "" if not given else "; index format%s %s" % (
+        "s" if several else "", ", ".join(str(f) for f in given))
+    w("engines    baogao %s (Release build%s), SQLite %s FTS5 tokenize='trigram' (python3 sqlite3), %s" %
+      (rev, fmt_note, sqlite_v, rg_v))
     w("queries    %d, seed %d; timed runs per query: %d in-process, %d CLI, %d rg (after one warm-up for in-process)" %
       (len(qs), a.seed, a.runs, a.cli_runs, a.rg_runs))
     w("reference  brute force over the oracle's units (%s)" % os.path.relpath(oracle_path, ROOT))
     w("")
-    b_secs, b_peak, b_size = bb
     f_secs, f_peak, f_size = fb
-    w("BUILD                 time      peak memory    index size   size / text")
-    w("baogao-index     %8.1f s  %10.0f MB  %10.1f MB  %10.2fx" % (b_secs, b_peak / 1024, mb(b_size), b_size / raw))
-    w("FTS5 trigram     %8.1f s  %10.0f MB  %10.1f MB  %10.2fx" % (f_secs, f_peak / 1024, mb(f_size), f_size / raw))
+    ph3 = {i for i, q in enumerate(qs) if q.fts_phrase_only()}
+
+    def differ(g):
+        return sum(g[i] != want[i] for i in range(len(qs)))
+
+    if several:
+        # the main table: one column per format, then FTS5 and rg
+        heads = [B.label for B in fmts] + ["FTS5", "rg -F"]
+        w("SIDE BY SIDE (baogao search: searchd with --cache-mb 0, one keep-alive client, complete answer;")
+        w("  FTS5: complete answer in one long-lived process; rg -F: every matching line)")
+        w("%-36s" % "" + "".join("%12s" % h for h in heads))
+
+        def row(name, bs, fts="-", rg="-"):
+            w("%-36s" % name + "".join("%12s" % x for x in list(bs) + [fts, rg]))
+
+        row("build, s", ["%.1f" % B.secs for B in fmts], "%.1f" % f_secs)
+        row("build peak memory, MB", ["%.0f" % (B.peak / 1024) for B in fmts], "%.0f" % (f_peak / 1024))
+        row("index size, MB", ["%.1f" % mb(B.size) for B in fmts], "%.1f" % mb(f_size))
+        row("size / text", ["%.2fx" % (B.size / raw) for B in fmts], "%.2fx" % (f_size / raw))
+        for p in (50, 95):
+            row("search p%d, ms" % p, [fmt_ms(pct(B.T.pooled("baogao searchd"), p)) for B in fmts],
+                fmt_ms(pct(T.pooled("FTS5 complete"), p)), fmt_ms(pct(T.pooled("rg -F"), p)))
+        for p in (50, 95):
+            row("engine alone p%d, ms (took_ms)" % p,
+                [fmt_ms(pct(B.T.pooled("baogao searchd took_ms"), p)) for B in fmts])
+        w("median ms by category")
+        for c, qis in [(c, {i for i, q in enumerate(qs) if q.cat == c}) for c in CATS] + [("phrases 3+", ph3)]:
+            row("  %s (%d)" % (c, len(qis)), [fmt_ms(B.T.median_of("baogao searchd", qis)) for B in fmts],
+                fmt_ms(T.median_of("FTS5 complete", qis)), fmt_ms(T.median_of("rg -F", qis)))
+        row("count by year p95, ms (CLI took_ms)", [fmt_ms(pct(B.T.pooled("count CLI took_ms"), 95)) for B in fmts])
+        row("searchd req/s, no cache", ["%.0f" % B.load[0] for B in fmts])
+        row("searchd p99 ms, no cache", [fmt_ms(B.load[3]) for B in fmts])
+        row("searchd req/s, answer cache", ["%.0f" % B.loadc[0] for B in fmts])
+        row("searchd p99 ms, answer cache", [fmt_ms(B.loadc[3]) for B in fmts])
+        row("searchd peak memory, MB, no cache", ["%.0f" % (B.sd_peak / 1024) for B in fmts])
+        row("counts = reference (%d queries)" % len(qs),
+            ["exact" if len(B.exact(want)) == len(qs) else "%d DIFFER" % (len(qs) - len(B.exact(want)))
+             for B in fmts],
+            "same" if not differ(got["FTS5"]) else "%d differ" % differ(got["FTS5"]),
+            "same" if not differ(got["rg"]) else "%d differ" % differ(got["rg"]))
+        w("")
+    else:
+        B = fmts[0]
+        w("BUILD                 time      peak memory    index size   size / text")
+        w("baogao-index     %8.1f s  %10.0f MB  %10.1f MB  %10.2fx" % (B.secs, B.peak / 1024, mb(B.size), B.size / raw))
+        w("FTS5 trigram     %8.1f s  %10.0f MB  %10.1f MB  %10.2fx" % (f_secs, f_peak / 1024, mb(f_size), f_size / raw))
     w("  (FTS5 build: a python3 process reading the files, one transaction, then 'optimize';")
     w("   its size includes the paragraphs' text, as baogao's includes the compressed text)")
+    w("")
+
+    # the index by Xapian table, one line per format
+    order = ["postlist", "position", "termlist", "docdata"]
+    names = order + sorted({k for B in fmts for k in B.tables} - set(order) - {"other"}) + ["other"]
+    names = [n for n in names if any(n in B.tables for B in fmts)]
+    w("INDEX SIZE BY XAPIAN TABLE, MB (*.glass files summed over the index's databases; other: every other file)")
+    lw = max(16, max(len(B.index_name) for B in fmts) + 1)
+    w("%-*s" % (lw, "") + "".join("%10s" % n for n in names) + "%10s" % "total")
+    for B in fmts:
+        w("%-*s" % (lw, B.index_name) + "".join("%10s" % fmt_mb(B.tables.get(n, 0)) for n in names) +
+          "%10s" % fmt_mb(B.size))
     w("")
 
     engines = [
@@ -903,87 +1041,106 @@ def render(a, files, dropped, raw, npara, nunits, oracle_path, bb, fb, qs, want,
         ("count CLI took_ms", "baogao count --by year, CLI took_ms"),
         ("count CLI command", "baogao count --by year, whole command"),
     ]
-    w("LATENCY, ms over the whole mix (all timed runs pooled)")
-    w("%-22s %9s %9s %9s %9s   %s" % ("", "p50", "p95", "p99", "max", "what is measured"))
+    rows = []                           # (name, ms, what), a baogao engine once per format
     for e, what in engines:
-        xs = T.pooled(e)
-        w("%-22s %9s %9s %9s %9s   %s" % (e, fmt_ms(pct(xs, 50)), fmt_ms(pct(xs, 95)),
-                                         fmt_ms(pct(xs, 99)), fmt_ms(max(xs) if xs else float("nan")), what))
+        if e in T.t:
+            rows.append((e, T.pooled(e), what))
+        else:
+            for k, B in enumerate(fmts):
+                rows.append((B.name(e), B.T.pooled(e), what if k == 0 else ""))
+    nw = max(22, max(len(r[0]) for r in rows))
+    w("LATENCY, ms over the whole mix (all timed runs pooled)")
+    w("%-*s %9s %9s %9s %9s   %s" % (nw, "", "p50", "p95", "p99", "max", "what is measured"))
+    for name, xs, what in rows:
+        w(("%-*s %9s %9s %9s %9s   %s" % (nw, name, fmt_ms(pct(xs, 50)), fmt_ms(pct(xs, 95)), fmt_ms(pct(xs, 99)),
+                                         fmt_ms(max(xs) if xs else float("nan")), what)).rstrip())
     w("")
     w("MEDIAN ms BY CATEGORY")
     cols = ["baogao searchd", "baogao searchd took_ms", "baogao CLI took_ms", "FTS5 complete", "FTS5 count",
             "rg -F", "count CLI took_ms"]
     heads = ["searchd", "sd took_ms", "CLI took_ms", "FTS5", "FTS5 count", "rg -F", "count/year"]
-    w("%-13s %3s " % ("category", "n") + "".join("%13s" % h for h in heads))
-    for c in CATS:
-        qis = {i for i, q in enumerate(qs) if q.cat == c}
-        w("%-13s %3d " % (c, len(qis)) + "".join("%13s" % fmt_ms(T.median_of(e, qis)) for e in cols))
-    ph3 = {i for i, q in enumerate(qs) if q.fts_phrase_only()}
-    w("%-13s %3d " % ("phrases 3+", len(ph3)) + "".join("%13s" % fmt_ms(T.median_of(e, ph3)) for e in cols))
+    fw = " %-4s" if several else ""     # a format column with several
+    w("%-13s %3s" % ("category", "n") + (fw % "" if several else "") + " " + "".join("%13s" % h for h in heads))
+    for c, qis in [(c, {i for i, q in enumerate(qs) if q.cat == c}) for c in CATS] + [("phrases 3+", ph3)]:
+        for k, B in enumerate(fmts):
+            cells = []
+            for e in cols:
+                if e in T.t:
+                    cells.append(fmt_ms(T.median_of(e, qis)) if k == 0 else "")
+                else:
+                    cells.append(fmt_ms(B.T.median_of(e, qis)))
+            lead = "%-13s %3d" % (c, len(qis)) if k == 0 else "%-13s %3s" % ("", "")
+            w((lead + (fw % B.short if several else "") + " " + "".join("%13s" % x for x in cells)).rstrip())
     w("")
 
     w("PER QUERY: paragraphs (reference = brute force) and median ms")
-    w("%-12s %-34s %8s %8s %8s %8s %9s %9s %9s" % ("category", "query", "ref", "baogao", "FTS5", "rg",
-                                                   "baogao", "FTS5", "rg"))
-    w("%-12s %-34s %35s %29s" % ("", "", "(paragraphs)", "(ms, median)"))
+    bh = [B.short or "baogao" for B in fmts]
+    w("%-12s %-34s %8s" % ("category", "query", "ref") + "".join(" %8s" % h for h in bh + ["FTS5", "rg"]) +
+      "".join(" %9s" % h for h in bh + ["FTS5", "rg"]))
+    w("%-12s %-34s %*s %*s" % ("", "", 9 * (3 + len(fmts)) - 1, "(paragraphs)",
+                                10 * (2 + len(fmts)) - 1, "(ms, median)"))
     for i, q in enumerate(qs):
         lab = q.label()
         if len(lab) > 16:
             lab = lab[:15] + "…"
-        w("%-12s %s %8d %8d %8d %8d %9s %9s %9s" % (
-            q.cat[:12], pad(lab, 34), want[i], got["baogao searchd"][i], got["FTS5"][i], got["rg"][i],
-            fmt_ms(statistics.median(T.t["baogao searchd"][i])),
-            fmt_ms(statistics.median(T.t["FTS5 complete"][i])),
-            fmt_ms(statistics.median(T.t["rg -F"][i]))))
+        w("%-12s %s %8d" % (q.cat[:12], pad(lab, 34), want[i]) +
+          "".join(" %8d" % n for n in [B.got["baogao searchd"][i] for B in fmts] + [got["FTS5"][i], got["rg"][i]]) +
+          "".join(" %9s" % fmt_ms(statistics.median(t[i])) for t in
+                  [B.T.t["baogao searchd"] for B in fmts] + [T.t["FTS5 complete"], T.t["rg -F"]]))
     w("")
 
     w("COUNTS against the reference")
-    failed = False
-    for e in ("baogao searchd", "baogao CLI", "baogao count by year"):
-        diff = [i for i in range(len(qs)) if got[e][i] != want[i]]
-        failed |= bool(diff)
-        w("%-22s %s" % (e, "exact on all %d queries" % len(qs) if not diff else
-                        "DIFFERS on %d: " % len(diff) +
-                        "; ".join("%s %d (want %d)" % (qs[i].label(), got[e][i], want[i]) for i in diff)))
+    cw = max(22, max(len(B.name(e)) for B in fmts for e in BAOGAO_COUNTS))
+    for B in fmts:
+        for e in BAOGAO_COUNTS:
+            diff = [i for i in range(len(qs)) if B.got[e][i] != want[i]]
+            w("%-*s %s" % (cw, B.name(e), "exact on all %d queries" % len(qs) if not diff else
+                           "DIFFERS on %d: " % len(diff) +
+                           "; ".join("%s %d (want %d)" % (qs[i].label(), B.got[e][i], want[i]) for i in diff)))
     for e in ("FTS5", "rg"):
         diff = [i for i in range(len(qs)) if got[e][i] != want[i]]
-        w("%-22s %s" % (e, "same as the reference on all %d queries" % len(qs) if not diff else
-                        "differs on %d of %d queries (normalization, whitespace, case, unit boundaries):" %
-                        (len(diff), len(qs))))
+        w("%-*s %s" % (cw, e, "same as the reference on all %d queries" % len(qs) if not diff else
+                       "differs on %d of %d queries (normalization, whitespace, case, unit boundaries):" %
+                       (len(diff), len(qs))))
         for i in diff:
             w("    %-40s %8d  (reference %d, %+d)" % (qs[i].label()[:40], got[e][i], want[i], got[e][i] - want[i]))
     w("")
 
-    (load, loadc), (sd_peak, sd_peakc) = load, sd_peak
     w("SEARCHD UNDER LOAD: wrk, 16 keep-alive connections, 2 threads, %d s each, the mix's searches (limit 10)" % a.duration)
-    for name, (rps_, p50_, p95_, p99_, errors_, nreq_), peak in (
-            ("no cache (--cache-mb 0): every answer computed", load, sd_peak),
-            ("answer cache (the default, 64 MB): the mix's 90 searches repeat, so all but the first of each come from it",
-             loadc, sd_peakc)):
+    for name, which in (
+            ("no cache (--cache-mb 0): every answer computed", "load"),
+            ("answer cache (the default, 64 MB): the mix's %d searches repeat, so all but the first of each come from it" % len(qs),
+             "loadc")):
         w("  %s" % name)
-        w("    %.0f requests/s, latency p50 %s ms, p95 %s ms, p99 %s ms; %d requests, %d errors (non-2xx or socket); peak memory %.0f MB (VmHWM)" %
-          (rps_, fmt_ms(p50_), fmt_ms(p95_), fmt_ms(p99_), nreq_, errors_, peak / 1024))
+        for B in fmts:
+            rps_, p50_, p95_, p99_, errors_, nreq_ = getattr(B, which)
+            peak = B.sd_peak if which == "load" else B.sd_peakc
+            w("    %s%.0f requests/s, latency p50 %s ms, p95 %s ms, p99 %s ms; %d requests, %d errors (non-2xx or socket); peak memory %.0f MB (VmHWM)" %
+              (B.label + ": " if several else "", rps_, fmt_ms(p50_), fmt_ms(p95_), fmt_ms(p99_), nreq_, errors_,
+               peak / 1024))
     if scale:
         raw1, ip1, (sp1, sp1c), (l1, l1c) = scale
-        w("MEMORY AT 1x (%s alone, %.1f MB of text; this corpus is %.1fx):" % (a.paths[0], mb(raw1), raw / raw1))
+        w("MEMORY AT 1x (%s alone, %.1f MB of text; this corpus is %.1fx%s):" %
+          (a.paths[0], mb(raw1), raw / raw1, "; " + B1.label if several else ""))
         w("  baogao-index peak %.0f MB (here %.0f MB); searchd peak under %d s of wrk: no cache %.0f MB (here %.0f MB), %.0f req/s; answer cache %.0f MB (here %.0f MB), %.0f req/s" %
-          (ip1 / 1024, b_peak / 1024, max(5, a.duration // 3), sp1 / 1024, sd_peak / 1024, l1[0],
-           sp1c / 1024, sd_peakc / 1024, l1c[0]))
+          (ip1 / 1024, B1.peak / 1024, max(5, a.duration // 3), sp1 / 1024, B1.sd_peak / 1024, l1[0],
+           sp1c / 1024, B1.sd_peakc / 1024, l1c[0]))
     w("")
-    rps, p50, p95, p99, errors, nreq = load
-    rpsc, _, _, p99c, errorsc, nreqc = loadc
 
-    # targets
-    allq = set(range(len(qs)))
-    b50 = pct(T.pooled("baogao searchd"), 50)
-    b95 = pct(T.pooled("baogao searchd"), 95)
+    # targets, of the last format listed
+    B = BL
+    b_secs, b_peak, b_size = B.secs, B.peak, B.size
+    rps, p50, p95, p99, errors, nreq = B.load
+    rpsc, _, _, p99c, errorsc, nreqc = B.loadc
+    b50 = pct(B.T.pooled("baogao searchd"), 50)
+    b95 = pct(B.T.pooled("baogao searchd"), 95)
     r50 = pct(T.pooled("rg -F"), 50)
     f95 = pct(T.pooled("FTS5 complete"), 95)
-    b50p = pct(T.pooled("baogao searchd", ph3), 50)
-    b50pe = pct(T.pooled("baogao searchd took_ms", ph3), 50)
+    b50p = pct(B.T.pooled("baogao searchd", ph3), 50)
+    b50pe = pct(B.T.pooled("baogao searchd took_ms", ph3), 50)
     f50p = pct(T.pooled("FTS5 complete", ph3), 50)
-    c95 = pct(T.pooled("count CLI took_ms"), 95)
-    c95s = pct(T.pooled("baogao searchd count"), 95)
+    c95 = pct(B.T.pooled("count CLI took_ms"), 95)
+    c95s = pct(B.T.pooled("baogao searchd count"), 95)
     rows = []
 
     def target(name, fig, tgt, ok):
@@ -1013,17 +1170,19 @@ def render(a, files, dropped, raw, npara, nunits, oracle_path, bb, fb, qs, want,
         g = raw / raw1
         target("indexer memory", "%.0f MB at %.1fx vs %.0f MB at 1x (%.2fx)" % (b_peak / 1024, g, ip1 / 1024, b_peak / ip1),
                "flat: <= 2x while text grows %.0fx" % g, b_peak <= 2 * ip1)
-        target("searchd memory", "%.0f MB at %.1fx vs %.0f MB at 1x (%.2fx)" % (sd_peak / 1024, g, sp1 / 1024, sd_peak / sp1),
-               "flat: <= 2x while text grows %.0fx" % g, sd_peak <= 2 * sp1)
+        target("searchd memory", "%.0f MB at %.1fx vs %.0f MB at 1x (%.2fx)" % (B.sd_peak / 1024, g, sp1 / 1024, B.sd_peak / sp1),
+               "flat: <= 2x while text grows %.0fx" % g, B.sd_peak <= 2 * sp1)
     else:
         target("indexer memory", "%.0f MB peak" % (b_peak / 1024), "flat 1x->15x (needs 2+ PATHs)", True)
-        target("searchd memory", "%.0f MB peak" % (sd_peak / 1024), "flat 1x->15x (needs 2+ PATHs)", True)
+        target("searchd memory", "%.0f MB peak" % (B.sd_peak / 1024), "flat 1x->15x (needs 2+ PATHs)", True)
         rows[-1] = rows[-1][:3] + ("n/a",)
         rows[-2] = rows[-2][:3] + ("n/a",)
-    target("baogao counts", "exact on %d/%d queries" % (
-        sum(all(got[e][i] == want[i] for e in ("baogao searchd", "baogao CLI", "baogao count by year"))
-            for i in allq), len(qs)), "= brute force", not failed)
-    w("TARGETS (baogao search figures: searchd, one keep-alive client, complete answer)")
+    target("baogao counts", "exact on %d/%d queries" % (len(B.exact(want)), len(qs)), "= brute force",
+           len(B.exact(want)) == len(qs))
+    if several:
+        w("TARGETS of %s, the last format listed (search figures: searchd, one keep-alive client, complete answer)" % B.label)
+    else:
+        w("TARGETS (baogao search figures: searchd, one keep-alive client, complete answer)")
     w("%-24s %-52s %-30s %s" % ("", "figure", "target", "met"))
     for r in rows:
         w("%-24s %-52s %-30s %s" % r)

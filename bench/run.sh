@@ -4,7 +4,8 @@
 # in one run (not run by CI; see "Benchmarks" in README.md).
 #
 #   bench/run.sh [--out DIR] [--build DIR] [--save NAME] [--duration SECS]
-#                [--runs N] [--seed N] PATH...
+#                [--runs N] [--cli-runs N] [--rg-runs N] [--seed N]
+#                [--formats LIST] [--no-scale-check] PATH...
 #
 # PATH... make up one corpus (a folder: its top-level *.txt and every *.md
 # under it).  Installs what is missing (bench/install-deps.sh), builds
@@ -14,10 +15,15 @@
 # brute-force reference, searchd under wrk with 16 connections, and a
 # table of figures against the targets.  Work files go to --out (default
 # $TMPDIR/baogao-bench); --save NAME also writes the report to
-# bench/results/DATE-NAME.txt.  Exit status 1 when a baogao count differs
-# from the reference.
+# bench/results/DATE-NAME.txt.  --formats 4,6 builds one baogao index per
+# index format listed (baogao-index --format N) and measures each of them
+# (FTS5 and rg once), the report giving one baogao column per format, its
+# targets those of the last one; without it, the indexer's default format.
+# Exit status 1 when a baogao count (of any format) differs from the
+# reference.
 #
 #   bench/run.sh corpus/
+#   bench/run.sh --formats 4,6 --duration 10 corpus/
 #   bench/run.sh --save shared-corpus ../shared/corpus
 #   bench/run.sh --save shared-corpus+scale ../shared/corpus ../shared/scale
 set -euo pipefail
@@ -33,9 +39,9 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --save) save=$2; shift 2 ;;
-    --duration|--runs|--cli-runs|--rg-runs|--seed) args+=("$1" "$2"); shift 2 ;;
+    --duration|--runs|--cli-runs|--rg-runs|--seed|--formats) args+=("$1" "$2"); shift 2 ;;
     --no-scale-check) args+=("$1"); shift ;;
-    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
