@@ -2,8 +2,8 @@
 """bench.py - baogao against SQLite FTS5 (trigram) and ripgrep, in one run.
 
 usage: bench.py --build DIR --out DIR [--runs N] [--cli-runs N] [--rg-runs N]
-                [--seed N] [--duration SECS] [--formats LIST] [--no-scale-check]
-                PATH...
+                [--seed N] [--duration SECS] [--cat-duration SECS] [--formats LIST]
+                [--no-scale-check] PATH...
 
 PATH... make up ONE corpus: a file is taken as it is; a folder gives its
 top-level *.txt files and every *.md file under it (README.md excluded), so
@@ -35,7 +35,10 @@ What it does, all in one run over the same files:
      rg -F over the files, plus `baogao count --by year`;
   4. loads searchd with wrk, 16 keep-alive connections: without the answer
      cache (--cache-mb 0, every answer computed), then with it as it is by
-     default (the mix repeats, so most answers come from the cache);
+     default (the mix repeats, so most answers come from the cache); then,
+     still without the cache, each query category of the mix alone for
+     --cat-duration seconds (default max(3, duration / 6); 0: not done),
+     to see which categories bound the mix's requests/s;
   5. with more than one PATH, indexes the first PATH alone and loads searchd
      on it too, to see whether memory grows with the corpus;
   6. prints the report: figures, targets, count differences by engine;
@@ -745,8 +748,20 @@ def measure_baogao(a, B, qs):
     progress(B.label + " searchd: wrk, 16 connections, %d s, no cache ..." % a.duration)
     B.load = wrk_load(sd.url, [search_path(q) for q in qs], a.duration)
     B.sd_peak = sd.peak_kb()
-    sd.stop()
     progress(B.label + " searchd: %.0f req/s without cache" % B.load[0], final=True)
+    # 4b. the same load, still without the cache, on each category alone
+    B.cat_load = {}
+    for c in CATS if a.cat_duration else ():
+        paths = [search_path(q) for q in qs if q.cat == c]
+        if not paths:
+            continue
+        progress(B.label + " searchd: wrk, 16 connections, %d s, no cache, %s alone ..." %
+                 (a.cat_duration, c))
+        B.cat_load[c] = wrk_load(sd.url, paths, a.cat_duration)
+    if B.cat_load:
+        progress(B.label + " searchd: " + ", ".join("%s %.0f" % (c, l[0]) for c, l in B.cat_load.items()) +
+                 " req/s by category", final=True)
+    sd.stop()
     sdc = Searchd(a.build, B.ix)
     progress(B.label + " searchd: wrk, 16 connections, %d s, answer cache ..." % a.duration)
     B.loadc = wrk_load(sdc.url, [search_path(q) for q in qs], a.duration)
@@ -789,6 +804,9 @@ def main():
     ap.add_argument("--rg-runs", type=int, default=3, help="timed runs per query of rg")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--duration", type=int, default=30, help="seconds of wrk load")
+    ap.add_argument("--cat-duration", type=int, default=None, metavar="SECS",
+                    help="seconds of wrk load on each query category alone, without the answer "
+                         "cache (default max(3, duration / 6); 0: none)")
     ap.add_argument("--no-scale-check", action="store_true")
     ap.add_argument("--formats", default=None, metavar="LIST",
                     help="index formats to build and measure, e.g. 4,6 (default: the indexer's own)")
@@ -800,6 +818,10 @@ def main():
         ap.error("--formats: a comma-separated list of numbers, e.g. 4,6")
     if len(set(a.formats)) != len(a.formats):
         ap.error("--formats: a format listed twice")
+    if a.cat_duration is None:
+        a.cat_duration = max(3, a.duration // 6)
+    if a.cat_duration < 0:
+        ap.error("--cat-duration: 0 or more seconds")
 
     os.makedirs(a.out, exist_ok=True)
     oracle, oracle_path = load_oracle()
@@ -924,6 +946,65 @@ def main():
     with open(os.path.join(a.out, "report.txt"), "w", encoding="utf-8") as f:
         f.write(report)
     return 1 if any(len(B.exact(want)) != len(qs) for B in fmts) else 0
+
+
+def mix_estimate(B, qs):
+    """The mix's requests/s estimated from the categories' alone: wrk cycles
+    evenly through the mix's searches, so a category makes up the share
+    n/len(qs) of its requests, and the mix serves one request in the
+    weighted sum of the categories' times per request, sum(share / req/s).
+    Returns (estimate, {category: (share, part of the mix's time)}), the
+    estimate None when a category served nothing."""
+    shares = {c: sum(q.cat == c for q in qs) / len(qs) for c in B.cat_load}
+    if any(B.cat_load[c][0] <= 0 for c in shares):
+        return None, {c: (shares[c], float("nan")) for c in shares}
+    cost = {c: shares[c] / B.cat_load[c][0] for c in shares}
+    total = sum(cost.values())
+    est = 1 / total if sum(shares.values()) > 0.999 else None  # every category
+    return est, {c: (shares[c], cost[c] / total) for c in shares}
+
+
+def cat_table(w, a, fmts, qs, several):
+    """SEARCHD UNDER LOAD BY CATEGORY: one row per category (and format),
+    then the whole mix as measured and as estimated from the categories."""
+    w("SEARCHD UNDER LOAD BY CATEGORY: wrk, 16 keep-alive connections, 2 threads, --cache-mb 0, each category's")
+    w("  searches alone for %d s (the whole mix: %d s, above)" % (a.cat_duration, a.duration))
+    w("  share     the category's part of the mix's requests (wrk cycles evenly through the mix's searches)")
+    w("  time      its part of the time searchd spends on the mix, share / req/s over the sum of them:")
+    w("            the categories with the largest parts are the ones holding the mix's req/s down")
+    w("  estimate  the mix's req/s from the categories' alone, 1 / sum(share / req/s), next to the measured one")
+    fw = " %-4s" if several else "%s"
+    head = "%-13s %3s %7s" % ("category", "n", "share") + fw % "" + \
+        "%9s %9s %9s %7s %7s" % ("req/s", "p50 ms", "p99 ms", "time", "errors")
+    w(head)
+    ests = {B.label: mix_estimate(B, qs) for B in fmts}
+    for c in CATS:
+        n = sum(q.cat == c for q in qs)
+        first = True
+        for B in fmts:
+            if c not in B.cat_load:
+                continue
+            rps_, p50_, _, p99_, errors_, _ = B.cat_load[c]
+            share, part = ests[B.label][1][c]
+            lead = "%-13s %3d %6.1f%%" % (c, n, 100 * share) if first else "%-13s %3s %7s" % ("", "", "")
+            first = False
+            w(lead + fw % B.short + "%9.0f %9s %9s %6.1f%% %7d" %
+              (rps_, fmt_ms(p50_), fmt_ms(p99_), 100 * part, errors_))
+    for k, B in enumerate(fmts):
+        rps_, p50_, _, p99_, errors_, _ = B.load
+        lead = "%-13s %3d %6.1f%%" % ("whole mix", len(qs), 100.0) if k == 0 else "%-13s %3s %7s" % ("", "", "")
+        w(lead + fw % B.short + "%9.0f %9s %9s %7s %7d" % (rps_, fmt_ms(p50_), fmt_ms(p99_), "", errors_))
+    for k, B in enumerate(fmts):
+        est = ests[B.label][0]
+        lead = "%-13s %3s %7s" % ("  estimate" if k == 0 else "", "", "")
+        if est is None:
+            w(lead + fw % B.short + "%9s   (not every category was measured)" % "-")
+            continue
+        top = max(ests[B.label][1].items(), key=lambda kv: kv[1][1])
+        slow = min(B.cat_load.items(), key=lambda kv: kv[1][0])
+        w(lead + fw % B.short + "%9.0f   %.2fx the measured %.0f; most time: %s (%.0f%%); slowest alone: %s (%.0f req/s)" %
+          (est, est / B.load[0], B.load[0], top[0], 100 * top[1][1], slow[0], slow[1][0]))
+    w("")
 
 
 def render(a, files, dropped, raw, npara, nunits, oracle_path, fmts, fb, qs, want, got, T, scale):
@@ -1126,6 +1207,9 @@ def render(a, files, dropped, raw, npara, nunits, oracle_path, fmts, fb, qs, wan
           (ip1 / 1024, B1.peak / 1024, max(5, a.duration // 3), sp1 / 1024, B1.sd_peak / 1024, l1[0],
            sp1c / 1024, B1.sd_peakc / 1024, l1c[0]))
     w("")
+    if any(B.cat_load for B in fmts):
+        cat_table(w, a, fmts, qs, several)
+
 
     # targets, of the last format listed
     B = BL

@@ -4,16 +4,18 @@
 # in one run (not run by CI; see "Benchmarks" in README.md).
 #
 #   bench/run.sh [--out DIR] [--build DIR] [--save NAME] [--duration SECS]
-#                [--runs N] [--cli-runs N] [--rg-runs N] [--seed N]
-#                [--formats LIST] [--no-scale-check] PATH...
+#                [--cat-duration SECS] [--runs N] [--cli-runs N] [--rg-runs N]
+#                [--seed N] [--formats LIST] [--no-scale-check] PATH...
 #
 # PATH... make up one corpus (a folder: its top-level *.txt and every *.md
 # under it).  Installs what is missing (bench/install-deps.sh), builds
 # baogao in Release mode in --build (default $TMPDIR/baogao-bench-build),
 # then runs bench/bench.py: both indexes built, the query mix through
 # baogao (searchd and CLI), FTS5 and rg -F, counts checked against a
-# brute-force reference, searchd under wrk with 16 connections, and a
-# table of figures against the targets.  Work files go to --out (default
+# brute-force reference, searchd under wrk with 16 connections (the whole
+# mix, then each query category alone for --cat-duration seconds, default
+# max(3, duration / 6), 0 for none), and a table of figures against the
+# targets.  Work files go to --out (default
 # $TMPDIR/baogao-bench); --save NAME also writes the report to
 # bench/results/DATE-NAME.txt.  --formats 4,6 builds one baogao index per
 # index format listed (baogao-index --format N) and measures each of them
@@ -39,9 +41,9 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --save) save=$2; shift 2 ;;
-    --duration|--runs|--cli-runs|--rg-runs|--seed|--formats) args+=("$1" "$2"); shift 2 ;;
+    --duration|--cat-duration|--runs|--cli-runs|--rg-runs|--seed|--formats) args+=("$1" "$2"); shift 2 ;;
     --no-scale-check) args+=("$1"); shift ;;
-    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
