@@ -164,15 +164,23 @@ int bg_match_pf_setup(run *R, enode *const *phrases, size_t nall,
       for (size_t q = 0; q < R->npf && !seen; q++)
         seen = same_term(R->pf[q].t, t);
       if (seen) continue;
-      if (R->npf == PF_MAX_TERMS) return BG_OK;
+      if (R->npf == PF_MAX_TERMS) break;
       pf_term *p = &R->pf[R->npf];
       if (!(p->at = bg_malloc((nids + 1) * sizeof *p->at)))
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
       p->t = t;
       p->n = p->next = 0;
+      p->cf = bg_xdb_collfreq(R->db, t->s, t->len);
       R->npf++;
     }
   }
+  /* Most frequent first: its lists fill a batch soonest. */
+  for (size_t i = 1; i < R->npf; i++)
+    for (size_t j = i; j > 0 && R->pf[j].cf > R->pf[j - 1].cf; j--) {
+      pf_term x = R->pf[j];
+      R->pf[j] = R->pf[j - 1];
+      R->pf[j - 1] = x;
+    }
   return BG_OK;
 }
 
@@ -189,6 +197,10 @@ int bg_match_read_ahead(run *R, const uint32_t *ids, size_t nids,
   R->pf_ids = ids;
   R->pf_npos = 0;
   size_t lim = nids, most = pf_batch_positions();
+  /* Each term its share of the batch: the first to run out ends it, and
+   * no term reads far past the batch (the terms come most frequent
+   * first, bg_match_pf_setup()). */
+  size_t share = R->npf ? most / R->npf : most;
   int rc;
   for (size_t j = 0; j < R->npf; j++) {
     pf_term *p = &R->pf[j];
@@ -207,7 +219,7 @@ int bg_match_read_ahead(run *R, const uint32_t *ids, size_t nids,
       if ((rc = bg_xdb_positions(R->db, ids[d], t->s, t->len, &R->pf_pos,
                                  &end, &R->pf_cap, R->err)) != BG_OK)
         return rc;
-      if (d > 0 && end > most) {
+      if (d > 0 && end - p->at[0] > share) {
         lim = d; /* the batch ends before this report */
         break;
       }

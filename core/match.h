@@ -77,6 +77,7 @@ typedef struct bg_pf_term {
   size_t n;
   size_t *at;
   size_t next; /* first report not passed yet (they come in order) */
+  uint64_t cf;  /* its occurrences in the index */
 } bg_pf_term;
 
 /* What the matcher holds across reports: the current report's paragraph
