@@ -156,6 +156,8 @@ static int load_list(run *R, uint32_t did, size_t k, const term *t) {
  * most nids reports. */
 int bg_match_pf_setup(run *R, enode *const *phrases, size_t nall,
                       size_t nids) {
+  /* Frequencies are a round trip each from a remote shard: not worth it. */
+  int remote = bg_xdb_remote(R->db);
   for (size_t i = 0; i < nall; i++) {
     const enode *e = phrases[i];
     for (size_t j = 0; j < e->npos; j++) {
@@ -170,7 +172,7 @@ int bg_match_pf_setup(run *R, enode *const *phrases, size_t nall,
         return bg_err_set(R->err, BG_ENOMEM, "out of memory");
       p->t = t;
       p->n = p->next = 0;
-      p->cf = bg_xdb_collfreq(R->db, t->s, t->len);
+      p->cf = remote ? 0 : bg_xdb_collfreq(R->db, t->s, t->len);
       R->npf++;
     }
   }

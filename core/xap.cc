@@ -7,6 +7,7 @@
  */
 #include "xap.h"
 #include "posblock.h"
+#include "terms.h"
 #include "util.h"
 
 #include <xapian.h>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <memory>
 #include <new>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,8 +44,26 @@ struct pos5_state {
   pos5_cached cache[16];
   size_t next = 0;
   int pair_pos = -1; /* every report has pair positions: 1, 0, -1 unknown */
+  /* Remote shards: the small values (slots below BG_SLOT_TEXT) of the
+   * documents fetched, by document id; see remote_values(). */
+  int remote = -1; /* some database is remote: 1, 0, -1 unknown */
+  struct rdoc {
+    unsigned have = 0; /* bit k: v[k] is known */
+    std::string v[BG_SLOT_TEXT];
+  };
+  std::unordered_map<uint32_t, rdoc> rvals;
+  uint32_t last_did = 0; /* the document fetched last, kept when remote */
+  Xapian::Document last_doc;
   ~pos5_state() { reset(); }
+  /* Forgets everything read (the database was reopened or changed). */
   void reset() {
+    reset_leaves();
+    pair_pos = remote = -1;
+    rvals.clear();
+    last_did = 0;
+    last_doc = Xapian::Document();
+  }
+  void reset_leaves() {
     for (auto &l : leaves)
       if (l.owned) delete l.db;
     leaves.clear();
@@ -53,7 +73,6 @@ struct pos5_state {
       c.value.clear();
     }
     ready = unreadable = false;
-    pair_pos = -1;
   }
 };
 
@@ -285,17 +304,111 @@ int bg_xdb_all_docs(bg_xdb *db, uint32_t **ids, size_t *n, bg_err *err) {
   })
 }
 
+/* ---- remote shards: values by document ----
+ *
+ * A value stream over a remote database costs a round trip per document
+ * (and skip_to() may fetch several), once per slot, and fetching a
+ * document brings all its stored text.  Over remote shards the small
+ * values (slots below BG_SLOT_TEXT) of a search's candidates are instead
+ * asked for slot by slot, as the sort keys of a match sorted by the slot
+ * (one round trip per shard: remote_fill()), and kept by document id. */
+
+/* At most this many documents' values are kept. */
+#define REMOTE_KEEP 16384
+
+static bool stub_has_remote(const std::string &path, int depth);
+
+static bool db_remote(bg_xdb *db) {
+  pos5_state &S = db->pos5;
+  if (S.remote < 0)
+    S.remote = !db->wdb && !db->path.empty() && stub_has_remote(db->path, 0);
+  return S.remote == 1;
+}
+
+static pos5_state::rdoc &remote_doc(bg_xdb *db, uint32_t did) {
+  pos5_state &S = db->pos5;
+  if (S.rvals.size() >= REMOTE_KEEP && !S.rvals.count(did)) S.rvals.clear();
+  return S.rvals[did];
+}
+
+/* The values a search reads of every candidate, of the documents ids[0,
+ * n) matching q, slot by slot (unless every one is known already). */
+static void remote_fill(bg_xdb *db, const Xapian::Query &q,
+                        const std::vector<uint32_t> &ids) {
+  static const unsigned slots[] = {BG_SLOT_YEAR, BG_SLOT_PARAS, BG_SLOT_ID,
+                                   BG_SLOT_SUMMARY, BG_SLOT_SHORTEST};
+  unsigned all = 0;
+  for (unsigned slot : slots) all |= 1u << slot;
+  Xapian::doccount n = static_cast<Xapian::doccount>(ids.size());
+  if (n == 0 || n > REMOTE_KEEP) return;
+  bool known = true;
+  for (size_t i = 0; i < ids.size() && known; i++) {
+    auto f = db->pos5.rvals.find(ids[i]);
+    known = f != db->pos5.rvals.end() && (f->second.have & all) == all;
+  }
+  if (known) return;
+  for (unsigned slot : slots) {
+    Xapian::Enquire enq(*db->db);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_sort_by_value(slot, false);
+    Xapian::MSet ms = enq.get_mset(0, n);
+    for (auto m = ms.begin(); m != ms.end(); ++m) {
+      pos5_state::rdoc &d = remote_doc(db, *m);
+      d.v[slot] = m.get_sort_key();
+      d.have |= 1u << slot;
+    }
+  }
+}
+
+/* Document did; over remote shards the last one is kept, since a hit's
+ * text and data are read one after the other. */
+static Xapian::Document document(bg_xdb *db, uint32_t did) {
+  if (!db_remote(db))
+    return db->db->get_document(did, Xapian::DOC_ASSUME_VALID);
+  pos5_state &S = db->pos5;
+  if (S.last_did != did) {
+    S.last_doc = db->db->get_document(did, Xapian::DOC_ASSUME_VALID);
+    S.last_did = did;
+  }
+  return S.last_doc;
+}
+
+/* The value of slot (below BG_SLOT_TEXT) of document did of a database
+ * with remote shards. */
+static const std::string &remote_value(bg_xdb *db, uint32_t did,
+                                       unsigned slot) {
+  pos5_state::rdoc &d = remote_doc(db, did);
+  if (d.have & (1u << slot)) return d.v[slot];
+  Xapian::Document doc = document(db, did);
+  for (unsigned k = 0; k < BG_SLOT_TEXT; k++) d.v[k].clear();
+  for (auto it = doc.values_begin(); it != doc.values_end(); ++it)
+    if (it.get_valueno() < BG_SLOT_TEXT) d.v[it.get_valueno()] = *it;
+  d.have = ~0u;
+  return d.v[slot];
+}
+
+int bg_xdb_remote(bg_xdb *db) {
+  try {
+    return db_remote(db);
+  } catch (...) {
+    return 0;
+  }
+}
+
 int bg_xdb_value(bg_xdb *db, uint32_t did, unsigned slot, char **out,
                  size_t *len, bg_err *err) {
   *out = nullptr;
   *len = 0;
   GUARD({
-    Xapian::Document d = db->db->get_document(did, Xapian::DOC_ASSUME_VALID);
-    return copy_out(d.get_value(slot), out, len, err);
+    if (slot < BG_SLOT_TEXT && db_remote(db))
+      return copy_out(remote_value(db, did, slot), out, len, err);
+    return copy_out(document(db, did).get_value(slot), out, len, err);
   })
 }
 
 struct bg_xvals {
+  bg_xdb *x;
   Xapian::Database *db;
   unsigned slot;
   Xapian::ValueIterator it, end;
@@ -308,6 +421,7 @@ int bg_xvals_open(bg_xdb *db, unsigned slot, bg_xvals **out, bg_err *err) {
   *out = nullptr;
   GUARD({
     bg_xvals *v = new bg_xvals;
+    v->x = db;
     v->db = db->db;
     v->slot = slot;
     *out = v;
@@ -320,6 +434,12 @@ int bg_xvals_get(bg_xvals *v, uint32_t did, const char **val, size_t *len,
   *val = "";
   *len = 0;
   GUARD({
+    if (v->slot < BG_SLOT_TEXT && db_remote(v->x)) {
+      v->cur = remote_value(v->x, did, v->slot);
+      *val = v->cur.data();
+      *len = v->cur.size();
+      return BG_OK;
+    }
     /* Only a step back restarts the stream: the cursor standing past did
      * means no value for did when did comes after the last one asked (a
      * sparse slot, such as the year of reports without one). */
@@ -344,10 +464,7 @@ int bg_xdb_data(bg_xdb *db, uint32_t did, char **out, size_t *len,
                 bg_err *err) {
   *out = nullptr;
   *len = 0;
-  GUARD({
-    Xapian::Document d = db->db->get_document(did, Xapian::DOC_ASSUME_VALID);
-    return copy_out(d.get_data(), out, len, err);
-  })
+  GUARD({ return copy_out(document(db, did).get_data(), out, len, err); })
 }
 
 int bg_xdb_get_metadata(bg_xdb *db, const char *key, char **out, size_t *len,
@@ -469,6 +586,7 @@ int bg_xdb_match(bg_xdb *db, const bg_xq *q, uint32_t **ids, size_t *n,
       Xapian::MSet ms = enq.get_mset(0, total);
       v.reserve(ms.size());
       for (auto m = ms.begin(); m != ms.end(); ++m) v.push_back(*m);
+      if (db_remote(db)) remote_fill(db, q->q, v);
     }
     uint32_t *a =
         static_cast<uint32_t *>(bg_malloc((v.size() + 1) * sizeof *a));
@@ -778,6 +896,32 @@ static void open_leaves(const std::string &path, std::vector<pos5_leaf> &out,
   }
 }
 
+/* Whether the stub at path (a folder holding XAPIANDB, or a stub file)
+ * names a remote database, itself or through its 'auto' lines. */
+static bool stub_has_remote(const std::string &path, int depth) {
+  if (depth > 8) return false;
+  std::string stub = path;
+  if (is_dir(path)) {
+    stub = path + "/XAPIANDB";
+    if (!is_file(stub)) return false;
+  }
+  std::ifstream in(stub);
+  std::string base = ".";
+  size_t slash = stub.rfind('/');
+  if (slash != std::string::npos) base = slash ? stub.substr(0, slash) : "/";
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string type, rest;
+    ls >> type >> rest;
+    if (type == "remote") return true;
+    if (type == "auto" && !rest.empty() &&
+        stub_has_remote(rest[0] == '/' ? rest : base + "/" + rest, depth + 1))
+      return true;
+  }
+  return false;
+}
+
 static int leaf_mode(Xapian::Database *d) {
   Xapian::doccount n5 = d->get_termfreq(BG_TERM_V5);
   if (n5 == 0) return 0;
@@ -787,7 +931,7 @@ static int leaf_mode(Xapian::Database *d) {
 static void pos5_prepare(bg_xdb *db) {
   pos5_state &S = db->pos5;
   if (S.ready) return;
-  S.reset();
+  S.reset_leaves();
   size_t nsub = db->db->size();
   if (nsub > 1 && !db->wdb && !db->path.empty()) {
     bool ok = true;
@@ -801,7 +945,7 @@ static void pos5_prepare(bg_xdb *db) {
       S.ready = true;
       return;
     }
-    S.reset();
+    S.reset_leaves();
   }
   S.leaves.emplace_back();
   S.leaves.back().db = db->db;

@@ -84,6 +84,10 @@ int bg_xvals_get(bg_xvals *v, uint32_t did, const char **val, size_t *len,
                  bg_err *err);
 void bg_xvals_free(bg_xvals *v);
 
+/* 1 when db is (or has a shard) served by xapian-tcpsrv: every call is a
+ * round trip. */
+int bg_xdb_remote(bg_xdb *db);
+
 /* The data of document did; *out malloc'd (caller frees). */
 int bg_xdb_data(bg_xdb *db, uint32_t did, char **out, size_t *len,
                 bg_err *err);
