@@ -314,7 +314,7 @@ int bg_xdb_all_docs(bg_xdb *db, uint32_t **ids, size_t *n, bg_err *err) {
  * (one round trip per shard: remote_fill()), and kept by document id. */
 
 /* At most this many documents' values are kept. */
-#define REMOTE_KEEP 16384
+#define REMOTE_KEEP 8192
 
 static bool stub_has_remote(const std::string &path, int depth);
 
@@ -347,6 +347,7 @@ static void remote_fill(bg_xdb *db, const Xapian::Query &q,
     known = f != db->pos5.rvals.end() && (f->second.have & all) == all;
   }
   if (known) return;
+  if (db->pos5.rvals.size() + n > REMOTE_KEEP) db->pos5.rvals.clear();
   for (unsigned slot : slots) {
     Xapian::Enquire enq(*db->db);
     enq.set_query(q);
