@@ -44,8 +44,12 @@ void fair_charge(uint64_t client, double ms) {
   pthread_mutex_unlock(&F.mu);
 }
 
-double fair_cost(uint64_t client) {
-  double now = clock_ms(), c = 0;
+double fair_now(void) { return clock_ms(); }
+
+double fair_cost(uint64_t client) { return fair_cost_at(client, clock_ms()); }
+
+double fair_cost_at(uint64_t client, double now) {
+  double c = 0;
   pthread_mutex_lock(&F.mu);
   unsigned i = (unsigned)(client % FAIR_SLOTS);
   if (F.slot[i].client == client)

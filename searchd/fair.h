@@ -25,4 +25,14 @@ void fair_charge(uint64_t client, double ms);
 /* client's cost now, in worker milliseconds. */
 double fair_cost(uint64_t client);
 
+/* The clock of fair_cost_at(), in ms. */
+double fair_now(void);
+
+/* client's cost as of time now (fair_now()): a scan of the queue asks
+ * every request's at one time, so that two requests of one client cost
+ * the same and the earlier goes first (asked a moment apart, the later
+ * would cost less, having decayed longer, and a busy client's requests
+ * would go last in, first out). */
+double fair_cost_at(uint64_t client, double now);
+
 #endif

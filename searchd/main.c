@@ -866,7 +866,7 @@ static unsigned heavy_busy(void) {
  * up, goes first: it takes no time. */
 static request *take_job(void) {
   request *prev = NULL, *best = NULL, *best_prev = NULL;
-  double best_cost = 0, now = now_ms();
+  double best_cost = 0, now = now_ms(), fnow = fair_now();
   for (request *rq = pool.head; rq; prev = rq, rq = rq->next) {
     if (now - rq->t_queued > cfg.timeout_ms || atomic_load(&rq->gone)) {
       /* Expired or abandoned: any worker answers it at once. */
@@ -878,7 +878,8 @@ static request *take_job(void) {
     for (unsigned i = 0; i < cfg.threads; i++)
       held += pool.busy[i] == rq->client;
     if (!pool.stop && held >= client_cap()) continue;
-    double cost = pool.stop ? 0 : fair_cost(rq->client) + held * cfg.timeout_ms;
+    double cost =
+        pool.stop ? 0 : fair_cost_at(rq->client, fnow) + held * cfg.timeout_ms;
     /* One worker stays for cheap requests from cheap addresses. */
     if (!pool.stop && (rq->heavy || cost >= FAIR_HEAVY_MS) &&
         cfg.threads > 1 && heavy_busy() + 1 >= cfg.threads)
