@@ -786,6 +786,7 @@ typedef struct item {
   bg_report *r;
   bg_prepared *prep; /* NULL: the writer puts r itself */
   size_t bytes;    /* memory held, roughly */
+  struct item *next; /* in the pipeline's trash */
 } item;
 
 static void item_free(item *it) {
@@ -1022,10 +1023,21 @@ typedef struct pipeline {
   pthread_cond_t changed;
   item *q[QUEUE_ITEMS]; /* ring: head, count */
   size_t head, count, bytes;
+  item *trash;     /* written, for the worker to free (a Xapian document
+                      takes a while to destroy) */
   size_t next;     /* the next file the worker prepares */
   int done;        /* the worker prepared its last */
   int quit;        /* the writer wants no more */
 } pipeline;
+
+/* Frees a list of items. */
+static void items_free(item *it) {
+  while (it) {
+    item *next = it->next;
+    item_free(it);
+    it = next;
+  }
+}
 
 static void *worker(void *arg) {
   pipeline *pl = arg;
@@ -1033,7 +1045,10 @@ static void *worker(void *arg) {
     pthread_mutex_lock(&pl->mu);
     size_t i = pl->next;
     int quit = pl->quit;
+    item *trash = pl->trash;
+    pl->trash = NULL;
     pthread_mutex_unlock(&pl->mu);
+    items_free(trash);
     if (quit || i >= pl->p.fs->n) break;
     item *it = prepare_file(&pl->p, i);
     if (!it) break; /* the writer takes over from file i */
@@ -1131,6 +1146,8 @@ static void pipeline_join(pipeline *pl) {
   pthread_mutex_unlock(&pl->mu);
   pthread_join(pl->thread, NULL);
   pl->running = 0;
+  items_free(pl->trash);
+  pl->trash = NULL;
   for (; pl->count; pl->count--, pl->head = (pl->head + 1) % QUEUE_ITEMS)
     item_free(pl->q[pl->head]);
   pthread_cond_destroy(&pl->changed);
@@ -1161,6 +1178,18 @@ static item *pipeline_take(pipeline *pl, size_t i) {
     pipeline_join(pl); /* it stopped short: out of memory */
   }
   return prepare_file(&pl->p, i);
+}
+
+/* Frees it, written: on the worker while there is one. */
+static void pipeline_done(pipeline *pl, item *it) {
+  if (!pl->running) {
+    item_free(it);
+    return;
+  }
+  pthread_mutex_lock(&pl->mu);
+  it->next = pl->trash;
+  pl->trash = it;
+  pthread_mutex_unlock(&pl->mu);
 }
 
 static void pipeline_free(pipeline *pl) {
@@ -1208,7 +1237,7 @@ static int index_files(bg_index **shards, size_t nix, const files *fs,
     } else {
       if (tty) progress(st, it->id, 0);
       r = write_file(shards, it, o->verbose, st);
-      item_free(it);
+      pipeline_done(&pl, it);
     }
     if (r < 0) st->failed++;
     if (r > 0) {
