@@ -660,10 +660,10 @@ static int add_terms(int format, const bg_rterms *rt, bg_xdoc *doc) {
   for (size_t i = 0; i < rt->n; i++) {
     const bg_rterm *e = &rt->v[i];
     const char *s = bg_rterm_text(rt, i);
-    int rc = e->npos && format == BG_INDEX_FORMAT_LISTS
-                 ? bg_xdoc_add_postings(doc, s, e->len, bg_rterm_pos(rt, i),
-                                        e->npos)
-                 : bg_xdoc_add_term(doc, s, e->len, e->wdf);
+    int rc =
+        e->npos && format == BG_INDEX_FORMAT_LISTS
+            ? bg_xdoc_add_postings(doc, s, e->len, bg_rterm_pos(rt, i), e->npos)
+            : bg_xdoc_add_term(doc, s, e->len, e->wdf);
     if (rc != BG_OK) return rc;
     if (!e->extra) continue;
     if (pl + e->len > BG_TERM_MAX) return BG_EINVAL; /* cannot be */
@@ -677,9 +677,8 @@ static int add_terms(int format, const bg_rterms *rt, bg_xdoc *doc) {
 /* Gathers the unit and pair terms of every paragraph in rt, with the
  * positions of units (and of pairs, but in format 6), adds them to doc and
  * fills the paragraph table. */
-static int add_text(bg_prep *p, bg_rterms *rt, const bg_report *r,
-                    bg_xdoc *doc, buf *paras, uint64_t *total_units,
-                    uint16_t shortest[2]) {
+static int add_text(bg_prep *p, bg_rterms *rt, const bg_report *r, bg_xdoc *doc,
+                    buf *paras, uint64_t *total_units, uint16_t shortest[2]) {
   uint32_t base = 1;
   shortest[0] = shortest[1] = UINT16_MAX;
   char t[BG_TERM_MAX];
@@ -861,8 +860,7 @@ static int prepare(bg_prep *p, const bg_report *r, const bg_docmeta *m,
   if (doc && p->format == BG_INDEX_FORMAT_UNITS &&
       bg_xdoc_add_boolean(doc, BG_TERM_V6, strlen(BG_TERM_V6)) != BG_OK)
     goto oom;
-  if (!doc ||
-      add_text(p, &d->rt, r, doc, &paras, &units, shortest) != BG_OK)
+  if (!doc || add_text(p, &d->rt, r, doc, &paras, &units, shortest) != BG_OK)
     goto oom;
   if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
   if (bg_xdoc_add_boolean(doc, BG_TERM_V4, strlen(BG_TERM_V4)) != BG_OK)

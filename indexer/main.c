@@ -20,6 +20,12 @@
  * part of the content hash, so a run in another format than the index's
  * re-indexes every report: an upgrade in place.  $BAOGAO_INDEX_FORMAT
  * sets the default (tests run in both formats with it).
+ *
+ * Two threads: a worker reads, decodes, parses and prepares the reports
+ * (bg_prep_report(): terms, values, compressed text) a few files ahead of
+ * the main thread, which does all that touches the index or the output, in
+ * file order, as a one-thread run does ("the pipeline" below).
+ * $BAOGAO_INDEX_THREADS=1 runs on one thread.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -767,25 +773,25 @@ enum {
  * indexer says there: the failures and messages of the preparation are
  * carried here until then. */
 typedef struct item {
-  size_t i;        /* fs->v[i] */
+  size_t i; /* fs->v[i] */
   const char *path;
-  int dup;         /* its id was met before in this run */
-  int line_break;  /* its name holds a line break */
-  int no_id;       /* its name is no report file name */
-  int fail;        /* FAIL_* */
-  char *msg;       /* the failure's message, whole lines */
-  char *said;      /* manifest messages, due once the text is read */
+  int dup;        /* its id was met before in this run */
+  int line_break; /* its name holds a line break */
+  int no_id;      /* its name is no report file name */
+  int fail;       /* FAIL_* */
+  char *msg;      /* the failure's message, whole lines */
+  char *said;     /* manifest messages, due once the text is read */
   char id[1024];
   size_t shard;
   char abspath[PATH_MAX];
   bg_source src;
-  uint64_t text_hash; /* FNV-1a of the text, for warn_same_text() */
+  uint64_t text_hash;        /* FNV-1a of the text, for warn_same_text() */
   const bg_report_meta *row; /* borrowed from the preparer's manifests */
-  uint64_t hash;   /* content hash, under the options */
-  int parsed;      /* r, or fail FAIL_PARSE, is the parse's outcome */
+  uint64_t hash;             /* content hash, under the options */
+  int parsed;                /* r, or fail FAIL_PARSE, is the parse's outcome */
   bg_report *r;
   bg_prepared *prep; /* NULL: the writer puts r itself */
-  size_t bytes;    /* memory held, roughly */
+  size_t bytes;      /* memory held, roughly */
   struct item *next; /* in the pipeline's trash */
 } item;
 
@@ -812,8 +818,8 @@ static int id_seen(char **seen, size_t i, const char *id) {
 static void parse_item(item *it) {
   bg_err err = {0};
   it->parsed = 1;
-  if (bg_report_parse(it->id, it->src.text, it->src.len, it->src.format,
-                      &it->r, &err) != BG_OK ||
+  if (bg_report_parse(it->id, it->src.text, it->src.len, it->src.format, &it->r,
+                      &err) != BG_OK ||
       (it->row &&
        bg_report_override(it->r, it->row, "manifest", &err) != BG_OK)) {
     say(&it->msg, "baogao-index: %s: %s\n", it->path, bg_err_msg(&err));
@@ -823,9 +829,9 @@ static void parse_item(item *it) {
 
 /* What the index is told of the report of it. */
 static bg_docmeta docmeta_of(const item *it) {
-  bg_docmeta m = {it->abspath, it->src.encoding,
-                  bg_source_format_name(it->src.format), it->src.gzip,
-                  it->hash, it->src.ocr};
+  bg_docmeta m = {
+      it->abspath,  it->src.encoding, bg_source_format_name(it->src.format),
+      it->src.gzip, it->hash,         it->src.ocr};
   return m;
 }
 
@@ -860,8 +866,10 @@ static item *prepare_file(preparer *p, size_t i) {
     return it;
   }
   if (!bg_utf8_valid(it->abspath, strlen(it->abspath), NULL)) {
-    say(&it->msg, "baogao-index: %s: the file name is not valid UTF-8: "
-                  "rename the file\n", path);
+    say(&it->msg,
+        "baogao-index: %s: the file name is not valid UTF-8: "
+        "rename the file\n",
+        path);
     return it;
   }
   if (bg_source_read_flags(path, p->encoding, read_flags, &it->src, &err) !=
@@ -894,9 +902,8 @@ static item *prepare_file(preparer *p, size_t i) {
   it->hash = bg_index_hash_as(index_format, it->src.text, it->src.len, opts);
   free(opts);
   const hint *h = p->hints ? &p->hints[i] : NULL;
-  if (!p->preps ||
-      (h && h->found && h->hash == it->hash && h->source &&
-       !strcmp(h->source, it->abspath)))
+  if (!p->preps || (h && h->found && h->hash == it->hash && h->source &&
+                    !strcmp(h->source, it->abspath)))
     return it;
   parse_item(it);
   if (it->fail) return it;
@@ -1018,16 +1025,16 @@ cleanup:
 typedef struct pipeline {
   preparer p;
   pthread_t thread;
-  int running;     /* thread started and not joined */
+  int running; /* thread started and not joined */
   pthread_mutex_t mu;
   pthread_cond_t changed;
   item *q[QUEUE_ITEMS]; /* ring: head, count */
   size_t head, count, bytes;
-  item *trash;     /* written, for the worker to free (a Xapian document
-                      takes a while to destroy) */
-  size_t next;     /* the next file the worker prepares */
-  int done;        /* the worker prepared its last */
-  int quit;        /* the writer wants no more */
+  item *trash; /* written, for the worker to free (a Xapian document
+                  takes a while to destroy) */
+  size_t next; /* the next file the worker prepares */
+  int done;    /* the worker prepared its last */
+  int quit;    /* the writer wants no more */
 } pipeline;
 
 /* Frees a list of items. */
@@ -1087,8 +1094,8 @@ static hint *look_up_hints(bg_index **shards, size_t nix, const files *fs) {
     char id[1024];
     bg_err err = {0};
     if (bg_source_id(fs->v[i].path, id, sizeof id) != BG_OK) continue;
-    if (bg_index_lookup(shards[shard_of(id, nix)], id, &h[i].found,
-                        &h[i].hash, &h[i].source, &err) != BG_OK)
+    if (bg_index_lookup(shards[shard_of(id, nix)], id, &h[i].found, &h[i].hash,
+                        &h[i].source, &err) != BG_OK)
       h[i].found = 0;
   }
   return h;
@@ -1100,8 +1107,7 @@ static hint *look_up_hints(bg_index **shards, size_t nix, const files *fs) {
  * it cannot start.  The folds and format of the shards are copied into
  * the worker's preparers now, before it starts. */
 static void pipeline_start(pipeline *pl, bg_index **shards, size_t nix,
-                           const files *fs, const options *o,
-                           manifests *ms) {
+                           const files *fs, const options *o, manifests *ms) {
   memset(pl, 0, sizeof *pl);
   pl->p.fs = fs;
   pl->p.encoding = o->encoding;
