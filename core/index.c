@@ -27,6 +27,25 @@
 #define BLOCK_BYTES 16384
 #define FOLD_KEY "baogao.fold" /* user metadata: "t2s" or "none" */
 
+/* What prepares reports for an index: a tokenizer folding as the index
+ * does, and the index's format. */
+struct bg_prep {
+  bg_units units;
+  unsigned fold;
+  int format;
+};
+
+/* A report ready to go into an index: its Xapian document (held by no
+ * database), its id term, and its terms' positions (formats 5 and 6). */
+struct bg_prepared {
+  bg_xdoc *doc;
+  char term[BG_TERM_MAX];
+  size_t term_len;
+  bg_rterms rt;
+  unsigned fold;
+  int format;
+};
+
 struct bg_index {
   char *dir;
   int lockfd;
@@ -35,9 +54,9 @@ struct bg_index {
   bg_xdb *db;
   unsigned fold; /* BG_FOLD_*: the index's, for every report */
   int fold_recorded; /* the metadata names it */
-  bg_units units;
-  bg_rterms rt;   /* the terms of the report being written */
   int format;     /* BG_INDEX_FORMAT_* that reports are written in */
+  bg_prep prep;   /* bg_index_put()'s, kept in step with fold and format */
+  bg_prepared put; /* bg_index_put()'s report, its term table reused */
   bg_posbuf *pb;  /* formats 5, 6: positions not yet in blocks */
 };
 
@@ -310,7 +329,6 @@ static int read_fold(bg_index *ix, bg_err *err) {
                     "baogao?)",
                     ix->dir, v);
   free(v);
-  bg_units_set_fold(&ix->units, ix->fold);
   return rc;
 }
 
@@ -319,8 +337,7 @@ int bg_index_open(bg_index **out, const char *dir, bg_err *err) {
   bg_index *ix = bg_calloc(1, sizeof *ix);
   if (!ix) return bg_err_set(err, BG_ENOMEM, "out of memory");
   ix->lockfd = -1;
-  bg_units_init(&ix->units);
-  bg_rterms_init(&ix->rt);
+  bg_units_init(&ix->prep.units);
   int rc = BG_OK;
   ix->dir = bg_strdup(dir);
   if (!ix->dir) {
@@ -385,8 +402,8 @@ int bg_index_close(bg_index *ix, bg_err *err) {
   bg_posbuf_free(ix->pb);
   bg_xdb_free(ix->db);
   if (ix->lockfd >= 0) close(ix->lockfd);
-  bg_units_reset(&ix->units);
-  bg_rterms_free(&ix->rt);
+  bg_units_reset(&ix->prep.units);
+  bg_rterms_free(&ix->put.rt);
   free(ix->dir);
   free(ix);
   return rc;
@@ -411,7 +428,6 @@ int bg_index_set_fold(bg_index *ix, unsigned fold, bg_err *err) {
   if (rc != BG_OK) return rc;
   ix->fold = fold;
   ix->fold_recorded = 1;
-  bg_units_set_fold(&ix->units, fold);
   return BG_OK;
 }
 
@@ -531,11 +547,11 @@ static int forget_positions(bg_index *ix, const char *t, size_t tl,
   return rc;
 }
 
-/* The positions gathered in ix->rt, into the buffer as document did's. */
-static int keep_positions(bg_index *ix, uint32_t did, bg_err *err) {
+/* The positions gathered in rt, into the buffer as document did's. */
+static int keep_positions(bg_index *ix, const bg_rterms *rt, uint32_t did,
+                          bg_err *err) {
   if (!ix->pb && !(ix->pb = bg_posbuf_new(UINT32_MAX)))
     return bg_err_set(err, BG_ENOMEM, "out of memory");
-  const bg_rterms *rt = &ix->rt;
   for (size_t i = 0; i < rt->n; i++)
     if (rt->v[i].npos &&
         bg_posbuf_add(ix->pb, bg_rterm_text(rt, i), rt->v[i].len, did,
@@ -634,21 +650,20 @@ uint64_t bg_index_hash_as(int format, const char *text, size_t len,
 
 /* ---- writing a report ---- */
 
-/* Adds the terms gathered in ix->rt to doc: each once with its wdf (in
+/* Adds the terms gathered in rt to doc: each once with its wdf (in
  * format 4 the positional ones with their Xapian positions), and the
  * BG_PREFIX_EXTRA term of each held more than once by a paragraph. */
-static int add_terms(bg_index *ix, bg_xdoc *doc) {
-  const bg_rterms *rt = &ix->rt;
+static int add_terms(int format, const bg_rterms *rt, bg_xdoc *doc) {
   char t[BG_TERM_MAX];
   size_t pl = strlen(BG_PREFIX_EXTRA);
   memcpy(t, BG_PREFIX_EXTRA, pl);
   for (size_t i = 0; i < rt->n; i++) {
     const bg_rterm *e = &rt->v[i];
     const char *s = bg_rterm_text(rt, i);
-    int rc = e->npos && ix->format == BG_INDEX_FORMAT_LISTS
-                 ? bg_xdoc_add_postings(doc, s, e->len, bg_rterm_pos(rt, i),
-                                        e->npos)
-                 : bg_xdoc_add_term(doc, s, e->len, e->wdf);
+    int rc =
+        e->npos && format == BG_INDEX_FORMAT_LISTS
+            ? bg_xdoc_add_postings(doc, s, e->len, bg_rterm_pos(rt, i), e->npos)
+            : bg_xdoc_add_term(doc, s, e->len, e->wdf);
     if (rc != BG_OK) return rc;
     if (!e->extra) continue;
     if (pl + e->len > BG_TERM_MAX) return BG_EINVAL; /* cannot be */
@@ -659,27 +674,26 @@ static int add_terms(bg_index *ix, bg_xdoc *doc) {
   return BG_OK;
 }
 
-/* Gathers the unit and pair terms of every paragraph in ix->rt, with the
+/* Gathers the unit and pair terms of every paragraph in rt, with the
  * positions of units (and of pairs, but in format 6), adds them to doc and
  * fills the paragraph table. */
-static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
+static int add_text(bg_prep *p, bg_rterms *rt, const bg_report *r, bg_xdoc *doc,
                     buf *paras, uint64_t *total_units, uint16_t shortest[2]) {
   uint32_t base = 1;
   shortest[0] = shortest[1] = UINT16_MAX;
   char t[BG_TERM_MAX];
-  bg_rterms *rt = &ix->rt;
   int rc = BG_OK;
-  int pair_pos = ix->format != BG_INDEX_FORMAT_UNITS;
+  int pair_pos = p->format != BG_INDEX_FORMAT_UNITS;
   bg_rterms_clear(rt);
   *total_units = 0;
-  for (size_t p = 0; p < r->npara && rc == BG_OK; p++) {
-    const bg_para *pa = &r->para[p];
-    if (bg_units_tokenize(&ix->units, r->text + pa->off, pa->len) != BG_OK) {
+  for (size_t k = 0; k < r->npara && rc == BG_OK; k++) {
+    const bg_para *pa = &r->para[k];
+    if (bg_units_tokenize(&p->units, r->text + pa->off, pa->len) != BG_OK) {
       rc = BG_ENOMEM;
       break;
     }
-    const bg_units *u = &ix->units;
-    uint32_t pi = (uint32_t)p;
+    const bg_units *u = &p->units;
+    uint32_t pi = (uint32_t)k;
     for (size_t i = 0; i < u->n && rc == BG_OK; i++) {
       uint32_t at = base + (uint32_t)i;
       size_t tl = bg_term_unit(u, i, t);
@@ -698,7 +712,7 @@ static int add_text(bg_index *ix, const bg_report *r, bg_xdoc *doc,
     base += (uint32_t)u->n + 1;
   }
   if (rc == BG_OK) rc = bg_rterms_done(rt);
-  if (rc == BG_OK) rc = add_terms(ix, doc);
+  if (rc == BG_OK) rc = add_terms(p->format, rt, doc);
   if (rc != BG_OK) return rc;
   return paras->oom ? BG_ENOMEM : BG_OK;
 }
@@ -798,32 +812,60 @@ static int set_summary(bg_xdoc *doc, const bg_report *r, uint64_t units) {
   return rc;
 }
 
-int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
-                 bg_err *err) {
+int bg_prep_new(bg_prep **out, const bg_index *ix) {
+  *out = NULL;
+  bg_prep *p = bg_calloc(1, sizeof *p);
+  if (!p) return BG_ENOMEM;
+  bg_units_init(&p->units);
+  p->fold = ix->fold;
+  p->format = ix->format;
+  bg_units_set_fold(&p->units, p->fold);
+  *out = p;
+  return BG_OK;
+}
+
+void bg_prep_free(bg_prep *p) {
+  if (!p) return;
+  bg_units_reset(&p->units);
+  free(p);
+}
+
+void bg_prepared_free(bg_prepared *d) {
+  if (!d) return;
+  bg_xdoc_free(d->doc);
+  bg_rterms_free(&d->rt);
+  free(d);
+}
+
+/* Builds report r's document into d (its table d->rt kept, emptied
+ * first); on failure d->doc may hold part of it. */
+static int prepare(bg_prep *p, const bg_report *r, const bg_docmeta *m,
+                   bg_prepared *d, bg_err *err) {
   char t[BG_TERM_MAX];
   size_t idl = id_term(r->id, t);
   if (!idl) return bg_err_set(err, BG_EINVAL, "report id too long: %s", r->id);
-  bg_xdoc *doc = bg_xdoc_new();
+  memcpy(d->term, t, idl);
+  d->term_len = idl;
+  d->fold = p->fold;
+  d->format = p->format;
+  bg_xdoc *doc = d->doc = bg_xdoc_new();
   buf paras = {0}, data = {0};
   char *meta = NULL;
   uint64_t units = 0;
   int rc = BG_OK;
   uint16_t shortest[2];
-  if (doc && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
+  if (doc && p->format >= BG_INDEX_FORMAT_BLOCKS &&
       bg_xdoc_add_boolean(doc, BG_TERM_V5, strlen(BG_TERM_V5)) != BG_OK)
     goto oom;
-  if (doc && ix->format == BG_INDEX_FORMAT_UNITS &&
+  if (doc && p->format == BG_INDEX_FORMAT_UNITS &&
       bg_xdoc_add_boolean(doc, BG_TERM_V6, strlen(BG_TERM_V6)) != BG_OK)
     goto oom;
-  if (!doc ||
-      (rc = add_text(ix, r, doc, &paras, &units, shortest)) != BG_OK) {
-    rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    goto cleanup;
-  }
+  if (!doc || add_text(p, &d->rt, r, doc, &paras, &units, shortest) != BG_OK)
+    goto oom;
   if (bg_xdoc_add_boolean(doc, t, idl) != BG_OK) goto oom;
   if (bg_xdoc_add_boolean(doc, BG_TERM_V4, strlen(BG_TERM_V4)) != BG_OK)
     goto oom;
-  if ((ix->fold & BG_FOLD_T2S) &&
+  if ((p->fold & BG_FOLD_T2S) &&
       bg_xdoc_add_boolean(doc, BG_TERM_T2S, strlen(BG_TERM_T2S)) != BG_OK)
     goto oom;
   if (r->year > 0) {
@@ -841,7 +883,7 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (r->region[0]) {
     char rt[BG_TERM_MAX];
     size_t rtl =
-        bg_term_region_filter(r->region, strlen(r->region), ix->fold, rt);
+        bg_term_region_filter(r->region, strlen(r->region), p->fold, rt);
     if (rtl && bg_xdoc_add_boolean(doc, rt, rtl) != BG_OK) goto oom;
   }
   if (r->npara &&
@@ -870,26 +912,63 @@ int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
   if (!(meta = meta_json(r, m, units))) goto oom;
   if (build_data(r, meta, doc, &data) != BG_OK) goto oom;
   if (bg_xdoc_set_data(doc, data.p, data.len) != BG_OK) goto oom;
-  /* Format 5: the old report's blocks forget it, the new one's learn it. */
-  uint32_t did = 0;
-  if ((rc = bg_xdb_find(ix->db, t, idl, &did, err)) != BG_OK)
-    goto cleanup;
-  if (did && (rc = forget_positions(ix, t, idl, err)) != BG_OK) {
-    drop_changes(ix, err);
-    goto cleanup;
-  }
-  if (!did) did = bg_xdb_lastdocid(ix->db) + 1;
-  rc = bg_xdb_replace(ix->db, t, idl, doc, err);
-  if (rc == BG_OK && ix->format >= BG_INDEX_FORMAT_BLOCKS &&
-      (rc = keep_positions(ix, did, err)) != BG_OK)
-    drop_changes(ix, err);
   goto cleanup;
 oom:
   rc = bg_err_set(err, BG_ENOMEM, "out of memory");
 cleanup:
-  bg_xdoc_free(doc);
   free(paras.p);
   free(data.p);
   free(meta);
+  return rc;
+}
+
+int bg_prep_report(bg_prep *p, const bg_report *r, const bg_docmeta *m,
+                   bg_prepared **out, bg_err *err) {
+  *out = NULL;
+  bg_prepared *d = bg_calloc(1, sizeof *d);
+  if (!d) return bg_err_set(err, BG_ENOMEM, "out of memory");
+  int rc = prepare(p, r, m, d, err);
+  if (rc != BG_OK) {
+    bg_prepared_free(d);
+    return rc;
+  }
+  /* Format 4 keeps its positions in the document: the table is done. */
+  if (d->format < BG_INDEX_FORMAT_BLOCKS) bg_rterms_free(&d->rt);
+  *out = d;
+  return BG_OK;
+}
+
+int bg_index_put_prepared(bg_index *ix, const bg_prepared *d, bg_err *err) {
+  if (d->fold != ix->fold || d->format != ix->format)
+    return bg_err_set(err, BG_EINVAL,
+                      "report prepared for another folding or format");
+  /* Formats 5, 6: the old report's blocks forget it, the new one's learn
+   * it. */
+  uint32_t did = 0;
+  int rc = bg_xdb_find(ix->db, d->term, d->term_len, &did, err);
+  if (rc != BG_OK) return rc;
+  if (did && (rc = forget_positions(ix, d->term, d->term_len, err)) != BG_OK) {
+    drop_changes(ix, err);
+    return rc;
+  }
+  if (!did) did = bg_xdb_lastdocid(ix->db) + 1;
+  rc = bg_xdb_replace(ix->db, d->term, d->term_len, d->doc, err);
+  if (rc == BG_OK && d->format >= BG_INDEX_FORMAT_BLOCKS &&
+      (rc = keep_positions(ix, &d->rt, did, err)) != BG_OK)
+    drop_changes(ix, err);
+  return rc;
+}
+
+int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
+                 bg_err *err) {
+  ix->prep.fold = ix->fold;
+  ix->prep.format = ix->format;
+  bg_units_set_fold(&ix->prep.units, ix->fold);
+  /* One report at a time: ix->put's table is reused from one to the next. */
+  bg_prepared *d = &ix->put;
+  int rc = prepare(&ix->prep, r, m, d, err);
+  if (rc == BG_OK) rc = bg_index_put_prepared(ix, d, err);
+  bg_xdoc_free(d->doc);
+  d->doc = NULL;
   return rc;
 }

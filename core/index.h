@@ -72,9 +72,34 @@ int bg_index_format(const bg_index *ix);
 int bg_index_lookup(bg_index *ix, const char *id, int *found, uint64_t *hash,
                     char **source, bg_err *err);
 
-/* Adds report r, replacing a report of the same id. */
+/* Adds report r, replacing a report of the same id: bg_prep_report()
+ * then bg_index_put_prepared(), on the caller's thread. */
 int bg_index_put(bg_index *ix, const bg_report *r, const bg_docmeta *m,
                  bg_err *err);
+
+/* Putting a report in two halves, so that one thread can prepare reports
+ * (tokenize, gather terms, compress the text: no database involved) while
+ * another writes them.  A bg_prep is made from an index and copies its
+ * fold and format: make it after bg_index_set_fold() and
+ * bg_index_set_format(), then use it from any one thread at a time (it
+ * never touches the index).  BG_ENOMEM; caller frees with
+ * bg_prep_free() (NULL is fine). */
+typedef struct bg_prep bg_prep;
+typedef struct bg_prepared bg_prepared;
+int bg_prep_new(bg_prep **out, const bg_index *ix);
+void bg_prep_free(bg_prep *p);
+
+/* Builds report r's document: *out, owned by the caller
+ * (bg_prepared_free(), on any thread, NULL is fine) and NULL on failure.
+ * Uses only p, r and m. */
+int bg_prep_report(bg_prep *p, const bg_report *r, const bg_docmeta *m,
+                   bg_prepared **out, bg_err *err);
+void bg_prepared_free(bg_prepared *d);
+
+/* Writes a report prepared by a bg_prep of ix (BG_EINVAL when it was
+ * prepared for another fold or format), replacing a report of the same
+ * id; on the thread that writes ix.  d stays the caller's. */
+int bg_index_put_prepared(bg_index *ix, const bg_prepared *d, bg_err *err);
 
 /* Removes report id (nothing happens when absent). */
 int bg_index_remove(bg_index *ix, const char *id, bg_err *err);

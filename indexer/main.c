@@ -20,11 +20,19 @@
  * part of the content hash, so a run in another format than the index's
  * re-indexes every report: an upgrade in place.  $BAOGAO_INDEX_FORMAT
  * sets the default (tests run in both formats with it).
+ *
+ * Two threads: a worker reads, decodes, parses and prepares the reports
+ * (bg_prep_report(): terms, values, compressed text) a few files ahead of
+ * the main thread, which does all that touches the index or the output, in
+ * file order, as a one-thread run does ("the pipeline" below).
+ * $BAOGAO_INDEX_THREADS=1 runs on one thread.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,13 +254,12 @@ typedef struct stats {
   size_t ntexts;
 } stats;
 
-/* Warns when the text of src (file path, report id) was read before in
- * this run under another id: the same report twice, which would count
- * twice.  Remembers it. */
+/* Warns when the text of a file (path, report id; h the FNV-1a hash of
+ * its len bytes) was read before in this run under another id: the same
+ * report twice, which would count twice.  Remembers it. */
 static void warn_same_text(stats *st, const char *path, const char *id,
-                           const bg_source *src) {
-  if (!st->texts || src->len == 0) return;
-  uint64_t h = bg_fnv1a(BG_FNV_INIT, src->text, src->len);
+                           uint64_t h, size_t len) {
+  if (!st->texts || len == 0) return;
   for (size_t i = 0; i < st->ntexts; i++)
     if (st->texts[i].hash == h && strcmp(st->texts[i].id, id)) {
       if (!st->quiet)
@@ -323,6 +330,22 @@ static int collect_gone(void *ctx, const char *id, const char *source) {
   return 0;
 }
 
+/* Appends a message (printf format) to the text *said, for stderr later;
+ * nothing happens when out of memory. */
+static void say(char **said, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  size_t have = *said ? strlen(*said) : 0;
+  char *p = n >= 0 ? realloc(*said, have + (size_t)n + 1) : NULL;
+  if (!p) return;
+  va_start(ap, fmt);
+  vsnprintf(p + have, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  *said = p;
+}
+
 /* The manifests read so far, one per folder (m NULL when the folder has
  * none or it could not be read, which was reported once). */
 typedef struct manifests {
@@ -332,6 +355,7 @@ typedef struct manifests {
   } * v;
   size_t n, cap;
   int errors; /* manifests that could not be read */
+  char *said; /* their messages, until the caller takes them */
 } manifests;
 
 /* The manifest of folder dir, read on first use. */
@@ -341,9 +365,9 @@ static const bg_manifest *manifest_of(manifests *ms, const char *dir) {
   bg_manifest *m = NULL;
   bg_err err = {0};
   if (bg_manifest_load(dir, &m, &err) != BG_OK) {
-    fprintf(stderr,
-            "baogao-index: %s; the reports it lists are indexed without it\n",
-            bg_err_msg(&err));
+    say(&ms->said,
+        "baogao-index: %s; the reports it lists are indexed without it\n",
+        bg_err_msg(&err));
     ms->errors++;
   }
   if (ms->n == ms->cap) {
@@ -369,6 +393,7 @@ static void manifests_free(manifests *ms) {
     bg_manifest_free(ms->v[i].m);
   }
   free(ms->v);
+  free(ms->said);
 }
 
 /* The manifest row of file f: the manifest of the nearest folder from the
@@ -477,118 +502,6 @@ static int refuse_line_break(const char *path) {
           shown ? shown : "(a file name)");
   free(shown);
   return -1;
-}
-
-/* Indexes one file; returns 1 when the index changed, 0 when not, -1 on a
- * failure (reported). */
-static int index_file(bg_index **shards, size_t nshards, const file *f,
-                      const char *encoding, manifests *ms, int verbose,
-                      stats *st) {
-  const char *path = f->path;
-  bg_err err = {0};
-  bg_source src = {0};
-  bg_report *r = NULL;
-  char *old_source = NULL, *opts = NULL;
-  int result = -1;
-  char id[1024], abspath[PATH_MAX];
-  if (strchr(path, '\n')) return refuse_line_break(path);
-  if (bg_source_id(path, id, sizeof id) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s: not a report file name\n", path);
-    return -1;
-  }
-  bg_index *ix = shards[shard_of(id, nshards)];
-  if (!realpath(path, abspath)) {
-    fprintf(stderr, "baogao-index: %s: %s\n", path, strerror(errno));
-    return -1;
-  }
-  if (!bg_utf8_valid(abspath, strlen(abspath), NULL)) {
-    fprintf(stderr, "baogao-index: %s: the file name is not valid UTF-8: "
-                    "rename the file\n", path);
-    return -1;
-  }
-  if (bg_source_read_flags(path, encoding, read_flags, &src, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s\n", bg_err_msg(&err));
-    return -1;
-  }
-  warn_same_text(st, path, id, &src);
-  /* The options the text was indexed under: --encoding and the row. */
-  const bg_report_meta *row = manifest_row(ms, f);
-  char *row_str = row ? bg_manifest_row_string(row) : NULL;
-  size_t opts_len =
-      (encoding ? strlen(encoding) : 0) + (row_str ? strlen(row_str) : 0) + 16;
-  if ((row && !row_str) || !(opts = malloc(opts_len))) {
-    free(row_str);
-    fprintf(stderr, "baogao-index: %s: out of memory\n", path);
-    goto cleanup;
-  }
-  snprintf(opts, opts_len, "%s%s%s", encoding ? encoding : "",
-           row_str ? "|manifest|" : "", row_str ? row_str : "");
-  free(row_str);
-  uint64_t hash = bg_index_hash_as(index_format, src.text, src.len, opts);
-  int found = 0;
-  uint64_t old_hash = 0;
-  if (bg_index_lookup(ix, id, &found, &old_hash, &old_source, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
-    goto cleanup;
-  }
-  if (found && old_hash == hash && !strcmp(old_source, abspath)) {
-    st->unchanged++;
-    if (verbose) fprintf(stderr, "  same %s\n", path);
-    result = 0;
-    goto cleanup;
-  }
-  if (found && strcmp(old_source, abspath) && old_source[0]) {
-    struct stat sb;
-    if (stat(old_source, &sb) == 0) {
-      fprintf(stderr,
-              "baogao-index: %s: report id '%s' is already taken by %s; "
-              "rename one of them\n",
-              path, id, old_source);
-      goto cleanup;
-    }
-  }
-  if (bg_report_parse(id, src.text, src.len, src.format, &r, &err) != BG_OK ||
-      (row && bg_report_override(r, row, "manifest", &err) != BG_OK)) {
-    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
-    goto cleanup;
-  }
-  if (!st->quiet && !r->year && is_clock_time(r->title))
-    fprintf(stderr,
-            "baogao-index: warning: %s does not look like a report: its title "
-            "'%s' is a clock time and it has no year (indexed as '%s'; leave "
-            "it out, or give its year in a manifest.tsv)\n",
-            path, r->title, id);
-  if (!st->quiet && src.dropped)
-    fprintf(stderr,
-            "baogao-index: warning: %s: %zu control character%s (NUL, escape "
-            "and the like) dropped from the text\n",
-            path, src.dropped, src.dropped == 1 ? "" : "s");
-  bg_docmeta m = {abspath, src.encoding, bg_source_format_name(src.format),
-                  src.gzip, hash, src.ocr};
-  if (bg_index_put(ix, r, &m, &err) != BG_OK) {
-    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
-    goto cleanup;
-  }
-  st->paragraphs += r->npara;
-  if (found)
-    st->replaced++;
-  else
-    st->added++;
-  if (verbose) {
-    char year[16] = "?";
-    if (r->year) snprintf(year, sizeof year, "%d", r->year);
-    fprintf(stderr, "  %s %s (%s%s%s%s, %zu paragraphs, %s %s%s)\n",
-            found ? "replace" : "add", path, m.format, src.gzip ? ".gz" : "",
-            src.encoding[0] ? " " : "", src.encoding, r->npara, year,
-            r->region[0] ? r->region : "?", row ? "; manifest" : "");
-  }
-  result = 1;
-cleanup:
-  free(opts);
-  free(old_source);
-  bg_report_free(r);
-  bg_source_free(&src);
-  return result;
 }
 
 /* What the command line asks for. */
@@ -821,23 +734,478 @@ static int commit_all(bg_index **shards, size_t nix) {
   return 0;
 }
 
-/* Whether files[i]'s report id was met before in this run (reported: the
- * second file of an id is skipped); seen[] keeps the ids met. */
-static int seen_before(char **seen, const files *fs, size_t i, char *id,
-                       size_t idsize, stats *st) {
-  if (bg_source_id(fs->v[i].path, id, idsize) != BG_OK || !seen) return 0;
+/* ---- one file: read and prepared, then written ---- */
+
+/* What the index held for a file's id when the run began, looked up
+ * before the worker starts (it never touches the index): lets the worker
+ * leave an unchanged report unprepared.  Only a hint: the writer looks up
+ * again, and prepares a report itself when the hint was wrong. */
+typedef struct hint {
+  int found;
+  uint64_t hash;
+  char *source;
+} hint;
+
+/* What prepares files for the writer: on the worker thread while there is
+ * one, else on the writer's.  Its manifests and ids met are its own. */
+typedef struct preparer {
+  const files *fs;
+  const char *encoding;
+  manifests *ms;
+  size_t nshards;
+  bg_prep **preps; /* one per shard; NULL: reports are parsed and put by
+                      the writer after its lookup (bg_index_put()) */
+  hint *hints;     /* one per file, or NULL: every report is prepared */
+  char **seen;     /* one per file: the id of each file whose id is new */
+} preparer;
+
+/* How far the preparation of a file went before it failed. */
+enum {
+  FAIL_NONE,
+  FAIL_READ,  /* finding, naming or reading the file */
+  FAIL_OPTS,  /* its options (--encoding, manifest row) */
+  FAIL_PARSE, /* parsing the report */
+  FAIL_PREP   /* building its document */
+};
+
+/* One file of the run, read and prepared ahead of the writer.  The writer
+ * takes the files in order and says, at each step, what a one-thread
+ * indexer says there: the failures and messages of the preparation are
+ * carried here until then. */
+typedef struct item {
+  size_t i; /* fs->v[i] */
+  const char *path;
+  int dup;        /* its id was met before in this run */
+  int line_break; /* its name holds a line break */
+  int no_id;      /* its name is no report file name */
+  int fail;       /* FAIL_* */
+  char *msg;      /* the failure's message, whole lines */
+  char *said;     /* manifest messages, due once the text is read */
+  char id[1024];
+  size_t shard;
+  char abspath[PATH_MAX];
+  bg_source src;
+  uint64_t text_hash;        /* FNV-1a of the text, for warn_same_text() */
+  const bg_report_meta *row; /* borrowed from the preparer's manifests */
+  uint64_t hash;             /* content hash, under the options */
+  int parsed;                /* r, or fail FAIL_PARSE, is the parse's outcome */
+  bg_report *r;
+  bg_prepared *prep; /* NULL: the writer puts r itself */
+  size_t bytes;      /* memory held, roughly */
+  struct item *next; /* in the pipeline's trash */
+} item;
+
+static void item_free(item *it) {
+  if (!it) return;
+  free(it->msg);
+  free(it->said);
+  bg_source_free(&it->src);
+  bg_report_free(it->r);
+  bg_prepared_free(it->prep);
+  free(it);
+}
+
+/* Whether the id of files[i] was met before; remembers it when not. */
+static int id_seen(char **seen, size_t i, const char *id) {
+  if (!seen) return 0;
   for (size_t k = 0; k < i; k++)
-    if (seen[k] && !strcmp(seen[k], id)) {
-      fprintf(stderr,
-              "baogao-index: %s: report id '%s' appears twice in this run; "
-              "skipped\n",
-              fs->v[i].path, id);
-      st->failed++;
-      st->files_done++;
-      return 1;
-    }
+    if (seen[k] && !strcmp(seen[k], id)) return 1;
   seen[i] = strdup(id);
   return 0;
+}
+
+/* Parses the report of it (with its manifest row) into it->r. */
+static void parse_item(item *it) {
+  bg_err err = {0};
+  it->parsed = 1;
+  if (bg_report_parse(it->id, it->src.text, it->src.len, it->src.format, &it->r,
+                      &err) != BG_OK ||
+      (it->row &&
+       bg_report_override(it->r, it->row, "manifest", &err) != BG_OK)) {
+    say(&it->msg, "baogao-index: %s: %s\n", it->path, bg_err_msg(&err));
+    it->fail = FAIL_PARSE;
+  }
+}
+
+/* What the index is told of the report of it. */
+static bg_docmeta docmeta_of(const item *it) {
+  bg_docmeta m = {
+      it->abspath,  it->src.encoding, bg_source_format_name(it->src.format),
+      it->src.gzip, it->hash,         it->src.ocr};
+  return m;
+}
+
+/* Reads file i, and (with p->preps) parses and prepares its report unless
+ * the hint says it is unchanged: the steps of a file that need no index,
+ * in the order the writer goes through them.  Returns the item, or NULL
+ * when out of memory.  Uses p alone: on one thread at a time. */
+static item *prepare_file(preparer *p, size_t i) {
+  item *it = calloc(1, sizeof *it);
+  if (!it) return NULL;
+  const file *f = &p->fs->v[i];
+  const char *path = it->path = f->path;
+  it->i = i;
+  bg_err err = {0};
+  if (bg_source_id(path, it->id, sizeof it->id) == BG_OK &&
+      id_seen(p->seen, i, it->id)) {
+    it->dup = 1;
+    return it;
+  }
+  if (strchr(path, '\n')) {
+    it->line_break = 1;
+    return it;
+  }
+  if (bg_source_id(path, it->id, sizeof it->id) != BG_OK) {
+    it->no_id = 1;
+    return it;
+  }
+  it->shard = shard_of(it->id, p->nshards);
+  it->fail = FAIL_READ;
+  if (!realpath(path, it->abspath)) {
+    say(&it->msg, "baogao-index: %s: %s\n", path, strerror(errno));
+    return it;
+  }
+  if (!bg_utf8_valid(it->abspath, strlen(it->abspath), NULL)) {
+    say(&it->msg,
+        "baogao-index: %s: the file name is not valid UTF-8: "
+        "rename the file\n",
+        path);
+    return it;
+  }
+  if (bg_source_read_flags(path, p->encoding, read_flags, &it->src, &err) !=
+      BG_OK) {
+    say(&it->msg, "baogao-index: %s\n", bg_err_msg(&err));
+    return it;
+  }
+  it->fail = FAIL_NONE;
+  it->bytes = it->src.len;
+  if (it->src.len)
+    it->text_hash = bg_fnv1a(BG_FNV_INIT, it->src.text, it->src.len);
+  /* The options the text is indexed under: --encoding and the row. */
+  it->row = manifest_row(p->ms, f);
+  it->said = p->ms->said;
+  p->ms->said = NULL;
+  const char *encoding = p->encoding;
+  char *row_str = it->row ? bg_manifest_row_string(it->row) : NULL;
+  size_t opts_len =
+      (encoding ? strlen(encoding) : 0) + (row_str ? strlen(row_str) : 0) + 16;
+  char *opts = NULL;
+  if ((it->row && !row_str) || !(opts = malloc(opts_len))) {
+    free(row_str);
+    say(&it->msg, "baogao-index: %s: out of memory\n", path);
+    it->fail = FAIL_OPTS;
+    return it;
+  }
+  snprintf(opts, opts_len, "%s%s%s", encoding ? encoding : "",
+           row_str ? "|manifest|" : "", row_str ? row_str : "");
+  free(row_str);
+  it->hash = bg_index_hash_as(index_format, it->src.text, it->src.len, opts);
+  free(opts);
+  const hint *h = p->hints ? &p->hints[i] : NULL;
+  if (!p->preps || (h && h->found && h->hash == it->hash && h->source &&
+                    !strcmp(h->source, it->abspath)))
+    return it;
+  parse_item(it);
+  if (it->fail) return it;
+  bg_docmeta m = docmeta_of(it);
+  if (bg_prep_report(p->preps[it->shard], it->r, &m, &it->prep, &err) !=
+      BG_OK) {
+    say(&it->msg, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    it->fail = FAIL_PREP;
+  }
+  it->bytes += it->src.len; /* the report's text, its document */
+  return it;
+}
+
+/* Writes the file of it into the index, as prepared or by itself; returns
+ * 1 when the index changed, 0 when not, -1 on a failure (reported). */
+static int write_file(bg_index **shards, item *it, int verbose, stats *st) {
+  const char *path = it->path;
+  bg_err err = {0};
+  char *old_source = NULL;
+  int result = -1;
+  if (it->line_break) return refuse_line_break(path);
+  if (it->no_id) {
+    fprintf(stderr, "baogao-index: %s: not a report file name\n", path);
+    return -1;
+  }
+  bg_index *ix = shards[it->shard];
+  if (it->fail == FAIL_READ) {
+    fputs(it->msg, stderr);
+    return -1;
+  }
+  warn_same_text(st, path, it->id, it->text_hash, it->src.len);
+  if (it->said) fputs(it->said, stderr);
+  if (it->fail == FAIL_OPTS) {
+    fputs(it->msg, stderr);
+    return -1;
+  }
+  int found = 0;
+  uint64_t old_hash = 0;
+  if (bg_index_lookup(ix, it->id, &found, &old_hash, &old_source, &err) !=
+      BG_OK) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    goto cleanup;
+  }
+  if (found && old_hash == it->hash && !strcmp(old_source, it->abspath)) {
+    st->unchanged++;
+    if (verbose) fprintf(stderr, "  same %s\n", path);
+    result = 0;
+    goto cleanup;
+  }
+  if (found && strcmp(old_source, it->abspath) && old_source[0]) {
+    struct stat sb;
+    if (stat(old_source, &sb) == 0) {
+      fprintf(stderr,
+              "baogao-index: %s: report id '%s' is already taken by %s; "
+              "rename one of them\n",
+              path, it->id, old_source);
+      goto cleanup;
+    }
+  }
+  if (!it->parsed) parse_item(it);
+  if (it->fail == FAIL_PARSE) {
+    fputs(it->msg, stderr);
+    goto cleanup;
+  }
+  const bg_report *r = it->r;
+  if (!st->quiet && !r->year && is_clock_time(r->title))
+    fprintf(stderr,
+            "baogao-index: warning: %s does not look like a report: its title "
+            "'%s' is a clock time and it has no year (indexed as '%s'; leave "
+            "it out, or give its year in a manifest.tsv)\n",
+            path, r->title, it->id);
+  if (!st->quiet && it->src.dropped)
+    fprintf(stderr,
+            "baogao-index: warning: %s: %zu control character%s (NUL, escape "
+            "and the like) dropped from the text\n",
+            path, it->src.dropped, it->src.dropped == 1 ? "" : "s");
+  bg_docmeta m = docmeta_of(it);
+  if (it->fail == FAIL_PREP) {
+    fputs(it->msg, stderr);
+    goto cleanup;
+  }
+  if ((it->prep ? bg_index_put_prepared(ix, it->prep, &err)
+                : bg_index_put(ix, r, &m, &err)) != BG_OK) {
+    fprintf(stderr, "baogao-index: %s: %s\n", path, bg_err_msg(&err));
+    goto cleanup;
+  }
+  st->paragraphs += r->npara;
+  if (found)
+    st->replaced++;
+  else
+    st->added++;
+  if (verbose) {
+    char year[16] = "?";
+    if (r->year) snprintf(year, sizeof year, "%d", r->year);
+    fprintf(stderr, "  %s %s (%s%s%s%s, %zu paragraphs, %s %s%s)\n",
+            found ? "replace" : "add", path, m.format,
+            it->src.gzip ? ".gz" : "", it->src.encoding[0] ? " " : "",
+            it->src.encoding, r->npara, year, r->region[0] ? r->region : "?",
+            it->row ? "; manifest" : "");
+  }
+  result = 1;
+cleanup:
+  free(old_source);
+  return result;
+}
+
+/* ---- the pipeline: a worker thread prepares, the main thread writes ---- */
+
+/* Files prepared ahead of the writer, at most: a few keep it busy while
+ * bounding the memory they hold. */
+#define QUEUE_ITEMS 4
+#define QUEUE_BYTES (64u << 20)
+
+/* The worker prepares files in order into a small queue; the writer
+ * takes them in order.  Everything that touches the index or the output
+ * stays on the writer (the main thread), so a run says and does what a
+ * one-thread run does.  When the worker is gone (not started, or out of
+ * memory), the writer prepares the rest itself. */
+typedef struct pipeline {
+  preparer p;
+  pthread_t thread;
+  int running; /* thread started and not joined */
+  pthread_mutex_t mu;
+  pthread_cond_t changed;
+  item *q[QUEUE_ITEMS]; /* ring: head, count */
+  size_t head, count, bytes;
+  item *trash; /* written, for the worker to free (a Xapian document
+                  takes a while to destroy) */
+  size_t next; /* the next file the worker prepares */
+  int done;    /* the worker prepared its last */
+  int quit;    /* the writer wants no more */
+} pipeline;
+
+/* Frees a list of items. */
+static void items_free(item *it) {
+  while (it) {
+    item *next = it->next;
+    item_free(it);
+    it = next;
+  }
+}
+
+static void *worker(void *arg) {
+  pipeline *pl = arg;
+  for (;;) {
+    pthread_mutex_lock(&pl->mu);
+    size_t i = pl->next;
+    int quit = pl->quit;
+    item *trash = pl->trash;
+    pl->trash = NULL;
+    pthread_mutex_unlock(&pl->mu);
+    items_free(trash);
+    if (quit || i >= pl->p.fs->n) break;
+    item *it = prepare_file(&pl->p, i);
+    if (!it) break; /* the writer takes over from file i */
+    pthread_mutex_lock(&pl->mu);
+    while (!pl->quit && (pl->count == QUEUE_ITEMS ||
+                         (pl->count && pl->bytes + it->bytes > QUEUE_BYTES)))
+      pthread_cond_wait(&pl->changed, &pl->mu);
+    if (pl->quit) {
+      pthread_mutex_unlock(&pl->mu);
+      item_free(it);
+      break;
+    }
+    pl->q[(pl->head + pl->count++) % QUEUE_ITEMS] = it;
+    pl->bytes += it->bytes;
+    pl->next = i + 1;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->mu);
+  }
+  pthread_mutex_lock(&pl->mu);
+  pl->done = 1;
+  pthread_cond_broadcast(&pl->changed);
+  pthread_mutex_unlock(&pl->mu);
+  return NULL;
+}
+
+/* Looks up what the index holds for each file's id, for the worker's
+ * hints; NULL when the index is empty (nothing is unchanged) or out of
+ * memory. */
+static hint *look_up_hints(bg_index **shards, size_t nix, const files *fs) {
+  int empty = 1;
+  for (size_t k = 0; k < nix; k++)
+    if (bg_index_doccount(shards[k]) > 0) empty = 0;
+  hint *h = empty ? NULL : calloc(fs->n + 1, sizeof *h);
+  if (!h) return NULL;
+  for (size_t i = 0; i < fs->n && !stop_requested; i++) {
+    char id[1024];
+    bg_err err = {0};
+    if (bg_source_id(fs->v[i].path, id, sizeof id) != BG_OK) continue;
+    if (bg_index_lookup(shards[shard_of(id, nix)], id, &h[i].found, &h[i].hash,
+                        &h[i].source, &err) != BG_OK)
+      h[i].found = 0;
+  }
+  return h;
+}
+
+/* Starts the pipeline over fs: the worker, unless $BAOGAO_INDEX_THREADS
+ * is 1 (one thread does everything, as bg_index_put() does, which the
+ * fault-injection tests drive: bg_alloc_fail_at() is not for threads) or
+ * it cannot start.  The folds and format of the shards are copied into
+ * the worker's preparers now, before it starts. */
+static void pipeline_start(pipeline *pl, bg_index **shards, size_t nix,
+                           const files *fs, const options *o, manifests *ms) {
+  memset(pl, 0, sizeof *pl);
+  pl->p.fs = fs;
+  pl->p.encoding = o->encoding;
+  pl->p.ms = ms;
+  pl->p.nshards = nix;
+  pl->p.seen = calloc(fs->n + 1, sizeof *pl->p.seen);
+  const char *threads = getenv("BAOGAO_INDEX_THREADS");
+  if ((threads && atoi(threads) == 1) || fs->n < 2) return;
+  bg_prep **preps = calloc(nix, sizeof *preps);
+  int ok = preps != NULL;
+  for (size_t k = 0; ok && k < nix; k++)
+    ok = bg_prep_new(&preps[k], shards[k]) == BG_OK;
+  if (ok) {
+    pl->p.preps = preps;
+    pl->p.hints = look_up_hints(shards, nix, fs);
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->changed, NULL);
+    /* Signals go to the main thread, which stops the run. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    pl->running = pthread_create(&pl->thread, NULL, worker, pl) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pl->running) return;
+    pthread_cond_destroy(&pl->changed);
+    pthread_mutex_destroy(&pl->mu);
+  }
+  for (size_t k = 0; preps && k < nix; k++)
+    bg_prep_free(preps[k]);
+  free(preps);
+  pl->p.preps = NULL;
+}
+
+/* Stops the worker and waits for it: after this, the writer prepares. */
+static void pipeline_join(pipeline *pl) {
+  if (!pl->running) return;
+  pthread_mutex_lock(&pl->mu);
+  pl->quit = 1;
+  pthread_cond_broadcast(&pl->changed);
+  pthread_mutex_unlock(&pl->mu);
+  pthread_join(pl->thread, NULL);
+  pl->running = 0;
+  items_free(pl->trash);
+  pl->trash = NULL;
+  for (; pl->count; pl->count--, pl->head = (pl->head + 1) % QUEUE_ITEMS)
+    item_free(pl->q[pl->head]);
+  pthread_cond_destroy(&pl->changed);
+  pthread_mutex_destroy(&pl->mu);
+  for (size_t k = 0; pl->p.preps && k < pl->p.nshards; k++)
+    bg_prep_free(pl->p.preps[k]);
+  free(pl->p.preps);
+  pl->p.preps = NULL;
+}
+
+/* The item of file i (the files are taken in order): the worker's, or
+ * prepared here once the worker is gone; NULL when out of memory. */
+static item *pipeline_take(pipeline *pl, size_t i) {
+  if (pl->running) {
+    pthread_mutex_lock(&pl->mu);
+    while (!pl->count && !pl->done)
+      pthread_cond_wait(&pl->changed, &pl->mu);
+    item *it = NULL;
+    if (pl->count) {
+      it = pl->q[pl->head];
+      pl->head = (pl->head + 1) % QUEUE_ITEMS;
+      pl->count--;
+      pl->bytes -= it->bytes;
+      pthread_cond_broadcast(&pl->changed);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    if (it) return it;
+    pipeline_join(pl); /* it stopped short: out of memory */
+  }
+  return prepare_file(&pl->p, i);
+}
+
+/* Frees it, written: on the worker while there is one. */
+static void pipeline_done(pipeline *pl, item *it) {
+  if (!pl->running) {
+    item_free(it);
+    return;
+  }
+  pthread_mutex_lock(&pl->mu);
+  it->next = pl->trash;
+  pl->trash = it;
+  pthread_mutex_unlock(&pl->mu);
+}
+
+static void pipeline_free(pipeline *pl) {
+  pipeline_join(pl);
+  for (size_t i = 0; pl->p.hints && i < pl->p.fs->n; i++)
+    free(pl->p.hints[i].source);
+  free(pl->p.hints);
+  for (size_t i = 0; pl->p.seen && i < pl->p.fs->n; i++)
+    free(pl->p.seen[i]);
+  free(pl->p.seen);
 }
 
 /* Indexes every file of fs into the shards, committing every
@@ -854,15 +1222,29 @@ static int index_files(bg_index **shards, size_t nix, const files *fs,
   size_t since_commit = 0;
   uint64_t bytes_since = 0;
   double last_commit = now_s();
-  /* Two files of the same id in one run: the second is an error. */
-  char **seen = calloc(fs->n + 1, sizeof *seen);
+  pipeline pl;
+  pipeline_start(&pl, shards, nix, fs, o, ms);
   int fatal = 0;
   for (size_t i = 0; i < fs->n && !stop_requested && !fatal; i++) {
-    char id[1024];
-    if (seen_before(seen, fs, i, id, sizeof id, st)) continue;
-    if (tty) progress(st, id, 0);
-    int r = index_file(shards, nix, &fs->v[i], o->encoding, ms, o->verbose,
-                       st);
+    item *it = pipeline_take(&pl, i);
+    int r = -1;
+    if (!it) {
+      fprintf(stderr, "baogao-index: %s: out of memory\n", fs->v[i].path);
+    } else if (it->dup) {
+      /* Two files of the same id in one run: the second is an error. */
+      fprintf(stderr,
+              "baogao-index: %s: report id '%s' appears twice in this run; "
+              "skipped\n",
+              it->path, it->id);
+      st->failed++;
+      st->files_done++;
+      item_free(it);
+      continue;
+    } else {
+      if (tty) progress(st, it->id, 0);
+      r = write_file(shards, it, o->verbose, st);
+      pipeline_done(&pl, it);
+    }
     if (r < 0) st->failed++;
     if (r > 0) {
       since_commit++;
@@ -879,11 +1261,8 @@ static int index_files(bg_index **shards, size_t nix, const files *fs,
       last_commit = now_s();
     }
   }
+  pipeline_free(&pl);
   if (tty) progress(st, "", 1);
-  if (seen)
-    for (size_t i = 0; i < fs->n; i++)
-      free(seen[i]);
-  free(seen);
   return fatal;
 }
 

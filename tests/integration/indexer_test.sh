@@ -891,6 +891,49 @@ else
   skip "11. full disk and read-only index" "cannot mount a tmpfs (needs root)"
 fi
 
+# ===== 12. one thread and two: the same run =====
+# The indexer reads and prepares reports on a worker thread while the main
+# thread writes them; $BAOGAO_INDEX_THREADS=1 does it all on one.  Both
+# must say the same, exit the same and build the same index, over files
+# that fail, warn, repeat an id or a text, or come with a manifest.
+C12=$T/c12
+mkdir -p "$C12/again"
+cp -r "$C1/." "$C12/"
+cp -r "$C10" "$C11" "$C12/"
+cp "$C1/2020_测试区.txt" "$C12/again/2020_测试区.txt"   # an id twice
+cp "$C1/2021_测试区.txt" "$C12/2029_同文区.txt"         # a text twice
+printf '政府工作报告\n现在\001，我代表区人民政府报告工作。\n' >"$C12/2028_控制区.txt"
+printf '12:30\n' >"$C12/时长.txt"
+: >"$C12/2027_空白区.txt"
+# twelve ONE|TWO LABEL INDEX: a verbose run into INDEX, its messages in
+# $T/e12.LABEL (the summary's time and folder left out).
+twelve() {
+  local threads=1
+  [[ $1 == TWO ]] && threads=2
+  set +e
+  BAOGAO_INDEX_THREADS=$threads BAOGAO_COMMIT_DOCS=3 "$INDEX_BIN" -v \
+    --index "$3" "$C12" >/dev/null 2>"$T/e12.$2"
+  echo $? >>"$T/e12.$2"
+  set -e
+  sed -i "s| in $3 ([0-9.]* s)\$||" "$T/e12.$2"
+}
+for round in first same changed; do
+  if [[ $round == changed ]]; then
+    echo "本段为第十二节新增内容。" >>"$C12/2022_测试区.txt"
+    rm "$C12/2023_测试区.txt"
+  fi
+  twelve ONE "$round.1" "$T/idx12a"
+  twelve TWO "$round.2" "$T/idx12b"
+  check_same_file "12. $round run: one thread and two say the same" \
+    "$T/e12.$round.1" "$T/e12.$round.2"
+  snapshot "$T/idx12a" "$T/s12a"
+  snapshot "$T/idx12b" "$T/s12b"
+  check_same_file "12. ... and hold the same reports" "$T/s12a.reports" "$T/s12b.reports"
+  check_same_file "12. ... with the same search totals" "$T/s12a.totals" "$T/s12b.totals"
+done
+check_grep "12. the second run found every report the same" "^  same .*2022_测试区" "$T/e12.same.2"
+check_grep "12. the third replaced the changed one" "^  replace .*2022_测试区" "$T/e12.changed.2"
+
 finished=1
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]
