@@ -12,7 +12,9 @@
   7. file names with control bytes are escaped in baogao-index's messages
      and `baogao reports`, invalid UTF-8 names said to be so;
   8. /v1/stats and /v1/reports show no server paths; /healthz's revision
-     does not go back.
+     does not go back;
+  9. one address's requests queued behind a busy worker are served in the
+     order they came.
 
 Loopback only, from several addresses of 127.0.0.0/8.  For each abuse it
 prints the good requests served and the cheap query's p99 meanwhile, and
@@ -508,6 +510,64 @@ def t8_minor(a, index, src):
         d.stop()
 
 
+# ---- 9. first come, first served within one address ----
+
+def t9_order(a, index):
+    """Six requests of one address, sent 20 ms apart while one worker is
+    theirs: they must finish in the order they were sent (the queue once
+    served a busy address last in, first out, so its oldest request waited
+    until its time limit)."""
+    d = Daemon(a, index, "--threads", "2", "--cache-mb", "0",
+               "--timeout-ms", "60000")
+    n = 6
+    path = q("/v1/count", q=" OR ".join(["的", "了", "是"] * 20),
+             by="report")
+    req = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+           "\r\n" % path).encode()
+    done, status = [None] * n, [None] * n
+    try:
+        socks = []
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.8", 0))
+            s.settimeout(120)
+            s.connect(("127.0.0.1", d.port))
+            socks.append(s)
+
+        def read(i):
+            buf = b""
+            try:
+                while True:
+                    b = socks[i].recv(65536)
+                    if not b:
+                        break
+                    buf += b
+            except OSError:
+                pass
+            done[i] = time.monotonic()
+            m = re.match(rb"HTTP/1\.1 (\d+)", buf)
+            status[i] = int(m.group(1)) if m else 0
+
+        readers = [threading.Thread(target=read, args=(i,)) for i in range(n)]
+        for t in readers:
+            t.start()
+        for s in socks:
+            s.sendall(req)
+            time.sleep(0.02)
+        for t in readers:
+            t.join(300)
+        for s in socks:
+            s.close()
+        order = sorted(range(n), key=lambda i: done[i] or float("inf"))
+        print("9. one address, %d requests queued: finished in the order "
+              "%s, status %s" % (n, order, status), flush=True)
+        check(status == [200] * n, "9: every answer 200: %s" % status)
+        check(order == list(range(n)),
+              "9: served in the order sent: %s" % order)
+    finally:
+        d.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--searchd", required=True)
@@ -543,7 +603,7 @@ def main():
         tests = {"1": t1_cancel, "2": t2_deadline, "3": t3_fairness,
                  "4": t4_memory, "5": t5_shutdown, "6": t6_framing,
                  "7": t7_names,
-                 "8": lambda a, i: t8_minor(a, i, src)}
+                 "8": lambda a, i: t8_minor(a, i, src), "9": t9_order}
         only = a.only.split(",") if a.only else sorted(tests)
         t0 = time.monotonic()
         for k in only:
