@@ -242,7 +242,7 @@ _baogao_index()
             ;;
         --shards) return ;;
         --format)
-            COMPREPLY=($(compgen -W "4 5" -- "$cur"))
+            COMPREPLY=($(compgen -W "4 5 6" -- "$cur"))
             return
             ;;
     esac
