@@ -1,13 +1,15 @@
 /*
- * posblock.h - index format 5: positions stored term-major in blocks.
+ * posblock.h - index formats 5 and 6: positions stored term-major in
+ * blocks.
  *
  * In formats 5 and 6 the unit and pair terms of a report carry no Xapian
  * positions (their postings keep the wdf, for candidates, BM25 and
- * counts).  Their positions (format 6: the units' only) live in the same Xapian database as user
- * metadata, one entry per (term, block of BG_POSBLOCK_DOCS consecutive
- * document ids), so that reading a term over many reports reads a few
- * entries through one B-tree cursor (or a few round trips to a remote
- * shard) instead of one position list per report.  The entries are
+ * counts).  Their positions (format 6: the units' only) live in the same
+ * Xapian database as user metadata, one entry per (term, block of
+ * BG_POSBLOCK_DOCS consecutive document ids), so that reading a term over
+ * many reports reads a few entries through one B-tree cursor (or a few
+ * round trips to a remote shard) instead of one position list per
+ * report.  The entries are
  * committed, replicated, compacted and backed up with the rest of the
  * database.
  *

@@ -56,15 +56,9 @@ static long lookup(bg_rterms *t, const char *s, size_t len) {
     if (e->hash == h && e->len == len && !memcmp(t->bytes + e->off, s, len))
       return (long)i - 1;
   }
-  if (bg_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v)) return -1;
-  if (t->nbytes + len > t->bytes_cap) {
-    size_t cap = t->bytes_cap ? t->bytes_cap : 65536;
-    while (cap < t->nbytes + len) cap *= 2;
-    char *b = bg_realloc(t->bytes, cap);
-    if (!b) return -1;
-    t->bytes = b;
-    t->bytes_cap = cap;
-  }
+  if (bg_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) ||
+      bg_grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + len, 1))
+    return -1;
   memcpy(t->bytes + t->nbytes, s, len);
   bg_rterm *e = &t->v[t->n];
   memset(e, 0, sizeof *e);

@@ -19,12 +19,13 @@
 #include <fstream>
 #include <memory>
 #include <new>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-/* Format 5 (posblock.h): how positions are read from one database. */
+/* What a reader keeps of one database between calls: how positions are
+ * read from it (formats 5 and 6, posblock.h), the last blocks read, and
+ * over remote shards the values of the documents last matched. */
 struct pos5_leaf {
   Xapian::Database *db = nullptr; /* owned unless it is bg_xdb's own */
   bool owned = false;
@@ -45,7 +46,7 @@ struct pos5_state {
   size_t next = 0;
   int pair_pos = -1; /* every report has pair positions: 1, 0, -1 unknown */
   /* Remote shards: the small values (slots below BG_SLOT_TEXT) of the
-   * documents fetched, by document id; see remote_values(). */
+   * documents matched or fetched, by document id; see remote_fill(). */
   int remote = -1; /* some database is remote: 1, 0, -1 unknown */
   struct rdoc {
     unsigned have = 0; /* bit k: v[k] is known */
@@ -847,79 +848,99 @@ static void add_leaf(std::vector<pos5_leaf> &out, Xapian::Database *d) {
   out.back().owned = true;
 }
 
-/* The databases path names, one by one, as Xapian would combine them. */
-static void open_leaves(const std::string &path, std::vector<pos5_leaf> &out,
-                        int depth) {
-  if (depth > 8) throw Xapian::DatabaseOpeningError("stubs nest too deep");
-  std::string stub = path;
-  if (is_dir(path)) {
-    stub = path + "/XAPIANDB";
-    if (!is_file(stub)) {
-      add_leaf(out, new Xapian::Database(path));
-      return;
-    }
-  }
-  std::ifstream in(stub);
-  if (!in) throw Xapian::DatabaseOpeningError("cannot read " + stub);
-  std::string base = ".";
-  size_t slash = stub.rfind('/');
-  if (slash != std::string::npos) base = slash ? stub.substr(0, slash) : "/";
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t a = line.find_first_not_of(" \t\r");
-    if (a == std::string::npos || line[a] == '#') continue;
-    size_t sp = line.find_first_of(" \t", a);
-    std::string type = line.substr(a, sp == std::string::npos ? sp : sp - a);
-    std::string rest;
-    if (sp != std::string::npos) {
-      size_t b = line.find_first_not_of(" \t", sp);
-      size_t e = line.find_last_not_of(" \t\r");
-      if (b != std::string::npos) rest = line.substr(b, e - b + 1);
-    }
-    if (type == "remote") {
-      size_t colon = rest.rfind(':');
-      if (colon == std::string::npos || colon == 0)
-        throw Xapian::DatabaseOpeningError("remote program shards");
-      std::string host = rest.substr(0, colon);
-      unsigned port = (unsigned)std::strtoul(rest.c_str() + colon + 1,
-                                             nullptr, 10);
-      add_leaf(out, new Xapian::Database(Xapian::Remote::open(host, port)));
-      continue;
-    }
-    if (rest.empty()) throw Xapian::DatabaseOpeningError("stub line " + line);
-    std::string p = rest[0] == '/' ? rest : base + "/" + rest;
-    if (type == "auto")
-      open_leaves(p, out, depth + 1);
-    else if (type == "glass" || type == "chert" || type == "honey")
-      add_leaf(out, new Xapian::Database(p));
-    else
-      throw Xapian::DatabaseOpeningError("stub line " + line);
-  }
-}
+/* One line of a Xapian stub file: its type ("auto", "remote", "glass",
+ * ...) and the rest, trimmed. */
+struct stub_line {
+  std::string type, rest;
+};
 
-/* Whether the stub at path (a folder holding XAPIANDB, or a stub file)
- * names a remote database, itself or through its 'auto' lines. */
-static bool stub_has_remote(const std::string &path, int depth) {
-  if (depth > 8) return false;
+/* The lines of the stub that path names (a folder's XAPIANDB, or path
+ * itself), comments and blank lines left out, and in *base the folder its
+ * relative paths start from; false when path is a folder without a stub
+ * (a database).  Throws DatabaseOpeningError when the stub cannot be
+ * read. */
+static bool read_stub(const std::string &path, std::vector<stub_line> &lines,
+                      std::string *base) {
   std::string stub = path;
   if (is_dir(path)) {
     stub = path + "/XAPIANDB";
     if (!is_file(stub)) return false;
   }
   std::ifstream in(stub);
-  std::string base = ".";
+  if (!in) throw Xapian::DatabaseOpeningError("cannot read " + stub);
+  *base = ".";
   size_t slash = stub.rfind('/');
-  if (slash != std::string::npos) base = slash ? stub.substr(0, slash) : "/";
+  if (slash != std::string::npos) *base = slash ? stub.substr(0, slash) : "/";
   std::string line;
   while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string type, rest;
-    ls >> type >> rest;
-    if (type == "remote") return true;
-    if (type == "auto" && !rest.empty() &&
-        stub_has_remote(rest[0] == '/' ? rest : base + "/" + rest, depth + 1))
-      return true;
+    size_t a = line.find_first_not_of(" \t\r");
+    if (a == std::string::npos || line[a] == '#') continue;
+    size_t sp = line.find_first_of(" \t", a);
+    stub_line l;
+    l.type = line.substr(a, sp == std::string::npos ? sp : sp - a);
+    if (sp != std::string::npos) {
+      size_t b = line.find_first_not_of(" \t", sp);
+      size_t e = line.find_last_not_of(" \t\r");
+      if (b != std::string::npos) l.rest = line.substr(b, e - b + 1);
+    }
+    lines.push_back(l);
   }
+  return true;
+}
+
+/* The path of a stub line's database, relative ones from base. */
+static std::string stub_path(const stub_line &l, const std::string &base) {
+  return l.rest[0] == '/' ? l.rest : base + "/" + l.rest;
+}
+
+/* The databases path names, one by one, as Xapian would combine them. */
+static void open_leaves(const std::string &path, std::vector<pos5_leaf> &out,
+                        int depth) {
+  if (depth > 8) throw Xapian::DatabaseOpeningError("stubs nest too deep");
+  std::vector<stub_line> lines;
+  std::string base;
+  if (!read_stub(path, lines, &base)) {
+    add_leaf(out, new Xapian::Database(path));
+    return;
+  }
+  for (const stub_line &l : lines) {
+    if (l.type == "remote") {
+      size_t colon = l.rest.rfind(':');
+      if (colon == std::string::npos || colon == 0)
+        throw Xapian::DatabaseOpeningError("remote program shards");
+      std::string host = l.rest.substr(0, colon);
+      unsigned port = (unsigned)std::strtoul(l.rest.c_str() + colon + 1,
+                                             nullptr, 10);
+      add_leaf(out, new Xapian::Database(Xapian::Remote::open(host, port)));
+      continue;
+    }
+    if (l.rest.empty())
+      throw Xapian::DatabaseOpeningError("stub line " + l.type);
+    if (l.type == "auto")
+      open_leaves(stub_path(l, base), out, depth + 1);
+    else if (l.type == "glass" || l.type == "chert" || l.type == "honey")
+      add_leaf(out, new Xapian::Database(stub_path(l, base)));
+    else
+      throw Xapian::DatabaseOpeningError("stub line " + l.type + " " +
+                                         l.rest);
+  }
+}
+
+/* Whether the stub at path names a remote database, itself or through
+ * its 'auto' lines (an unreadable stub names none). */
+static bool stub_has_remote(const std::string &path, int depth) {
+  std::vector<stub_line> lines;
+  std::string base;
+  try {
+    if (depth > 8 || !read_stub(path, lines, &base)) return false;
+  } catch (const Xapian::Error &) {
+    return false;
+  }
+  for (const stub_line &l : lines)
+    if (l.type == "remote" ||
+        (l.type == "auto" && !l.rest.empty() &&
+         stub_has_remote(stub_path(l, base), depth + 1)))
+      return true;
   return false;
 }
 

@@ -846,8 +846,8 @@ static item *prepare_file(preparer *p, size_t i) {
   const char *path = it->path = f->path;
   it->i = i;
   bg_err err = {0};
-  if (bg_source_id(path, it->id, sizeof it->id) == BG_OK &&
-      id_seen(p->seen, i, it->id)) {
+  int named = bg_source_id(path, it->id, sizeof it->id) == BG_OK;
+  if (named && id_seen(p->seen, i, it->id)) {
     it->dup = 1;
     return it;
   }
@@ -855,7 +855,7 @@ static item *prepare_file(preparer *p, size_t i) {
     it->line_break = 1;
     return it;
   }
-  if (bg_source_id(path, it->id, sizeof it->id) != BG_OK) {
+  if (!named) {
     it->no_id = 1;
     return it;
   }
